@@ -1,0 +1,251 @@
+"""The landing contract: what cxlink accepts under ``landing/<entity>/``.
+
+This module is the single description of the public input interface. The extractor builds its
+validation SQL from it, the demo generator writes to it, the Great Expectations suites and the
+dbt sources mirror it, and the README documents it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ColumnType = Literal["text", "date", "timestamp", "decimal", "integer", "currency", "country"]
+
+# DuckDB types the validated (``raw``) tables use for each contract type. Money is DECIMAL(18, 4):
+# exact sums for the MRR bridge identity, four places for per-unit prices.
+DUCKDB_TYPES: dict[str, str] = {
+    "text": "VARCHAR",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+    "decimal": "DECIMAL(18, 4)",
+    "integer": "INTEGER",
+    "currency": "VARCHAR",
+    "country": "VARCHAR",
+}
+
+# Dates outside this window are rejected as implausible (typos such as 0202-01-01 or 2202-01-01).
+PLAUSIBLE_DATE_MIN = "1990-01-01"
+PLAUSIBLE_DATE_MAX = "2100-01-01"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: ColumnType = "text"
+    required: bool = False
+    allowed: tuple[str, ...] | None = None
+    personal: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: str | None = None
+    optional: bool = False
+    # references to other entities: column -> (entity, column)
+    references: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # rules that relate several columns of a row, as (rule, SQL condition that marks a bad row)
+    row_rules: tuple[tuple[str, str], ...] = ()
+    # per-value score ranges by survey type: (type column, score column, {type: (lo, hi)})
+    score_ranges: tuple[str, str, dict[str, tuple[int, int]]] | None = None
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+
+SURVEY_SCORE_RANGES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+
+ENTITIES: dict[str, Entity] = {
+    e.name: e
+    for e in (
+        Entity(
+            name="customers",
+            description="CRM accounts: one row per customer.",
+            key="customer_id",
+            columns=(
+                Column("customer_id", required=True, description="Customer identifier."),
+                Column("signup_date", "date", required=True, description="Date the customer signed up."),
+                Column("segment", required=True, description="Market segment (e.g. smb, mid_market, enterprise)."),
+                Column("plan_tier", required=True, description="Current pricing tier in the CRM."),
+                Column("acquisition_channel", required=True, description="Channel that acquired the customer."),
+                Column("country", "country", required=True, description="ISO 3166-1 alpha-2 country code."),
+                Column("persona", description="Buyer persona (optional)."),
+                Column("email", personal=True, description="Contact e-mail (personal data)."),
+                Column("name", personal=True, description="Contact or account name (personal data)."),
+            ),
+        ),
+        Entity(
+            name="subscriptions",
+            description=(
+                "Subscription periods with a constant price: an upgrade, downgrade or cancellation "
+                "ends a period and a new price starts a new one."
+            ),
+            key=None,  # a subscription_id repeats across its periods; (subscription_id, period_start) is unique
+            columns=(
+                Column("subscription_id", required=True, description="Subscription identifier."),
+                Column("customer_id", required=True, description="Owning customer."),
+                Column("plan_tier", required=True, description="Tier billed in this period."),
+                Column("period_start", "date", required=True, description="First day of the period."),
+                Column("period_end", "date", description="Day after the last day (exclusive); empty = ongoing."),
+                Column("mrr", "decimal", required=True, description="Monthly recurring revenue in `currency`."),
+                Column("currency", "currency", required=True, description="ISO 4217 code."),
+            ),
+            references={"customer_id": ("customers", "customer_id")},
+            row_rules=(
+                ("period_end_not_after_start", "period_end is not null and period_end <= period_start"),
+                ("negative_mrr", "mrr < 0"),
+            ),
+        ),
+        Entity(
+            name="invoices",
+            description="Invoice lines; negative amounts are credits and refunds.",
+            key="invoice_id",
+            columns=(
+                Column("invoice_id", required=True, description="Invoice identifier."),
+                Column("customer_id", required=True, description="Billed customer."),
+                Column("subscription_id", description="Subscription invoiced (optional)."),
+                Column("issued_at", "timestamp", required=True, description="Issue timestamp (UTC)."),
+                Column("amount", "decimal", required=True, description="Amount in `currency`; negative for credits."),
+                Column("currency", "currency", required=True, description="ISO 4217 code."),
+                Column(
+                    "line_type",
+                    required=True,
+                    allowed=("new", "renewal", "upsell", "cross_sell", "one_time", "refund"),
+                    description="Revenue type of the line.",
+                ),
+            ),
+            references={"customer_id": ("customers", "customer_id")},
+        ),
+        Entity(
+            name="feedback",
+            description="Survey responses (NPS, CSAT, CES) with optional free-text comments.",
+            key="response_id",
+            columns=(
+                Column("response_id", required=True, description="Response identifier."),
+                Column("customer_id", required=True, description="Responding customer."),
+                Column("responded_at", "timestamp", required=True, description="Response timestamp (UTC)."),
+                Column(
+                    "survey_type", required=True, allowed=("nps", "csat", "ces"), description="Survey kind."
+                ),
+                Column("score", "integer", required=True, description="nps 0-10, csat 1-5, ces 1-7."),
+                Column("comment", description="Free-text comment in any language (optional)."),
+                Column("language", description="ISO 639-1 code of the comment (optional)."),
+                Column(
+                    "channel",
+                    required=True,
+                    allowed=("email", "in_app", "sms", "web", "social"),
+                    description="Collection channel.",
+                ),
+            ),
+            references={"customer_id": ("customers", "customer_id")},
+            score_ranges=("survey_type", "score", SURVEY_SCORE_RANGES),
+        ),
+        Entity(
+            name="marketing_spend",
+            description="Sales and marketing spend per month and acquisition channel.",
+            columns=(
+                Column("month", "date", required=True, description="First day of the month."),
+                Column("channel", required=True, description="Acquisition channel."),
+                Column("amount", "decimal", required=True, description="Spend in `currency`."),
+                Column("currency", "currency", required=True, description="ISO 4217 code."),
+            ),
+            row_rules=(("month_not_first_day", "day(month) <> 1"),),
+        ),
+        Entity(
+            name="service_costs",
+            description="Onboarding, support and success cost per month.",
+            columns=(
+                Column("month", "date", required=True, description="First day of the month."),
+                Column(
+                    "cost_type",
+                    required=True,
+                    allowed=("onboarding", "support", "success"),
+                    description="Cost kind.",
+                ),
+                Column("amount", "decimal", required=True, description="Cost in `currency`."),
+                Column("currency", "currency", required=True, description="ISO 4217 code."),
+            ),
+            row_rules=(("month_not_first_day", "day(month) <> 1"),),
+        ),
+        Entity(
+            name="fx_rates",
+            description="Optional exchange rates: 1 unit of `currency` = `rate_to_reporting` reporting units.",
+            optional=True,
+            columns=(
+                Column("date", "date", required=True, description="Rate date."),
+                Column("currency", "currency", required=True, description="ISO 4217 code."),
+                Column("rate_to_reporting", "decimal", required=True, description="Reporting units per unit."),
+            ),
+            row_rules=(("non_positive_rate", "rate_to_reporting <= 0"),),
+        ),
+    )
+}
+
+# Extraction order: referenced entities first, so orphan checks see their parents.
+ENTITY_ORDER: tuple[str, ...] = (
+    "customers",
+    "subscriptions",
+    "invoices",
+    "feedback",
+    "marketing_spend",
+    "service_costs",
+    "fx_rates",
+)
+
+# Natural keys that must be unique when an entity has no single-column key.
+COMPOSITE_KEYS: dict[str, tuple[str, ...]] = {
+    "subscriptions": ("subscription_id", "period_start"),
+    "marketing_spend": ("month", "channel", "currency"),
+    "service_costs": ("month", "cost_type", "currency"),
+    "fx_rates": ("date", "currency"),
+}
+
+
+def unique_key(entity: Entity) -> tuple[str, ...]:
+    """Columns that identify one row of an entity."""
+    if entity.key:
+        return (entity.key,)
+    return COMPOSITE_KEYS[entity.name]
+
+
+# ISO 4217 active currency codes (2024 list). A code outside it is quarantined as unknown_currency.
+ISO_4217 = frozenset(
+    """
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN
+    BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS
+    GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW
+    KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD
+    NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD
+    SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS
+    VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL
+    """.split()
+)
+
+# ISO 3166-1 alpha-2 country codes.
+ISO_3166_ALPHA2 = frozenset(
+    """
+    AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS
+    BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE
+    EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM
+    HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC
+    LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA
+    NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW
+    SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO
+    TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
+    """.split()
+)

@@ -1,0 +1,128 @@
+"""The landing store: an idempotent copy of every landing file, as text, in the warehouse.
+
+``landing.<entity>`` keeps each file's records verbatim with their lineage, and
+``landing.load_manifest`` records what was loaded (path, size, sha256, rows, loaded_at). A file
+whose sha256 is unchanged is never read again; a changed file replaces its earlier rows; a new
+file appends. Rows of a file that disappeared from the landing zone are kept (landing zones are
+often cleaned after delivery) and reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+
+from cxlink.contract import Entity
+from cxlink.extract.files import LandingFile
+from cxlink.extract.readers import LandingFileError, describe_read_error, select_as_text
+
+MANIFEST = "landing.load_manifest"
+
+
+@dataclass
+class FileOutcome:
+    relative_path: str
+    status: str  # new | changed | unchanged | failed
+    rows: int | None = None
+    error: str | None = None
+
+
+@dataclass
+class SyncReport:
+    files: list[FileOutcome] = field(default_factory=list)
+    missing_from_landing: list[str] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    @property
+    def errors(self) -> list[str]:
+        return [f.error for f in self.files if f.error]
+
+
+def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
+    for schema in ("landing", "raw", "quarantine"):
+        con.execute(f"create schema if not exists {schema}")
+    con.execute(
+        f"""
+        create table if not exists {MANIFEST} (
+            entity varchar not null,
+            file_path varchar primary key,
+            size_bytes bigint not null,
+            sha256 varchar not null,
+            rows bigint not null,
+            loaded_at timestamp with time zone not null
+        )
+        """
+    )
+
+
+def store_table(entity: Entity) -> str:
+    return f"landing.{entity.name}"
+
+
+def ensure_store_table(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
+    columns = ", ".join(f'"{c}" varchar' for c in entity.column_names)
+    con.execute(
+        f"create table if not exists {store_table(entity)} ({columns}, _bad_record varchar, "
+        "_source_file varchar not null, _source_row bigint not null)"
+    )
+
+
+def sync_files(
+    con: duckdb.DuckDBPyConnection, entity: Entity, files: list[LandingFile]
+) -> SyncReport:
+    """Bring ``landing.<entity>`` in line with the entity's landing files."""
+    ensure_schemas(con)
+    ensure_store_table(con, entity)
+    known = dict(
+        con.execute(
+            f"select file_path, sha256 from {MANIFEST} where entity = ?", [entity.name]
+        ).fetchall()
+    )
+    report = SyncReport()
+    present = {f.relative_path for f in files}
+    report.missing_from_landing = sorted(set(known) - present)
+
+    for file in files:
+        previous = known.get(file.relative_path)
+        if previous == file.sha256:
+            report.files.append(FileOutcome(file.relative_path, "unchanged"))
+            continue
+        status = "new" if previous is None else "changed"
+        try:
+            rows = _replace_file_rows(con, entity, file)
+        except LandingFileError as exc:
+            report.files.append(FileOutcome(file.relative_path, "failed", error=str(exc)))
+            continue
+        report.files.append(FileOutcome(file.relative_path, status, rows=rows))
+    return report
+
+
+def _replace_file_rows(con: duckdb.DuckDBPyConnection, entity: Entity, file: LandingFile) -> int:
+    """Swap one file's rows and its manifest entry in a single transaction."""
+    select = select_as_text(con, file, entity)
+    con.execute("begin transaction")
+    try:
+        con.execute(f"delete from {store_table(entity)} where _source_file = ?", [file.relative_path])
+        con.execute(f"insert into {store_table(entity)} by name {select}")
+        rows = con.execute(
+            f"select count(*) from {store_table(entity)} where _source_file = ?",
+            [file.relative_path],
+        ).fetchone()[0]
+        con.execute(
+            f"""
+            insert or replace into {MANIFEST} (entity, file_path, size_bytes, sha256, rows, loaded_at)
+            values (?, ?, ?, ?, ?, now())
+            """,
+            [entity.name, file.relative_path, file.size_bytes, file.sha256, rows],
+        )
+        con.execute("commit")
+    except duckdb.Error as exc:
+        con.execute("rollback")
+        raise describe_read_error(file, exc) from exc
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return rows
