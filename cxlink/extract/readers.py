@@ -60,7 +60,9 @@ def _available_columns(con: duckdb.DuckDBPyConnection, file: LandingFile) -> dic
         ).fetchall()
         names = [r[0] for r in rows]
     else:
-        names = [r[0] for r in con.execute(f"describe select * from {_source_sql(file)}").fetchall()]
+        names = [
+            r[0] for r in con.execute(f"describe select * from {_source_sql(file)}").fetchall()
+        ]
     return {_normalise(n): n for n in names if n != "file_row_number"}
 
 
@@ -95,7 +97,11 @@ def select_as_text(con: duckdb.DuckDBPyConnection, file: LandingFile, entity: En
         select.append("case when json_type(json) <> 'OBJECT' then json::varchar end as _bad_record")
     else:
         select = [
-            (f"cast({_quote_ident(available[c])} as varchar)" if c in available else "null::varchar")
+            (
+                f"cast({_quote_ident(available[c])} as varchar)"
+                if c in available
+                else "null::varchar"
+            )
             + f" as {_quote_ident(c)}"
             for c in entity.column_names
         ]

@@ -105,7 +105,9 @@ def _replace_file_rows(con: duckdb.DuckDBPyConnection, entity: Entity, file: Lan
     select = select_as_text(con, file, entity)
     con.execute("begin transaction")
     try:
-        con.execute(f"delete from {store_table(entity)} where _source_file = ?", [file.relative_path])
+        con.execute(
+            f"delete from {store_table(entity)} where _source_file = ?", [file.relative_path]
+        )
         con.execute(f"insert into {store_table(entity)} by name {select}")
         rows = con.execute(
             f"select count(*) from {store_table(entity)} where _source_file = ?",

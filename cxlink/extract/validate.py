@@ -106,7 +106,11 @@ def _violations(entity: Entity) -> list[tuple[str, str, str]]:
         name, text = _ident(col.name), _text(col.name)
         if col.required:
             checks.append(
-                ("required_missing", f"{text} is null", _lit(f"{col.name}: required value is missing"))
+                (
+                    "required_missing",
+                    f"{text} is null",
+                    _lit(f"{col.name}: required value is missing"),
+                )
             )
         type_rule = {
             "date": "invalid_date",
@@ -204,7 +208,8 @@ def validation_sql(entity: Entity) -> list[str]:
     key_cols = ", ".join(_ident(k) for k in key)
     key_text = " || ', ' || ".join(f"coalesce(cast({_ident(k)} as varchar), '')" for k in key)
     cast_cols = ", ".join(
-        f"cast({_ident(c.name)} as {DUCKDB_TYPES[c.type]}) as {_ident(c.name)}" for c in entity.columns
+        f"cast({_ident(c.name)} as {DUCKDB_TYPES[c.type]}) as {_ident(c.name)}"
+        for c in entity.columns
     )
     originals = ", ".join(f"{_lit(c)}: {_text(c)}" for c in entity.column_names)
     return [
@@ -235,7 +240,7 @@ def validation_sql(entity: Entity) -> list[str]:
             case
                 when len(_violations) = 0 and _key_rank > 1 then [{{
                     'rule': 'duplicate_key',
-                    'detail': {_lit(', '.join(key) + ' ')} || {key_text}
+                    'detail': {_lit(", ".join(key) + " ")} || {key_text}
                         || ' already at landing/' || _first_file || ' record ' || _first_row
                 }}]
                 else _violations

@@ -1,0 +1,79 @@
+"""The run summary printed by `make demo` / `make run`: what is where, and the headline NPS."""
+
+from __future__ import annotations
+
+import duckdb
+
+from cxlink.extract.ledger import read_ledger
+from cxlink.settings import Settings
+
+
+def _tables(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
+    return [
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = ? "
+            "order by table_name",
+            [schema],
+        ).fetchall()
+    ]
+
+
+def _rows(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> int:
+    return con.execute(f'select count(*) from {schema}."{table}"').fetchone()[0]
+
+
+def summary_lines(settings: Settings) -> list[str]:
+    path = settings.warehouse_path
+    if not path.exists():
+        return [f"No warehouse at {path} yet: run `make run` (or `make demo`)."]
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        lines = [f"cxlink summary: warehouse {path}", ""]
+        lines.append(f"{'entity':<16}{'landing':>10}{'raw':>10}{'quarantined':>13}")
+        for row in read_ledger(con):
+            lines.append(
+                f"{row.entity:<16}{row.rows_in:>10}{row.rows_raw:>10}{row.rows_quarantined:>13}"
+            )
+        for schema in ("staging", "intermediate", "marts"):
+            tables = _tables(con, schema)
+            if tables:
+                lines.append("")
+                lines.append(
+                    f"{schema}: " + ", ".join(f"{t} ({_rows(con, schema, t)})" for t in tables)
+                )
+        lines.append("")
+        lines.extend(_nps_lines(con))
+        lines += [
+            "",
+            f"landing zone: {settings.landing_dir}  (add files under landing/<entity>/, "
+            f"then `make run`)",
+            f"marts:        {path} schema marts (open read-only from BI tools)",
+            "quarantine:   select * from quarantine.rejected_rows",
+            "Dagster UI:   make dev, then http://127.0.0.1:3000",
+        ]
+        return lines
+    finally:
+        con.close()
+
+
+def _nps_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
+    if "nps_overall" not in _tables(con, "marts"):
+        return ["overall NPS: marts.nps_overall not built (did dbt build fail?)"]
+    rows = con.execute(
+        "select period, responses, nps, ci_low, ci_high, ci_method from marts.nps_overall "
+        "order by period"
+    ).fetchall()
+    lines = []
+    for period, n, nps, low, high, method in rows:
+        if n:
+            lines.append(
+                f"NPS {period}: {nps:+.1f} (95% CI {low:+.1f} .. {high:+.1f}, {method}, n={n})"
+            )
+        else:
+            lines.append(f"NPS {period}: no responses")
+    return lines
+
+
+def print_summary(settings: Settings | None = None) -> None:
+    print("\n".join(summary_lines(settings or Settings.from_env())))

@@ -1,0 +1,41 @@
+"""The cxlink code location: `dagster dev -m orchestration.definitions`."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from cxlink.contract import ENTITY_ORDER
+from orchestration.automation import daily_schedule, landing_sensor, main_job
+from orchestration.dbt_project import dbt_project
+from orchestration.resources import Warehouse
+
+
+def build_definitions() -> dg.Definitions:
+    if not dbt_project.manifest_path.exists():
+        raise FileNotFoundError(
+            f"dbt manifest {dbt_project.manifest_path} is missing: run `make prepare` "
+            "(dbt parse) once after cloning"
+        )
+    # Imported here: @dbt_assets reads the manifest when the module loads.
+    from orchestration.assets.dbt import cxlink_dbt_models
+    from orchestration.assets.extract import extract_assets
+    from orchestration.assets.quality import ledger_balances, quarantine_ledger
+    from orchestration.checks.gx_checks import build_gx_asset_checks
+
+    return dg.Definitions(
+        assets=[*extract_assets, quarantine_ledger, cxlink_dbt_models],
+        asset_checks=[*build_gx_asset_checks(ENTITY_ORDER), ledger_balances],
+        jobs=[main_job],
+        schedules=[daily_schedule()],
+        sensors=[landing_sensor],
+        resources={
+            "warehouse": Warehouse(),
+            "dbt": DbtCliResource(project_dir=dbt_project),
+        },
+        # DuckDB admits one writing process per file: run every step in the run's own process.
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_definitions()
