@@ -244,7 +244,7 @@ def test_unreadable_file_is_named_and_other_files_still_load(
 
 def test_missing_parent_table_is_a_clear_error(tmp_path: Path, landing: Path):
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
-    with pytest.raises(RuntimeError, match="raw.customers must be extracted before feedback"):
+    with pytest.raises(RuntimeError, match=r"raw\.customers must be extracted before feedback"):
         extract_entity(con, landing, "feedback")
 
 
