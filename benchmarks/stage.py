@@ -1,0 +1,121 @@
+"""One benchmark stage in its own process, so its peak memory is its own.
+
+Prints one JSON line: {"stage", "seconds", "peak_rss_mb", ...figures}.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from cxlink.contract import ENTITY_ORDER
+from cxlink.settings import DBT_PROJECT_DIR, Settings
+
+
+def _peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024  # ru_maxrss is in KiB on Linux
+
+
+def generate(settings: Settings, customers: int) -> dict:
+    from cxlink.demo import generate as generate_demo
+
+    report = generate_demo(settings.landing_dir, customers=customers, seed=42, overwrite=True)
+    return {"customers": customers, "report": str(report)[:200]}
+
+
+def extract(settings: Settings) -> dict:
+    import duckdb
+
+    from cxlink.extract import extract_entity
+
+    settings.warehouse_path.unlink(missing_ok=True)
+    con = duckdb.connect(str(settings.warehouse_path))
+    rows = 0
+    for entity in ENTITY_ORDER:
+        rows += extract_entity(con, settings.landing_dir, entity).counts.rows_in
+    con.close()
+    return {"rows": rows}
+
+
+def bare_read(settings: Settings) -> dict:
+    """Baseline: DuckDB reading the same landing files into tables, no contract, no manifest."""
+    import duckdb
+
+    path = settings.data_dir / "baseline.duckdb"
+    path.unlink(missing_ok=True)
+    con = duckdb.connect(str(path))
+    readers = {".csv": "read_csv", ".parquet": "read_parquet", ".jsonl": "read_json"}
+    rows = 0
+    for entity in ENTITY_ORDER:
+        for i, file in enumerate(sorted((settings.landing_dir / entity).glob("*.*"))):
+            reader = readers.get(file.suffix)
+            if reader:
+                con.execute(f"create table {entity}_{i} as select * from {reader}('{file}')")
+                rows += con.execute(f"select count(*) from {entity}_{i}").fetchone()[0]
+    con.close()
+    path.unlink(missing_ok=True)
+    return {"rows": rows}
+
+
+def checks(settings: Settings) -> dict:
+    from cxlink.quality.gx_validation import validate_table
+
+    results = {e: validate_table(settings.warehouse_path, e).success for e in ENTITY_ORDER}
+    return {"passed": all(results.values())}
+
+
+def dbt_build(settings: Settings) -> dict:
+    env = {**os.environ, **settings.dbt_env(), "DO_NOT_TRACK": "1"}
+    dbt = Path(sys.executable).with_name("dbt")
+    subprocess.run(
+        [str(dbt), "build", "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR)],
+        cwd=DBT_PROJECT_DIR,
+        env=env,
+        check=True,
+    )
+    return {}
+
+
+def pipeline(settings: Settings) -> dict:
+    """The whole Dagster job, as `make run` runs it (fresh warehouse)."""
+    import dagster as dg
+
+    from orchestration.automation import MAIN_JOB_NAME
+    from orchestration.definitions import defs
+
+    settings.warehouse_path.unlink(missing_ok=True)
+    result = defs.resolve_job_def(MAIN_JOB_NAME).execute_in_process(
+        instance=dg.DagsterInstance.ephemeral()
+    )
+    return {"success": result.success}
+
+
+def main() -> None:
+    stage, data_dir = sys.argv[1], Path(sys.argv[2])
+    os.environ["CXLINK_DATA_DIR"] = str(data_dir)
+    settings = Settings.from_env()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    if stage == "generate":
+        figures = generate(settings, int(sys.argv[3]))
+    else:
+        figures = {
+            "extract": extract,
+            "bare_read": bare_read,
+            "checks": checks,
+            "dbt_build": dbt_build,
+            "pipeline": pipeline,
+        }[stage](settings)
+    seconds = time.perf_counter() - start
+    print(json.dumps({"stage": stage, "seconds": seconds, "peak_rss_mb": _peak_mb(), **figures}))
+
+
+if __name__ == "__main__":
+    main()
