@@ -1,0 +1,314 @@
+"""Subscription lives: churn, reactivation, tier changes and add-ons, as constant-price periods.
+
+A customer's time as a subscriber is a sequence of *episodes* (signup or reactivation up to
+churn). Inside an episode the main subscription is split into periods wherever the tier
+changes (contiguous: a period ends the day the next one starts; ``end`` is exclusive). Churn is
+where the last period of every subscription of the episode ends.
+
+Lifetimes are exponential with a constant monthly hazard per latent NPS type: that is what
+makes "churned within k months of a response" equal to 1 - exp(-k * hazard) for every response,
+whatever the customer's age when answering.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from cxlink.demo import parameters as p
+from cxlink.demo.customers import COUNTRY_CURRENCY, COUNTRY_PRICE_RATE, Customers
+from cxlink.demo.dates import iso_dates, ragged
+from cxlink.demo.money import format_cents
+from cxlink.demo.randomness import choice
+
+HAZARD_BY_TYPE = np.array([p.MONTHLY_CHURN_HAZARD[t] for t in p.NPS_TYPES])
+
+
+@dataclass(frozen=True)
+class Episodes:
+    customer: np.ndarray  # position in the chunk's Customers
+    number: np.ndarray  # 0 = first life, 1.. = reactivations
+    start: np.ndarray
+    end: np.ndarray  # churn day; after as_of_day means not churned (yet)
+    observed_end: np.ndarray  # min(end, as_of_day + 1): the exclusive end of what is visible
+
+
+@dataclass(frozen=True)
+class Periods:
+    customer: np.ndarray
+    episode: np.ndarray
+    addon: np.ndarray
+    tier: np.ndarray
+    start: np.ndarray
+    end: np.ndarray  # exclusive; after as_of_day means ongoing (written empty)
+    mrr_cents: np.ndarray
+    upgrade: np.ndarray  # starts at a higher tier than the subscription's previous period
+    first_of_customer: np.ndarray  # the very first period of the customer's first subscription
+    subscription_id: np.ndarray
+
+
+@dataclass(frozen=True)
+class Subscriptions:
+    episodes: Episodes
+    periods: Periods
+    current_tier: np.ndarray  # per customer: CRM plan_tier text
+
+
+EPISODE_KEYS = {
+    "customer": np.int64,
+    "number": np.int64,
+    "start": np.int64,
+    "end": np.int64,
+    "observed_end": np.int64,
+}
+PERIOD_KEYS = {
+    "customer": np.int64,
+    "episode": np.int64,
+    "addon": bool,
+    "tier": np.int64,
+    "start": np.int64,
+    "end": np.int64,
+    "upgrade": bool,
+    "first_of_customer": bool,
+    "number": np.int64,
+}
+
+
+def _concat(parts: list[dict[str, np.ndarray]], keys: dict[str, type]) -> dict[str, np.ndarray]:
+    return {
+        key: np.concatenate([np.zeros(0, dtype)] + [part[key].astype(dtype) for part in parts])
+        for key, dtype in keys.items()
+    }
+
+
+def _tier_paths(
+    rng: np.random.Generator,
+    start: np.ndarray,
+    observed_end: np.ndarray,
+    tier0: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Tier changes inside each episode: (episode, change day, new tier), sorted, all real changes."""
+    duration = observed_end - start
+    expected = p.TIER_CHANGE_RATE_PER_MONTH * duration / p.DAYS_PER_MONTH
+    owner, _ = ragged(rng.poisson(expected))
+    u_day, u_dir = rng.random(owner.size), rng.random(owner.size)
+    # A change needs a day strictly inside the visible part of the episode.
+    room = duration[owner] - 1
+    keep = room >= 1
+    owner, u_day, u_dir, room = owner[keep], u_day[keep], u_dir[keep], room[keep]
+    day = start[owner] + 1 + np.floor(u_day * room).astype(np.int64)
+    step = np.where(u_dir < p.UPGRADE_SHARE, 1, -1)
+    order = np.lexsort((day, owner))
+    owner, day, step = owner[order], day[order], step[order]
+    # Two changes on one day would make an empty period: keep the first.
+    distinct = np.ones(owner.size, dtype=bool)
+    distinct[1:] = (owner[1:] != owner[:-1]) | (day[1:] != day[:-1])
+    owner, day, step = owner[distinct], day[distinct], step[distinct]
+    _, rank = ragged(np.bincount(owner, minlength=start.size))
+    tier = np.empty(owner.size, dtype=np.int64)
+    changed = np.empty(owner.size, dtype=bool)
+    current = tier0.copy()
+    # Changes are applied in order; a step past the segment's tier bounds is no change at all.
+    for r in range(int(rank.max()) + 1 if rank.size else 0):
+        at = rank == r
+        who = owner[at]
+        new = np.clip(current[who] + step[at], low[who], high[who])
+        tier[at] = new
+        changed[at] = new != current[who]
+        current[who] = new
+    return owner[changed], day[changed], tier[changed]
+
+
+def _episode_periods(
+    start: np.ndarray,
+    end: np.ndarray,
+    tier0: np.ndarray,
+    change_owner: np.ndarray,
+    change_day: np.ndarray,
+    change_tier: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """Contiguous periods per episode: (episode, position, start, end, tier, upgrade)."""
+    n_changes = np.bincount(change_owner, minlength=start.size)
+    owner, pos = ragged(1 + n_changes)
+    offset = np.cumsum(n_changes) - n_changes
+    # Pad so that index arithmetic stays in bounds when an episode has no change.
+    days = np.append(change_day, 0)
+    tiers = np.append(change_tier, 0)
+    before = np.where(pos > 0, offset[owner] + pos - 1, days.size - 1)
+    after = np.where(pos < n_changes[owner], offset[owner] + pos, days.size - 1)
+    p_start = np.where(pos == 0, start[owner], days[before])
+    p_end = np.where(pos < n_changes[owner], days[after], end[owner])
+    p_tier = np.where(pos == 0, tier0[owner], tiers[before])
+    previous = np.where(pos >= 2, tiers[np.maximum(before - 1, 0)], tier0[owner])
+    upgrade = (pos > 0) & (p_tier > previous)
+    return owner, pos, p_start, p_end, p_tier, upgrade
+
+
+def _mrr_cents(
+    rng: np.random.Generator, customers: Customers, customer: np.ndarray, tier: np.ndarray
+) -> np.ndarray:
+    eur = (
+        np.array(p.TIER_PRICE_EUR)[tier]
+        * np.array(p.SEGMENT_PRICE_FACTOR)[customers.segment[customer]]
+        * customers.price_factor[customer]
+        * np.exp(rng.normal(0.0, p.PERIOD_PRICE_SIGMA, customer.size))
+    )
+    local = eur / COUNTRY_PRICE_RATE[customers.country[customer]]
+    return np.round(local * 100).astype(np.int64)
+
+
+def generate_subscriptions(
+    rng: np.random.Generator, customers: Customers, as_of_day: int
+) -> Subscriptions:
+    tier0_all = choice(rng, np.array(p.TIER_MIX), customers.segment)
+    bounds = np.array(p.TIER_BOUNDS)
+
+    ep_parts: list[dict[str, np.ndarray]] = []
+    per_parts: list[dict[str, np.ndarray]] = []
+    n_episodes = 0
+    who = np.flatnonzero(customers.subscriber)
+    start = customers.signup_day[who]
+    tier0 = tier0_all[who]
+    number = 0
+    while who.size:
+        months = rng.exponential(1.0 / HAZARD_BY_TYPE[customers.nps_type[who]])
+        # ceil: churn day c satisfies c - start >= lifetime in days, so "active on day d"
+        # (d < c) is exactly "lifetime > d - start": memoryless on whole days.
+        end = start + np.maximum(np.ceil(months * p.DAYS_PER_MONTH).astype(np.int64), 1)
+        observed_end = np.minimum(end, as_of_day + 1)
+        seg = customers.segment[who]
+        c_owner, c_day, c_tier = _tier_paths(
+            rng, start, observed_end, tier0, bounds[seg, 0], bounds[seg, 1]
+        )
+        owner, pos, p_start, p_end, p_tier, upgrade = _episode_periods(
+            start, end, tier0, c_owner, c_day, c_tier
+        )
+        ep_index = n_episodes + np.arange(who.size)
+        ep_parts.append(
+            {
+                "customer": who,
+                "number": np.full(who.size, number),
+                "start": start,
+                "end": end,
+                "observed_end": observed_end,
+            }
+        )
+        per_parts.append(
+            {
+                "customer": who[owner],
+                "episode": ep_index[owner],
+                "addon": np.zeros(owner.size, dtype=bool),
+                "tier": p_tier,
+                "start": p_start,
+                "end": p_end,
+                "upgrade": upgrade,
+                "first_of_customer": (pos == 0) & (number == 0),
+                "number": np.full(owner.size, number),
+            }
+        )
+        # The add-on is a second subscription of the same episode: it may be cancelled on its
+        # own (a contraction) but never outlives the churn.
+        addon = (customers.segment[who] == 2) & (rng.random(who.size) < p.ADDON_PROBABILITY)
+        a_start = start + rng.integers(*p.ADDON_START_DAYS, size=who.size)
+        cancel = rng.random(who.size) < p.ADDON_CANCEL_PROBABILITY
+        a_cancel = a_start + rng.integers(*p.ADDON_CANCEL_AFTER_DAYS, size=who.size)
+        a_end = np.where(cancel, np.minimum(a_cancel, end), end)
+        addon &= a_start < observed_end
+        k = np.flatnonzero(addon)
+        per_parts.append(
+            {
+                "customer": who[k],
+                "episode": ep_index[k],
+                "addon": np.ones(k.size, dtype=bool),
+                "tier": np.full(k.size, p.ADDON_TIER),
+                "start": a_start[k],
+                "end": a_end[k],
+                "upgrade": np.zeros(k.size, dtype=bool),
+                "first_of_customer": np.zeros(k.size, dtype=bool),
+                "number": np.full(k.size, number),
+            }
+        )
+        n_episodes += who.size
+
+        last_tier = p_tier[np.cumsum(1 + np.bincount(c_owner, minlength=who.size)) - 1]
+        back = (end <= as_of_day) & (rng.random(who.size) < p.REACTIVATION_PROBABILITY)
+        gap = p.REACTIVATION_MIN_GAP_DAYS + rng.integers(
+            0, p.REACTIVATION_EXTRA_GAP_DAYS + 1, size=who.size
+        )
+        back &= end + gap <= as_of_day
+        who, start, tier0 = who[back], (end + gap)[back], last_tier[back]
+        number += 1
+
+    ep = _concat(ep_parts, EPISODE_KEYS)
+    per = _concat(per_parts, PERIOD_KEYS)
+
+    # Rows of one customer together, subscriptions in order, periods by start.
+    order = np.lexsort((per["start"], per["addon"], per["number"], per["customer"]))
+    per = {key: value[order] for key, value in per.items()}
+    mrr = _mrr_cents(rng, customers, per["customer"], per["tier"])
+    index = customers.index[per["customer"]]
+    sub_ids = np.array(
+        [
+            f"SUB{c:07d}-{n + 1}{'A' if a else ''}"
+            for c, n, a in zip(
+                index.tolist(), per["number"].tolist(), per["addon"].tolist(), strict=True
+            )
+        ],
+        dtype=object,
+    )
+    periods = Periods(
+        customer=per["customer"],
+        episode=per["episode"],
+        addon=per["addon"],
+        tier=per["tier"],
+        start=per["start"],
+        end=per["end"],
+        mrr_cents=mrr,
+        upgrade=per["upgrade"],
+        first_of_customer=per["first_of_customer"],
+        subscription_id=sub_ids,
+    )
+    episodes = Episodes(**ep)
+
+    # CRM tier: the main subscription's latest period; one-time buyers have a label of their own.
+    current = np.full(len(customers), p.NON_SUBSCRIPTION_PLAN_TIER, dtype=object)
+    main = np.flatnonzero(~periods.addon)  # sorted by customer, episode, start
+    owner = periods.customer[main]
+    last = main[np.append(owner[1:] != owner[:-1], True)] if main.size else main
+    current[periods.customer[last]] = np.array(p.TIERS, dtype=object)[periods.tier[last]]
+    return Subscriptions(episodes=episodes, periods=periods, current_tier=current)
+
+
+SUBSCRIPTION_COLUMNS = (
+    "subscription_id",
+    "customer_id",
+    "plan_tier",
+    "period_start",
+    "period_end",
+    "mrr",
+    "currency",
+)
+
+
+def subscription_rows(customers: Customers, subs: Subscriptions, as_of_day: int) -> list[tuple]:
+    per = subs.periods
+    ids = customers.ids[per.customer]
+    tier = np.array(p.TIERS)[per.tier]
+    start = iso_dates(per.start)
+    end = np.where(per.end > as_of_day, "", iso_dates(np.minimum(per.end, as_of_day + 1)))
+    currency = COUNTRY_CURRENCY[customers.country[per.customer]]
+    return list(
+        zip(
+            per.subscription_id.tolist(),
+            ids.tolist(),
+            tier.tolist(),
+            start.tolist(),
+            end.tolist(),
+            format_cents(per.mrr_cents),
+            currency.tolist(),
+            strict=True,
+        )
+    )

@@ -1,0 +1,64 @@
+{#- NPS per response month and slice, with n and an adjusted Wald CI on every figure
+    (domain.md "Survey metrics"). Rows where a dimension is 'all' are its rollup
+    (group by response_month, cube(...)). -#}
+{%- set z = var('ci_z') -%}
+
+with
+
+nps_responses as (
+
+    select * from {{ ref('int_nps_responses_categorized') }}
+
+),
+
+counted as (
+
+    select
+        response_month,
+        case when grouping(segment) = 1 then 'all' else segment end as segment,
+        case when grouping(plan_tier) = 1 then 'all' else plan_tier end as plan_tier,
+        case
+            when grouping(acquisition_channel) = 1 then 'all' else acquisition_channel
+        end as acquisition_channel,
+        case when grouping(language) = 1 then 'all' else language end as language,
+        cast(
+            grouping(segment)
+            + grouping(plan_tier)
+            + grouping(acquisition_channel)
+            + grouping(language)
+            as integer
+        ) as grouping_level,
+        count(*) as responses,
+        count(*) filter (where nps_category = 'promoter') as promoters,
+        count(*) filter (where nps_category = 'passive') as passives,
+        count(*) filter (where nps_category = 'detractor') as detractors
+    from nps_responses
+    group by response_month, cube(segment, plan_tier, acquisition_channel, language)
+
+),
+
+final as (
+
+    select
+        response_month,
+        segment,
+        plan_tier,
+        acquisition_channel,
+        language,
+        grouping_level,
+        grouping_level = 4 as is_total,
+        responses,
+        promoters,
+        passives,
+        detractors,
+        {{ nps_score('promoters', 'passives', 'detractors') }} as nps,
+        {{ nps_standard_error('promoters', 'passives', 'detractors') }} as se,
+        {{ adjusted_wald_nps_ci('promoters', 'passives', 'detractors', z, 'lower') }} as ci_low,
+        {{ adjusted_wald_nps_ci('promoters', 'passives', 'detractors', z, 'upper') }} as ci_high,
+        cast({{ z }} as double) as ci_z,
+        'adjusted_wald' as ci_method
+    from counted
+
+)
+
+select * from final

@@ -1,0 +1,27 @@
+with
+
+source as (
+
+    select * from {{ source('billing', 'fx_rates') }}
+
+),
+
+renamed as (
+
+    select
+        -- keys
+        date as rate_date,
+        currency as currency_code,
+
+        -- amounts: reporting-currency units per unit of currency_code
+        rate_to_reporting,
+
+        -- lineage
+        _source_file as source_file,
+        _source_row as source_row
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,196 @@
+"""End to end: demo landing zone -> dg.materialize of every asset and check -> marts.
+
+One full run at the default demo scale is shared by the tests in this module (it takes about a
+minute): the marts must balance, recover the planted ground truth within their confidence
+intervals, and come out identical on a rerun.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from dagster_dbt import DbtCliResource
+
+from cxlink.contract import ENTITY_ORDER
+from cxlink.demo import generate
+from orchestration.dbt_project import dbt_project
+from orchestration.resources import Warehouse
+
+pytestmark = pytest.mark.xdist_group("demo_run")
+
+DEMO_CUSTOMERS = 5000
+
+
+def all_definitions():
+    from orchestration.definitions import defs
+
+    return list(defs.assets or []), list(defs.asset_checks or [])
+
+
+def materialize(data_dir: Path, raise_on_error: bool = True) -> dg.ExecuteInProcessResult:
+    assets, checks = all_definitions()
+    return dg.materialize(
+        [*assets, *checks],
+        resources={
+            "warehouse": Warehouse(data_dir=str(data_dir)),
+            "dbt": DbtCliResource(project_dir=dbt_project),
+        },
+        raise_on_error=raise_on_error,
+    )
+
+
+def mart_fingerprints(warehouse: Path) -> dict[str, str]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts' "
+                "order by 1"
+            ).fetchall()
+        ]
+        prints = {}
+        for table in tables:
+            rows = con.execute(f"select * from marts.{table} order by all").fetchall()
+            prints[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
+        return prints
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path):
+    data_dir = tmp_path_factory.mktemp("demo")
+    generate(data_dir / "landing", customers=DEMO_CUSTOMERS, seed=42)
+    truth = json.loads((data_dir / "landing" / "ground_truth.json").read_text())
+    result = materialize(data_dir)
+    return data_dir, truth, result
+
+
+@pytest.fixture(scope="module")
+def con(demo_run):
+    data_dir, _, _ = demo_run
+    connection = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    yield connection
+    connection.close()
+
+
+def test_every_asset_and_check_succeeds(demo_run):
+    _, _, result = demo_run
+    assert result.success
+    evaluations = result.get_asset_check_evaluations()
+    assert evaluations, "no asset checks ran"
+    failed = [f"{e.asset_key.to_user_string()}:{e.check_name}" for e in evaluations if not e.passed]
+    assert failed == []
+    check_names = {e.check_name for e in evaluations}
+    assert {f"gx_raw_{entity}" for entity in ENTITY_ORDER} <= check_names
+    assert "rows_in_equal_raw_plus_quarantined" in check_names
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert {"raw/feedback", "quarantine/ledger", "marts/nps_monthly", "marts/nps_retention"} <= materialized
+
+
+def test_rows_in_equal_raw_plus_quarantined_and_rules_match_the_planted_dirt(demo_run, con):
+    _, truth, _ = demo_run
+    expected = truth["quarantine_expected"]
+    for entity in ENTITY_ORDER:
+        rows_in = con.execute(f"select count(*) from landing.{entity}").fetchone()[0]
+        rows_raw = con.execute(f"select count(*) from raw.{entity}").fetchone()[0]
+        by_rule = dict(
+            con.execute(f"select rule, count(*) from quarantine.{entity} group by 1").fetchall()
+        )
+        assert rows_in == rows_raw + sum(by_rule.values()), entity
+        assert by_rule == {k: v for k, v in expected.get(entity, {}).items() if v}, entity
+    # staging views publish exactly the raw rows
+    assert (
+        con.execute("select count(*) from staging.stg_surveys__responses").fetchone()[0]
+        == con.execute("select count(*) from raw.feedback").fetchone()[0]
+    )
+
+
+def test_nps_monthly_totals_agree_with_the_responses(con):
+    responses, nps = con.execute(
+        """
+        select count(*), 100.0 * (avg(case when score >= 9 then 1 else 0 end)
+                                  - avg(case when score <= 6 then 1 else 0 end))
+        from raw.feedback f
+        where survey_type = 'nps'
+          and date_trunc('month', responded_at) = (
+              select max(response_month) from marts.nps_monthly where responses >= 100
+          )
+        """
+    ).fetchone()
+    row = con.execute(
+        """
+        select responses, nps, ci_low, ci_high from marts.nps_monthly
+        where response_month = (select max(response_month) from marts.nps_monthly where responses >= 100)
+          and segment = 'all' and plan_tier = 'all' and acquisition_channel = 'all'
+          and language = 'all'
+        """
+    ).fetchone()
+    assert row[0] == responses
+    assert row[1] == pytest.approx(nps)
+    assert row[2] < row[1] < row[3]
+
+
+def test_planted_churn_by_nps_category_is_recovered_within_the_ci(demo_run, con):
+    _, truth, _ = demo_run
+    expected = truth["churn"]["expected_churn_by_horizon"]["12"]
+    rows = con.execute(
+        """
+        select nps_category, churn_rate, churn_ci_low, churn_ci_high, responses
+        from marts.nps_retention_summary where horizon_months = 12
+        """
+    ).fetchall()
+    assert {r[0] for r in rows} == {"promoter", "passive", "detractor"}
+    for category, churn, low, high, n in rows:
+        assert n > 300, category
+        assert low <= expected[category] <= high, (category, churn, low, high, expected[category])
+    churn = {r[0]: r[1] for r in rows}
+    assert churn["detractor"] > churn["passive"] > churn["promoter"]
+
+
+def test_personal_data_stays_in_raw_and_staging(con):
+    leaked = con.execute(
+        """
+        select table_schema || '.' || table_name || '.' || column_name
+        from information_schema.columns
+        where table_schema in ('intermediate', 'marts') and column_name in ('email', 'name')
+        """
+    ).fetchall()
+    assert leaked == []
+
+
+def test_rerun_changes_nothing(demo_run):
+    data_dir, _, _ = demo_run
+    warehouse = data_dir / "warehouse.duckdb"
+    before = mart_fingerprints(warehouse)
+    assert before, "no marts built"
+    result = materialize(data_dir)
+    assert result.success
+    for event in result.get_asset_materialization_events():
+        metadata = event.materialization.metadata
+        if "files_unchanged" in metadata:
+            assert metadata["files_new"].value == 0 and metadata["files_changed"].value == 0
+    assert mart_fingerprints(warehouse) == before
+
+
+def test_an_unreadable_file_fails_only_its_entity(tmp_path: Path, dbt_manifest: Path):
+    generate(tmp_path / "landing", customers=60, seed=7)
+    (tmp_path / "landing" / "invoices" / "broken.csv").write_bytes(
+        b"invoice_id,customer_id\n\xff\xfe,x\n"
+    )
+    result = materialize(tmp_path, raise_on_error=False)
+    assert not result.success
+    failures = [e for e in result.all_events if e.is_step_failure]
+    assert len(failures) == 1
+    assert "landing/invoices/broken.csv: not valid UTF-8 text" in (
+        failures[0].step_failure_data.error.message
+    )
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert {"raw/customers", "raw/feedback", "raw/subscriptions"} <= materialized
+    assert "raw/invoices" not in materialized
