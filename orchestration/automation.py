@@ -1,7 +1,5 @@
 """The main job, its daily schedule, and the sensor that runs it when landing files change."""
 
-from __future__ import annotations
-
 import hashlib
 import json
 import os

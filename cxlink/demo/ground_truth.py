@@ -63,8 +63,8 @@ class Realized:
     invoice_lines_by_type: dict[str, int] = field(default_factory=lambda: _zeros(LINE_TYPES))
     # horizon -> category -> [responses whose horizon has passed, of which churned by then]
     churn_by_horizon: dict[str, dict[str, list[int]]] = field(default_factory=lambda: _tallies())
-    # the same, counting only each customer's latest such response
-    churn_by_horizon_latest: dict[str, dict[str, list[int]]] = field(
+    # horizon -> category -> [customers active k months before as_of, of which churned by as_of]
+    churn_by_horizon_cohort: dict[str, dict[str, list[int]]] = field(
         default_factory=lambda: _tallies()
     )
 
@@ -111,24 +111,40 @@ class Realized:
         customer = responses.customer[at]
         for k in HORIZONS_MONTHS:
             horizon = add_months(day, k)
-            seen = np.flatnonzero(horizon <= as_of_day)
-            churned = churn_day[seen] <= horizon[seen]
-            who = customer[seen]
-            latest = np.append(who[1:] != who[:-1], True) if who.size else who.astype(bool)
-            for tallies, keep in (
-                (self.churn_by_horizon, np.ones(seen.size, dtype=bool)),
-                (self.churn_by_horizon_latest, latest),
-            ):
-                for c, name in enumerate(p.COMMENT_CATEGORIES):
-                    mine = keep & (category[seen] == c)
-                    tallies[str(k)][name][0] += int(mine.sum())
-                    tallies[str(k)][name][1] += int((mine & churned).sum())
+            seen = horizon <= as_of_day
+            _tally(self.churn_by_horizon[str(k)], category[seen], churn_day[seen] <= horizon[seen])
+            # the seed method's cohort: customers active on as_of - k months, by the category of
+            # their latest NPS response up to that day, churned by as_of (no look-ahead: choosing
+            # a customer's latest response *whatever its date* would pick the last one before a
+            # churn and inflate churn)
+            cohort_day = int(add_months(np.array([as_of_day]), -k)[0])
+            horizon_day = int(add_months(np.array([cohort_day]), k)[0])
+            known = np.flatnonzero(day <= cohort_day)
+            who = customer[known]
+            last = known[np.append(who[1:] != who[:-1], True)] if who.size else known
+            latest = np.full(len(customers), -1)
+            latest[customer[last]] = category[last]
+            active = (ep.start <= cohort_day) & (cohort_day < ep.end)
+            cat = latest[ep.customer[active]]
+            answered = cat >= 0
+            _tally(
+                self.churn_by_horizon_cohort[str(k)],
+                cat[answered],
+                ep.end[active][answered] <= horizon_day,
+            )
 
 
-def _rates(tallies: dict[str, dict[str, list[int]]]) -> dict:
+def _tally(tallies: dict[str, list[int]], category: np.ndarray, churned: np.ndarray) -> None:
+    for c, name in enumerate(p.COMMENT_CATEGORIES):
+        mine = category == c
+        tallies[name][0] += int(mine.sum())
+        tallies[name][1] += int((mine & churned).sum())
+
+
+def _rates(tallies: dict[str, dict[str, list[int]]], unit: str = "responses") -> dict:
     return {
         k: {
-            c: {"responses": n, "churned": m, "churn_rate": round(m / n, 6) if n else None}
+            c: {unit: n, "churned": m, "churn_rate": round(m / n, 6) if n else None}
             for c, (n, m) in by_category.items()
         }
         for k, by_category in tallies.items()
@@ -161,6 +177,14 @@ def build_ground_truth(
         "nps_type_mix": dict(zip(p.NPS_TYPES, p.NPS_TYPE_MIX, strict=True)),
         "nps_score_distribution": {
             t: {str(s): q for s, q in probs.items()} for t, probs in p.NPS_SCORE_PROBS.items()
+        },
+        "csat_score_distribution": {
+            t: dict(zip(map(str, range(1, 6)), probs, strict=True))
+            for t, probs in p.CSAT_SCORE_PROBS.items()
+        },
+        "ces_score_distribution": {
+            t: dict(zip(map(str, range(1, 8)), probs, strict=True))
+            for t, probs in p.CES_SCORE_PROBS.items()
         },
         "churn": {
             "monthly_hazard": dict(p.MONTHLY_CHURN_HAZARD),
@@ -229,11 +253,16 @@ def build_ground_truth(
             "comments_without_language": realized.comments_without_language,
             "invoice_lines_by_type": realized.invoice_lines_by_type,
             "churn_by_horizon": _rates(realized.churn_by_horizon),
-            "churn_by_horizon_latest_response": _rates(realized.churn_by_horizon_latest),
             "churn_by_horizon_note": (
-                "each NPS response (or each customer's latest one) whose response date + k "
-                "calendar months is on or before as_of_date; churned = no active subscription "
-                "on that day"
+                "each NPS response whose response date + k calendar months is on or before "
+                "as_of_date; churned = no active subscription on that day"
+            ),
+            "churn_by_horizon_cohort": _rates(realized.churn_by_horizon_cohort, "customers"),
+            "churn_by_horizon_cohort_note": (
+                "customers active on as_of_date - k months, by the category of their latest NPS "
+                "response on or before that day; churned = no active subscription on that day "
+                "+ k months. Picking each customer's latest response regardless of date is "
+                "biased upwards (it is often the last one before a churn)"
             ),
         },
     }

@@ -1,7 +1,5 @@
 """dbt models as Dagster assets: staging, intermediate and marts, grouped by layer."""
 
-from __future__ import annotations
-
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager

@@ -1,7 +1,5 @@
 """Extract assets: one per landing entity, landing files -> ``raw.<entity>`` + quarantine."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from cxlink.contract import ENTITIES, ENTITY_ORDER

@@ -1,7 +1,5 @@
 """Quality assets: the quarantine ledger, proving that no row is lost."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from cxlink.contract import ENTITY_ORDER
