@@ -1,0 +1,1 @@
+"""Data-quality checks on the raw entities (great-expectations, pandas path)."""
