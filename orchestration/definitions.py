@@ -8,7 +8,7 @@ from dagster_dbt import DbtCliResource
 from cxlink.contract import ENTITY_ORDER
 from orchestration.automation import daily_schedule, landing_sensor, main_job
 from orchestration.dbt_project import dbt_project
-from orchestration.resources import Warehouse
+from orchestration.resources import Warehouse, dbt_executable
 
 
 def build_definitions() -> dg.Definitions:
@@ -31,7 +31,7 @@ def build_definitions() -> dg.Definitions:
         sensors=[landing_sensor],
         resources={
             "warehouse": Warehouse(),
-            "dbt": DbtCliResource(project_dir=dbt_project),
+            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
         },
         # DuckDB admits one writing process per file: run every step in the run's own process.
         executor=dg.in_process_executor,

@@ -1,67 +1,108 @@
-"""Validate raw entities against their great-expectations suites, on the pandas path.
+"""Validate ``raw.<entity>`` tables against their great-expectations suites, on the pandas path.
 
-GX 1.x has no DuckDB dialect, so each table is read with DuckDB (read-only) into a DataFrame and
-validated through an ephemeral GX context: nothing is written to disk and nothing phones home.
+GX 1.x has no DuckDB dialect, so a table is read with DuckDB (read-only) into a pandas DataFrame
+and validated through an ephemeral GX context: nothing is written to disk, analytics and progress
+bars are off. The suites are ``expectations/<entity>.json`` (see ``build_suites``).
+
+No Dagster here: ``orchestration/checks/gx_checks.py`` wraps these functions in asset checks.
+
+Costs: importing great_expectations takes about 4 s, so it is imported on first use, not when
+this module is imported, and the GX context is built once per process. A whole table is held in
+memory as a DataFrame while it is validated (GX filters and copies columns on top of that).
 """
 
 from __future__ import annotations
 
-import json
+import math
 import os
-from dataclasses import dataclass, field
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import duckdb
-import pandas as pd
+from cxlink.contract import ENTITIES
+
+if TYPE_CHECKING:
+    import great_expectations as gx
+    import pandas as pd
+
+# GX reads this when a context is created; set before great_expectations is imported.
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
+DATASOURCE_NAME = "cxlink_raw"
+BATCH_DEFINITION_NAME = "whole_table"
+# How many unexpected values a failure reports.
+EXAMPLES = 5
 
-
-@dataclass(frozen=True)
-class Failure:
-    expectation: str
-    column: str | None
-    unexpected_count: int | None
-    examples: list
-
-    def as_dict(self) -> dict:
-        return {
-            "expectation": self.expectation,
-            "column": self.column,
-            "unexpected_count": self.unexpected_count,
-            "examples": self.examples,
-        }
+_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
 class ValidationSummary:
+    """The outcome of one suite on one table.
+
+    ``failures``: one dict per failed expectation, JSON-serialisable: ``expectation`` (GX type),
+    ``column`` (or ``a,b`` for several), ``rule`` (the quarantine rule it mirrors, or None),
+    ``unexpected_count``, ``partial_unexpected_list`` (at most 5 values), ``observed_value``
+    (for table- and type-level expectations) and ``exception`` (when GX could not evaluate it).
+    """
+
     entity: str
+    suite: str
     rows: int
     success: bool
     evaluated: int
     successful: int
     unsuccessful: int
     success_percent: float
-    failures: list[Failure] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
 
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
-@cache
-def _context():
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+    @property
+    def failed_expectations(self) -> list[str]:
+        return [f["expectation"] for f in self.failures]
 
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    return context
+    def failures_markdown(self) -> str:
+        if not self.failures:
+            return "All expectations passed."
+        lines = [
+            "| expectation | column | rule | unexpected | examples |",
+            "|---|---|---|---|---|",
+        ]
+        for f in self.failures:
+            if f["exception"]:
+                examples = f"error: {f['exception']}"
+            elif f["partial_unexpected_list"]:
+                examples = ", ".join(str(v) for v in f["partial_unexpected_list"])
+            else:
+                examples = f"observed: {f['observed_value']}"
+            cells = [
+                f["expectation"],
+                f["column"] or "",
+                f["rule"] or "",
+                "" if f["unexpected_count"] is None else str(f["unexpected_count"]),
+                examples,
+            ]
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        return "\n".join(lines)
 
 
 def suite_path(entity: str) -> Path:
+    _check_entity(entity)
     return EXPECTATIONS_DIR / f"{entity}.json"
 
 
-def load_suite(entity: str):
+def load_suite(entity: str) -> gx.ExpectationSuite:
+    """The suite of an entity, read from ``expectations/<entity>.json`` (not cached: edits count)."""
+    import json
+
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import (
         ExpectationConfiguration,
@@ -69,84 +110,157 @@ def load_suite(entity: str):
 
     path = suite_path(entity)
     if not path.exists():
-        raise FileNotFoundError(f"no expectation suite for {entity}: {path} (run build_suites)")
+        raise FileNotFoundError(
+            f"no expectation suite for {entity}: {path} (python -m cxlink.quality.build_suites)"
+        )
     spec = json.loads(path.read_text(encoding="utf-8"))
     expectations = [
-        ExpectationConfiguration(type=e["type"], kwargs=e["kwargs"]).to_domain_obj()
+        ExpectationConfiguration(
+            type=e["type"], kwargs=e.get("kwargs", {}), meta=e.get("meta")
+        ).to_domain_obj()
         for e in spec["expectations"]
     ]
-    return gx.ExpectationSuite(name=spec["name"], expectations=expectations)
+    return gx.ExpectationSuite(
+        name=spec.get("name", f"raw_{entity}"), expectations=expectations, meta=spec.get("meta")
+    )
 
 
-def _batch_definition(entity: str):
-    context = _context()
-    name = f"raw_{entity}"
-    try:
-        datasource = context.data_sources.get("cxlink_raw")
-    except (KeyError, ValueError):
-        datasource = context.data_sources.add_pandas("cxlink_raw")
-    try:
-        asset = datasource.get_asset(name)
-    except LookupError:
-        asset = datasource.add_dataframe_asset(name)
-    try:
-        return asset.get_batch_definition("whole_table")
-    except (KeyError, LookupError):
-        return asset.add_batch_definition_whole_dataframe("whole_table")
+@cache
+def gx_context() -> Any:
+    """One ephemeral GX context per process: in memory, no analytics, no progress bars."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    config = DataContextConfig(
+        analytics_enabled=False,
+        progress_bars=ProgressBarsConfig(globally=False),
+        store_backend_defaults=InMemoryStoreBackendDefaults(),
+    )
+    context = gx.get_context(mode="ephemeral", project_config=config)
+    context.data_sources.add_pandas(DATASOURCE_NAME)
+    return context
 
 
-def _exception_message(info: dict | None) -> str | None:
-    """GX nests exception details per metric; return the first message found."""
-    if not info:
-        return None
-    if "exception_message" in info:
-        return info["exception_message"]
-    for value in info.values():
-        if isinstance(value, dict) and value.get("exception_message"):
-            return value["exception_message"]
-    return None
+@cache
+def _batch_definition(entity: str) -> Any:
+    datasource = gx_context().data_sources.get(DATASOURCE_NAME)
+    asset = datasource.add_dataframe_asset(f"raw_{entity}")
+    return asset.add_batch_definition_whole_dataframe(BATCH_DEFINITION_NAME)
 
 
 def validate_dataframe(entity: str, df: pd.DataFrame) -> ValidationSummary:
+    """Validate a DataFrame holding ``raw.<entity>`` against the entity's suite."""
+    started = time.perf_counter()
     suite = load_suite(entity)
-    batch = _batch_definition(entity).get_batch(batch_parameters={"dataframe": df})
-    result = batch.validate(suite)
-    failures = []
-    for r in result.results:
-        if r.success:
-            continue
-        kwargs = r.expectation_config.kwargs
-        details = r.result or {}
-        message = _exception_message(r.exception_info)
-        failures.append(
-            Failure(
-                expectation=r.expectation_config.type,
-                column=kwargs.get("column") or ",".join(kwargs.get("column_list", [])) or None,
-                unexpected_count=details.get("unexpected_count"),
-                examples=[str(v) for v in (details.get("partial_unexpected_list") or [])[:5]]
-                or ([message] if message else []),
-            )
-        )
+    with _lock:  # one context per process: validate one frame at a time
+        batch = _batch_definition(entity).get_batch(batch_parameters={"dataframe": df})
+        result = batch.validate(suite, result_format="SUMMARY")
     stats = result.statistics
     return ValidationSummary(
         entity=entity,
+        suite=suite.name,
         rows=len(df),
         success=bool(result.success),
         evaluated=int(stats["evaluated_expectations"]),
         successful=int(stats["successful_expectations"]),
         unsuccessful=int(stats["unsuccessful_expectations"]),
         success_percent=float(stats["success_percent"] or 0.0),
-        failures=failures,
+        failures=[_failure(r) for r in result.results if not r.success],
+        seconds=round(time.perf_counter() - started, 3),
     )
 
 
-def read_table(warehouse_path: Path, entity: str) -> pd.DataFrame:
-    con = duckdb.connect(str(warehouse_path), read_only=True)
+def read_table(warehouse_path: Path | str, entity: str) -> pd.DataFrame:
+    """``raw.<entity>`` as a DataFrame, read through a read-only DuckDB connection."""
+    import duckdb
+
+    _check_entity(entity)
+    path = Path(warehouse_path)
+    if not path.exists():
+        raise FileNotFoundError(f"warehouse {path} does not exist")
+    con = duckdb.connect(str(path), read_only=True)
     try:
-        return con.execute(f"select * from raw.{entity}").df()
+        con.execute("set TimeZone = 'UTC'")
+        found = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'raw' and table_name = ?",
+            [entity],
+        ).fetchone()[0]
+        if not found:
+            raise LookupError(f"{path} has no table raw.{entity}")
+        return con.execute(f'select * from raw."{entity}"').df()
     finally:
         con.close()
 
 
-def validate_table(warehouse_path: Path, entity: str) -> ValidationSummary:
+def validate_table(warehouse_path: Path | str, entity: str) -> ValidationSummary:
+    """Validate ``raw.<entity>`` of a DuckDB warehouse file against the entity's suite."""
     return validate_dataframe(entity, read_table(warehouse_path, entity))
+
+
+def _check_entity(entity: str) -> None:
+    if entity not in ENTITIES:
+        raise KeyError(f"unknown entity {entity!r}; expected one of {', '.join(ENTITIES)}")
+
+
+def _failure(result: Any) -> dict[str, Any]:
+    config = result.expectation_config
+    kwargs = config.kwargs
+    details = result.result or {}
+    exception = None
+    for info in _exception_infos(result.exception_info):
+        if info.get("raised_exception"):
+            exception = info.get("exception_message")
+            break
+    columns = [kwargs.get(k) for k in ("column", "column_A", "column_B") if kwargs.get(k)]
+    columns += list(kwargs.get("column_list") or [])
+    return {
+        "expectation": config.type,
+        "column": ",".join(columns) or None,
+        "rule": (config.meta or {}).get("rule"),
+        "unexpected_count": _jsonable(details.get("unexpected_count")),
+        "partial_unexpected_list": [
+            _jsonable(v) for v in (details.get("partial_unexpected_list") or [])[:EXAMPLES]
+        ],
+        "observed_value": _jsonable(details.get("observed_value")),
+        "exception": exception,
+    }
+
+
+def _exception_infos(info: Any) -> list[dict]:
+    """GX reports one exception dict, or a dict of them keyed by metric."""
+    if not info:
+        return []
+    if "raised_exception" in info:
+        return [info]
+    return [v for v in info.values() if isinstance(v, dict)]
+
+
+def _jsonable(value: Any) -> Any:
+    """A JSON-serialisable form of a value from a GX result (numpy, pandas, dates)."""
+    import numpy as np
+    import pandas as pd
+
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if isinstance(value, int):
+        return value
+    return str(value)

@@ -14,9 +14,7 @@ def test_definitions_load_with_layers_job_schedule_and_sensor(dbt_manifest: Path
 
     defs = build_definitions()
     graph = defs.resolve_asset_graph()
-    groups = {
-        key.to_user_string(): graph.get(key).group_name for key in graph.get_all_asset_keys()
-    }
+    groups = {key.to_user_string(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
     for entity in ENTITY_ORDER:
         assert groups[f"raw/{entity}"] == "extract"
     assert groups["quarantine/ledger"] == "quality"
