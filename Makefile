@@ -55,16 +55,23 @@ demo: setup
 run: setup
 	$(BIN)/cxlink run
 
+# The code location (orchestration.definitions, named "cxlink") comes from [tool.dagster] in
+# pyproject.toml.
 dev: setup
-	$(BIN)/dagster dev -m orchestration.definitions
+	$(BIN)/dagster dev
 
+# Lint first (fast, and CI should fail on it), then the suite on two workers; the end-to-end
+# tests share one demo run, so they stay on one worker (xdist_group + loadgroup).
 test: setup
-	$(BIN)/pytest -q -n 2
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint --processes 2 dbt_project/models dbt_project/macros dbt_project/tests
+	$(BIN)/pytest -q -n 2 --dist loadgroup
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint dbt_project/models dbt_project/macros dbt_project/tests
+	$(BIN)/sqlfluff lint --processes 2 dbt_project/models dbt_project/macros dbt_project/tests
 
 format: setup
 	$(BIN)/ruff format .
