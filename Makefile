@@ -10,9 +10,8 @@ BIN := $(VENV)/bin
 # dbt_project/) and Dagster open the same file.
 CXLINK_DATA_DIR ?= $(CURDIR)/data
 export CXLINK_DATA_DIR := $(abspath $(CXLINK_DATA_DIR))
-# dagster.yaml lives at the repo root; run history goes under the data dir.
+# dagster.yaml lives at the repo root; so does run history (git-ignored).
 export DAGSTER_HOME := $(CURDIR)
-export CXLINK_DAGSTER_STORAGE ?= $(CXLINK_DATA_DIR)/dagster
 # No telemetry, no network: dbt, Dagster and GX stay quiet and offline.
 export DO_NOT_TRACK := 1
 export DAGSTER_DISABLE_TELEMETRY := 1
