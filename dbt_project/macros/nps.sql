@@ -72,3 +72,15 @@
             ))) as double)
     end
 {%- endmacro %}
+
+{#- The published NPS figure set from three count columns: nps, se, the adjusted Wald interval
+    and its method. One place, so every mart that publishes an NPS publishes the same columns
+    computed the same way. -#}
+{% macro nps_figures(promoters, passives, detractors, z) -%}
+    {{ nps_score(promoters, passives, detractors) }} as nps,
+    {{ nps_standard_error(promoters, passives, detractors) }} as se,
+    {{ adjusted_wald_nps_ci(promoters, passives, detractors, z, 'lower') }} as ci_low,
+    {{ adjusted_wald_nps_ci(promoters, passives, detractors, z, 'upper') }} as ci_high,
+    cast({{ z }} as double) as ci_z,
+    'adjusted_wald' as ci_method
+{%- endmacro %}

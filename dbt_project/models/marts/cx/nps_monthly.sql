@@ -51,12 +51,7 @@ final as (
         promoters,
         passives,
         detractors,
-        {{ nps_score('promoters', 'passives', 'detractors') }} as nps,
-        {{ nps_standard_error('promoters', 'passives', 'detractors') }} as se,
-        {{ adjusted_wald_nps_ci('promoters', 'passives', 'detractors', z, 'lower') }} as ci_low,
-        {{ adjusted_wald_nps_ci('promoters', 'passives', 'detractors', z, 'upper') }} as ci_high,
-        cast({{ z }} as double) as ci_z,
-        'adjusted_wald' as ci_method
+        {{ nps_figures('promoters', 'passives', 'detractors', z) }}
     from counted
 
 )
