@@ -123,7 +123,9 @@ def suite_for(entity: Entity) -> dict[str, Any]:
         )
     else:
         expectations.append(
-            expectation("compound_columns_to_be_unique", rule="duplicate_key", column_list=list(key))
+            expectation(
+                "compound_columns_to_be_unique", rule="duplicate_key", column_list=list(key)
+            )
         )
     for column in entity.columns:
         name = column.name

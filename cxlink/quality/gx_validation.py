@@ -6,17 +6,22 @@ bars are off. The suites are ``expectations/<entity>.json`` (see ``build_suites`
 
 No Dagster here: ``orchestration/checks/gx_checks.py`` wraps these functions in asset checks.
 
-Costs: importing great_expectations takes about 4 s, so it is imported on first use, not when
-this module is imported, and the GX context is built once per process. A whole table is held in
-memory as a DataFrame while it is validated (GX filters and copies columns on top of that).
+Costs (2-core machine): importing great_expectations takes 3.5-5 s, so it happens on first
+use, not when this module is imported; the GX context is built once per process (milliseconds).
+A 1,000,000-row feedback table validates in about 4-5 s (0.4 s of it reading through Arrow).
+Memory: the whole table is held as a DataFrame, and GX's row-condition filters, uniqueness and
+batch fingerprint add copies: about 1 GB peak for that table (a 130 MB DataFrame), so allow
+roughly 6-8x the frame's size.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import threading
 import time
+import warnings
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -45,10 +50,12 @@ _lock = threading.Lock()
 class ValidationSummary:
     """The outcome of one suite on one table.
 
-    ``failures``: one dict per failed expectation, JSON-serialisable: ``expectation`` (GX type),
-    ``column`` (or ``a,b`` for several), ``rule`` (the quarantine rule it mirrors, or None),
-    ``unexpected_count``, ``partial_unexpected_list`` (at most 5 values), ``observed_value``
-    (for table- and type-level expectations) and ``exception`` (when GX could not evaluate it).
+    ``failures``: one JSON-serialisable dict per failed expectation: ``expectation`` (GX type),
+    ``column`` (``a,b`` for several), ``rule`` (the quarantine rule it mirrors, or None),
+    ``condition`` (its row condition, e.g. ``survey_type == nps``, or None),
+    ``unexpected_count``, ``partial_unexpected_list`` (the first 5 unexpected values),
+    ``observed_value`` (table- and type-level expectations) and ``exception`` (the message when
+    GX could not evaluate the expectation, which then counts as failed).
     """
 
     entity: str
@@ -83,9 +90,12 @@ class ValidationSummary:
                 examples = ", ".join(str(v) for v in f["partial_unexpected_list"])
             else:
                 examples = f"observed: {f['observed_value']}"
+            column = f["column"] or ""
+            if f["condition"]:
+                column += f" where {f['condition']}"
             cells = [
                 f["expectation"],
-                f["column"] or "",
+                column,
                 f["rule"] or "",
                 "" if f["unexpected_count"] is None else str(f["unexpected_count"]),
                 examples,
@@ -101,8 +111,6 @@ def suite_path(entity: str) -> Path:
 
 def load_suite(entity: str) -> gx.ExpectationSuite:
     """The suite of an entity, read from ``expectations/<entity>.json`` (not cached: edits count)."""
-    import json
-
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import (
         ExpectationConfiguration,
@@ -114,12 +122,19 @@ def load_suite(entity: str) -> gx.ExpectationSuite:
             f"no expectation suite for {entity}: {path} (python -m cxlink.quality.build_suites)"
         )
     spec = json.loads(path.read_text(encoding="utf-8"))
-    expectations = [
-        ExpectationConfiguration(
-            type=e["type"], kwargs=e.get("kwargs", {}), meta=e.get("meta")
-        ).to_domain_obj()
-        for e in spec["expectations"]
-    ]
+    with warnings.catch_warnings():
+        # month_not_first_day uses a pandas condition string on purpose (build_suites.ROW_RULES)
+        warnings.filterwarnings(
+            "ignore",
+            r"(The condition_parser|Passing a string to the row_condition)",
+            DeprecationWarning,
+        )
+        expectations = [
+            ExpectationConfiguration(
+                type=e["type"], kwargs=e.get("kwargs", {}), meta=e.get("meta")
+            ).to_domain_obj()
+            for e in spec["expectations"]
+        ]
     return gx.ExpectationSuite(
         name=spec.get("name", f"raw_{entity}"), expectations=expectations, meta=spec.get("meta")
     )
@@ -156,8 +171,9 @@ def validate_dataframe(entity: str, df: pd.DataFrame) -> ValidationSummary:
     """Validate a DataFrame holding ``raw.<entity>`` against the entity's suite."""
     started = time.perf_counter()
     suite = load_suite(entity)
+    frame = _fast_dtypes(df)
     with _lock:  # one context per process: validate one frame at a time
-        batch = _batch_definition(entity).get_batch(batch_parameters={"dataframe": df})
+        batch = _batch_definition(entity).get_batch(batch_parameters={"dataframe": frame})
         result = batch.validate(suite, result_format="SUMMARY")
     stats = result.statistics
     return ValidationSummary(
@@ -174,8 +190,50 @@ def validate_dataframe(entity: str, df: pd.DataFrame) -> ValidationSummary:
     )
 
 
+def _fast_dtypes(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame with dtypes GX 1.24 compares vectorised; the values are unchanged.
+
+    GX's ``column_values.between`` metric is vectorised only for ``int64``/``float64`` and
+    nanosecond datetimes; any other dtype is compared value by value in Python, 5-10x slower
+    (DuckDB gives ``datetime64[us]`` and 32-bit integers). Integers without nulls become
+    ``int64`` (with nulls they stay nullable: the not-null expectation fails anyway).
+    Datetimes become nanoseconds only when every value fits (1677..2262): an implausible date
+    outside that range keeps its unit and still fails, on the slower path.
+    """
+    import numpy as np
+    import pandas as pd
+
+    changed: dict[str, pd.Series] = {}
+    for name, column in df.items():
+        dtype = column.dtype
+        if isinstance(dtype, pd.api.extensions.ExtensionDtype):
+            if dtype.kind in "iu" and not column.hasnans and _fits_int64(column):
+                changed[name] = column.to_numpy(dtype=np.int64)
+        elif dtype.kind in "iu" and dtype != np.int64 and _fits_int64(column):
+            changed[name] = column.astype(np.int64)
+        elif dtype.kind == "M" and dtype != "datetime64[ns]":
+            low, high = column.min(), column.max()
+            if pd.isna(low) or (
+                pd.Timestamp.min.as_unit("ns") <= low and high <= pd.Timestamp.max.as_unit("ns")
+            ):
+                changed[name] = column.astype("datetime64[ns]")
+    return df.assign(**changed) if changed else df
+
+
+def _fits_int64(column: pd.Series) -> bool:
+    import numpy as np
+
+    return column.dtype.kind == "i" or column.empty or column.max() <= np.iinfo(np.int64).max
+
+
 def read_table(warehouse_path: Path | str, entity: str) -> pd.DataFrame:
-    """``raw.<entity>`` as a DataFrame, read through a read-only DuckDB connection."""
+    """``raw.<entity>`` as a DataFrame, read through a read-only DuckDB connection.
+
+    Read through Arrow (about 8x faster than ``.df()`` on string columns), with DuckDB's own
+    mapping otherwise: DECIMAL -> float64, DATE and TIMESTAMP -> datetime64, VARCHAR -> str;
+    integers become pandas nullable integers (numpy ones again in ``_fast_dtypes`` when they
+    hold no nulls).
+    """
     import duckdb
 
     _check_entity(entity)
@@ -189,12 +247,33 @@ def read_table(warehouse_path: Path | str, entity: str) -> pd.DataFrame:
             "select count(*) from information_schema.tables "
             "where table_schema = 'raw' and table_name = ?",
             [entity],
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if not found:
             raise LookupError(f"{path} has no table raw.{entity}")
-        return con.execute(f'select * from raw."{entity}"').df()
+        table = con.sql(f'select * from raw."{entity}"').to_arrow_table()
     finally:
         con.close()
+    return _arrow_to_pandas(table)
+
+
+def _arrow_to_pandas(table: Any) -> pd.DataFrame:
+    import pandas as pd
+    import pyarrow as pa
+
+    for i, column in enumerate(table.schema):
+        if pa.types.is_decimal(column.type):
+            table = table.set_column(i, column.name, table.column(i).cast(pa.float64()))
+    nullable = {
+        pa.int8(): pd.Int8Dtype(),
+        pa.int16(): pd.Int16Dtype(),
+        pa.int32(): pd.Int32Dtype(),
+        pa.int64(): pd.Int64Dtype(),
+        pa.uint8(): pd.UInt8Dtype(),
+        pa.uint16(): pd.UInt16Dtype(),
+        pa.uint32(): pd.UInt32Dtype(),
+        pa.uint64(): pd.UInt64Dtype(),
+    }
+    return table.to_pandas(date_as_object=False, types_mapper=nullable.get)
 
 
 def validate_table(warehouse_path: Path | str, entity: str) -> ValidationSummary:
@@ -222,6 +301,7 @@ def _failure(result: Any) -> dict[str, Any]:
         "expectation": config.type,
         "column": ",".join(columns) or None,
         "rule": (config.meta or {}).get("rule"),
+        "condition": _condition_text(kwargs.get("row_condition")),
         "unexpected_count": _jsonable(details.get("unexpected_count")),
         "partial_unexpected_list": [
             _jsonable(v) for v in (details.get("partial_unexpected_list") or [])[:EXAMPLES]
@@ -229,6 +309,17 @@ def _failure(result: Any) -> dict[str, Any]:
         "observed_value": _jsonable(details.get("observed_value")),
         "exception": exception,
     }
+
+
+def _condition_text(condition: Any) -> str | None:
+    """A row condition as text: ``survey_type == nps``, or a pandas condition string."""
+    if condition is None or isinstance(condition, str):
+        return condition
+    if isinstance(condition, dict):
+        from great_expectations.expectations.row_conditions import deserialize_row_condition
+
+        condition = deserialize_row_condition(condition)
+    return getattr(condition, "pass_through_filter", None) or repr(condition)
 
 
 def _exception_infos(info: Any) -> list[dict]:
