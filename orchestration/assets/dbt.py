@@ -47,10 +47,6 @@ def environment(values: Mapping[str, str]) -> Iterator[None]:
                 os.environ[key] = old
 
 
-def dbt_build_args() -> list[str]:
-    return ["build"]
-
-
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
@@ -63,5 +59,5 @@ def cxlink_dbt_models(
     # The profile reads CXLINK_DATA_DIR; hand dbt the absolute path this run resolved so dbt
     # and the extract assets always open the same warehouse file.
     with environment({**warehouse.settings().dbt_env(), "DO_NOT_TRACK": "1"}):
-        invocation = dbt.cli(dbt_build_args(), context=context)
+        invocation = dbt.cli(["build"], context=context)
     yield from invocation.stream()
