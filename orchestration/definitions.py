@@ -20,11 +20,12 @@ def build_definitions() -> dg.Definitions:
     # Imported here: @dbt_assets reads the manifest when the module loads.
     from orchestration.assets.dbt import cxlink_dbt_models
     from orchestration.assets.extract import extract_assets
+    from orchestration.assets.publish import bi_copy
     from orchestration.assets.quality import ledger_balances, quarantine_ledger
     from orchestration.checks.gx_checks import build_gx_asset_checks
 
     return dg.Definitions(
-        assets=[*extract_assets, quarantine_ledger, cxlink_dbt_models],
+        assets=[*extract_assets, quarantine_ledger, cxlink_dbt_models, bi_copy],
         asset_checks=[*build_gx_asset_checks(ENTITY_ORDER), ledger_balances],
         jobs=[main_job],
         schedules=[daily_schedule()],

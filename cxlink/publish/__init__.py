@@ -1,0 +1,35 @@
+"""Publishing the marts: a PII-free DuckDB copy for BI tools and file exports for finance.
+
+Pure Python (no Dagster). Everything is written under a temporary name beside its target and
+moved into place with ``os.replace``: a reader never sees a half-written file, and a failed run
+leaves the previous version untouched.
+"""
+
+from cxlink.publish.bi_copy import (
+    PersonalDataError,
+    PublishError,
+    PublishReport,
+    publish_bi_copy,
+    scan_for_personal_data,
+)
+from cxlink.publish.common import DataWindow, bi_copy_path, exports_dir
+from cxlink.publish.exports import FINANCE_TABLES, ExportedFile, ExportReport, export_marts
+from cxlink.publish.manifest import TableDocs, mart_docs, mart_models
+
+__all__ = [
+    "FINANCE_TABLES",
+    "DataWindow",
+    "ExportReport",
+    "ExportedFile",
+    "PersonalDataError",
+    "PublishError",
+    "PublishReport",
+    "TableDocs",
+    "bi_copy_path",
+    "export_marts",
+    "exports_dir",
+    "mart_docs",
+    "mart_models",
+    "publish_bi_copy",
+    "scan_for_personal_data",
+]

@@ -1,0 +1,174 @@
+"""Helpers shared by the BI copy and the exports: paths, table listing, the data window."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+BI_COPY_NAME = "marts.duckdb"
+EXPORTS_DIR_NAME = "exports"
+
+Source = str | os.PathLike[str] | duckdb.DuckDBPyConnection
+
+
+def bi_copy_path(data_dir: Path) -> Path:
+    """Where the published BI copy lives: ``$CXLINK_DATA_DIR/marts.duckdb``."""
+    return Path(data_dir) / BI_COPY_NAME
+
+
+def exports_dir(data_dir: Path) -> Path:
+    """Where the exports live: ``$CXLINK_DATA_DIR/exports``."""
+    return Path(data_dir) / EXPORTS_DIR_NAME
+
+
+def temp_path(target: Path) -> Path:
+    """A name beside ``target`` (same file system, so ``os.replace`` is atomic), per process."""
+    return target.with_name(f"{target.name}.tmp-{os.getpid()}")
+
+
+def remove_quietly(*paths: Path) -> None:
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+def fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def replace_atomically(temp: Path, target: Path) -> None:
+    """Flush ``temp`` to disk, rename it over ``target``, and flush the directory entry."""
+    fsync_file(temp)
+    os.replace(temp, target)
+    with contextlib.suppress(OSError):  # some file systems do not fsync directories
+        fsync_file(target.parent)
+
+
+def quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def sql_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+@contextmanager
+def catalog_connection(
+    source: Source, alias: str = "publish_src"
+) -> Iterator[tuple[duckdb.DuckDBPyConnection, str]]:
+    """A connection and the catalog name under which ``source`` is readable on it.
+
+    A path is attached READ_ONLY to a fresh in-memory connection (closed afterwards); an open
+    connection is used as it is (its current database is the catalog; the caller closes it).
+    """
+    if isinstance(source, duckdb.DuckDBPyConnection):
+        catalog = source.execute("select current_database()").fetchone()[0]
+        yield source, catalog
+        return
+    path = Path(source)
+    if not path.exists():
+        raise FileNotFoundError(f"DuckDB file {path} does not exist")
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        con.execute(f"attach {sql_literal(str(path))} as {quote(alias)} (READ_ONLY)")
+        yield con, alias
+    finally:
+        con.close()
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    data_type: str
+
+
+def list_tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> list[str]:
+    """Tables and views of ``catalog.schema``, sorted by name."""
+    rows = con.execute(
+        "select table_name from information_schema.tables "
+        "where table_catalog = ? and table_schema = ? order by table_name",
+        [catalog, schema],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def list_columns(
+    con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str
+) -> list[Column]:
+    rows = con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_catalog = ? and table_schema = ? and table_name = ? "
+        "order by ordinal_position",
+        [catalog, schema, table],
+    ).fetchall()
+    return [Column(name, data_type) for name, data_type in rows]
+
+
+def count_rows(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> int:
+    return con.execute(f"select count(*) from {qualified(catalog, schema, table)}").fetchone()[0]
+
+
+def qualified(catalog: str, schema: str, table: str) -> str:
+    return ".".join(quote(part) for part in (catalog, schema, table))
+
+
+DATE_TYPES = (
+    "DATE",
+    "TIMESTAMP",
+    "TIMESTAMP WITH TIME ZONE",
+    "TIMESTAMP_NS",
+    "TIMESTAMP_MS",
+    "TIMESTAMP_S",
+)
+
+
+@dataclass(frozen=True)
+class DataWindow:
+    """The first and last month the marts cover (first days of months), or None when no mart
+    has a month column (or every one is empty)."""
+
+    first_month: date | None
+    last_month: date | None
+
+    def __str__(self) -> str:
+        if self.first_month is None or self.last_month is None:
+            return "(no dated rows)"
+        return f"{self.first_month:%Y-%m} .. {self.last_month:%Y-%m}"
+
+
+def data_window(
+    con: duckdb.DuckDBPyConnection, catalog: str, schema: str, tables: list[str]
+) -> DataWindow:
+    """Min and max month over the marts' month columns (a date column whose name contains
+    'month'); when no table has one, over every date column instead."""
+    dated: list[tuple[str, Column]] = []
+    for table in tables:
+        for column in list_columns(con, catalog, schema, table):
+            if column.data_type in DATE_TYPES:
+                dated.append((table, column))
+    monthly = [(t, c) for t, c in dated if "month" in c.name.lower()]
+    chosen = monthly or dated
+    if not chosen:
+        return DataWindow(None, None)
+    parts = " union all ".join(
+        f"select min({quote(c.name)})::date as lo, max({quote(c.name)})::date as hi "
+        f"from {qualified(catalog, schema, t)}"
+        for t, c in chosen
+    )
+    lo, hi = con.execute(
+        f"select date_trunc('month', min(lo))::date, date_trunc('month', max(hi))::date "
+        f"from ({parts})"
+    ).fetchone()
+    return DataWindow(lo, hi)

@@ -1,0 +1,110 @@
+"""Publishing: the BI copy ``marts.duckdb`` and the finance exports, once every mart is built.
+
+The asset depends on every dbt model in schema ``marts`` (read from the dbt manifest when the
+code location loads), so it runs only after the marts are built and their blocking checks pass.
+"""
+
+import dagster as dg
+
+from cxlink.publish import (
+    ExportReport,
+    PersonalDataError,
+    PublishError,
+    PublishReport,
+    bi_copy_path,
+    export_marts,
+    exports_dir,
+    mart_docs,
+    mart_models,
+    publish_bi_copy,
+)
+from cxlink.publish.bi_copy import published_schema
+from orchestration.dbt_project import dbt_project
+from orchestration.resources import Warehouse
+
+PUBLISH_KEY = dg.AssetKey(["publish", "bi_copy"])
+MART_SCHEMA = "marts"
+
+
+def mart_asset_keys() -> list[dg.AssetKey]:
+    """Asset keys of the dbt models built into schema ``marts`` (as CxlinkDbtTranslator keys them)."""
+    return [
+        dg.AssetKey([MART_SCHEMA, name])
+        for name in mart_models(dbt_project.manifest_path, MART_SCHEMA)
+    ]
+
+
+def publish_metadata(
+    report: PublishReport, exports: ExportReport
+) -> dict[str, dg.MetadataValue | int | str]:
+    rows = "\n".join(f"| {name} | {n} |" for name, n in sorted(report.tables.items()))
+    files = "\n".join(
+        f"| {f.path.relative_to(exports.exports_dir)} | {f.format} | {f.rows} | {f.bytes} |"
+        for f in exports.files
+    )
+    return {
+        "path": dg.MetadataValue.path(str(report.path)),
+        "bytes": report.bytes,
+        "tables": dg.MetadataValue.json(sorted(report.tables)),
+        "dagster/row_count": report.total_rows,
+        "rows_per_table": dg.MetadataValue.md("| table | rows |\n|---|---|\n" + rows),
+        "run_date": report.run_date.isoformat(),
+        "data_window": str(report.window),
+        "exports_dir": dg.MetadataValue.path(str(exports.exports_dir)),
+        "exported_files": dg.MetadataValue.md(
+            "| file | format | rows | bytes |\n|---|---|---|---|\n" + files
+        ),
+        "workbook_sheets": dg.MetadataValue.json(exports.workbook_sheets),
+    }
+
+
+@dg.asset(
+    key=PUBLISH_KEY,
+    group_name="publish",
+    kinds={"duckdb", "parquet", "excel"},
+    deps=mart_asset_keys(),
+    description=(
+        "The marts, published: $CXLINK_DATA_DIR/marts.duckdb (a separate DuckDB file for BI "
+        "tools: the mart tables only, no personal data, replaced atomically), and "
+        "exports/parquet/<mart>.parquet, exports/csv/<mart>.csv and exports/cxlink_finance.xlsx "
+        "(finance tables with a README sheet of column descriptions)."
+    ),
+)
+def bi_copy(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    data_dir = warehouse.settings().data_dir
+    target = bi_copy_path(data_dir)
+    docs = mart_docs(dbt_project.manifest_path, MART_SCHEMA)
+    try:
+        # Read-only: the warehouse stays readable by others, and nothing here can change it.
+        with warehouse.connect(read_only=True) as con:
+            report = publish_bi_copy(
+                con,
+                target,
+                (MART_SCHEMA,),
+                docs=docs,
+                only=mart_models(dbt_project.manifest_path, MART_SCHEMA),
+            )
+    except PublishError as exc:
+        kind = "personal data" if isinstance(exc, PersonalDataError) else "verification"
+        raise dg.Failure(
+            description=f"BI copy not published ({kind}); {target} is unchanged:\n{exc}"
+        ) from exc
+    context.log.info(
+        f"published {len(report.tables)} tables ({report.total_rows} rows, {report.bytes} bytes) "
+        f"to {target}; data window {report.window}"
+    )
+    # Exports read the published copy: the same rows, already checked for personal data.
+    exports = export_marts(
+        target,
+        exports_dir(data_dir),
+        schema=published_schema(MART_SCHEMA, target),
+        docs=docs,
+        run_date=report.run_date,
+    )
+    for path in exports.removed_stale:
+        context.log.info(f"removed the export of a mart that no longer exists: {path}")
+    context.log.info(
+        f"exported {len(exports.files)} files to {exports.exports_dir} "
+        f"(workbook sheets: {', '.join(exports.workbook_sheets)})"
+    )
+    return dg.MaterializeResult(metadata=publish_metadata(report, exports))

@@ -1,0 +1,191 @@
+"""Parquet, CSV and the finance workbook: right rows, right order, documented, atomic."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+
+from cxlink.publish import FINANCE_TABLES, export_marts, mart_docs, publish_bi_copy
+from cxlink.publish.exports import WORKBOOK_NAME
+from tests.publish.conftest import leftovers, sha256, write_manifest
+
+MARTS = {"nps_monthly": 48, "nps_overall": 3, "nps_retention_summary": 9}
+
+
+@pytest.fixture
+def manifest(tmp_path: Path) -> Path:
+    return write_manifest(
+        tmp_path / "manifest.json",
+        {
+            "nps_overall": {"period": "Which window.", "nps": "NPS, -100..100."},
+            "nps_retention_summary": {"churn_rate": "Share churned within the horizon."},
+        },
+    )
+
+
+@pytest.fixture
+def published(warehouse: Path, tmp_path: Path) -> Path:
+    return publish_bi_copy(warehouse, tmp_path / "data" / "marts.duckdb").path
+
+
+def rows_of(source: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(source), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_parquet_and_csv_hold_every_mart_in_order(published: Path, manifest: Path):
+    out = published.parent / "exports"
+    report = export_marts(published, out, schema="main", manifest_path=manifest)
+
+    for table, n in MARTS.items():
+        parquet = out / "parquet" / f"{table}.parquet"
+        expected = rows_of(published, f"select * from {table} order by all")
+        assert len(expected) == n
+        # stored order is ORDER BY ALL order (read without sorting)
+        assert rows_of(published, f"select * from read_parquet('{parquet}')") == expected
+        with (out / "csv" / f"{table}.csv").open(newline="") as f:
+            lines = list(csv.reader(f))
+        header = [d[0] for d in rows_of(published, f"describe {table}")]
+        assert lines[0] == header
+        assert len(lines) == n + 1
+        assert rows_of(
+            published, f"select * from read_csv('{out / 'csv' / f'{table}.csv'}')"
+        ) == rows_of(published, f"select * from read_parquet('{parquet}')")
+
+    by_path = {f.path: f for f in report.files}
+    assert by_path[out / "parquet" / "nps_monthly.parquet"].rows == 48
+    assert all(f.bytes == f.path.stat().st_size > 0 for f in report.files)
+    assert leftovers(out) == []
+
+
+def test_workbook_has_a_readme_and_the_finance_tables_that_exist(published: Path, manifest: Path):
+    out = published.parent / "exports"
+    report = export_marts(
+        published, out, schema="main", manifest_path=manifest, run_date=date(2025, 3, 31)
+    )
+    # of FINANCE_TABLES only these two exist so far; nps_monthly is not a finance sheet
+    assert report.workbook_sheets == ["README", "nps_retention_summary", "nps_overall"]
+    assert FINANCE_TABLES[:4] == (
+        "cx_revenue_linkage",
+        "clv_by_segment",
+        "cac_by_channel",
+        "mrr_bridge",
+    )
+
+    wb = openpyxl.load_workbook(out / WORKBOOK_NAME)
+    try:
+        assert wb.sheetnames == report.workbook_sheets
+        readme = [tuple(r) for r in wb["README"].iter_rows(values_only=True)]
+        sheet = {
+            name: [tuple(r) for r in wb[name].iter_rows(values_only=True)]
+            for name in wb.sheetnames[1:]
+        }
+    finally:
+        wb.close()
+
+    # every data sheet: header + rows in ORDER BY ALL order
+    for table, values in sheet.items():
+        header = tuple(d[0] for d in rows_of(published, f"describe {table}"))
+        assert values[0] == header
+        expected = rows_of(published, f"select * from {table} order by all")
+        assert len(values) - 1 == len(expected)
+    overall = sheet["nps_overall"]
+    assert overall[1][0] == "all_time"
+    assert overall[1][1].date() == date(2023, 6, 1)
+
+    facts = {r[0]: r[1] for r in readme[:6]}
+    assert facts["run date"].date() == date(2025, 3, 31)
+    assert facts["data window (first month)"].date() == date(2024, 1, 1)
+    assert facts["data window (last month)"].date() == date(2024, 12, 1)
+    header_at = readme.index(("sheet", "column", "type", "description"))
+    documented = {(r[0], r[1]): r[3] or "" for r in readme[header_at + 1 :]}
+    for table in sheet:
+        for column in (d[0] for d in rows_of(published, f"describe {table}")):
+            assert (table, column) in documented, (table, column)
+    assert documented[("nps_overall", "(table)")] == "About nps_overall."
+    assert documented[("nps_overall", "nps")] == "NPS, -100..100."
+    assert documented[("nps_retention_summary", "churn_rate")] == (
+        "Share churned within the horizon."
+    )
+    assert documented[("nps_overall", "period_end_date")] == ""  # undocumented: empty
+
+
+def test_readme_descriptions_come_from_the_real_dbt_manifest(published: Path, dbt_manifest: Path):
+    docs = mart_docs(dbt_manifest)
+    assert {"nps_monthly", "nps_overall", "nps_retention_summary"} <= set(docs)
+    out = published.parent / "exports"
+    export_marts(published, out, schema="main", manifest_path=dbt_manifest)
+    wb = openpyxl.load_workbook(out / WORKBOOK_NAME)
+    readme = [tuple(r) for r in wb["README"].iter_rows(values_only=True)]
+    wb.close()
+    row = next(r for r in readme if r[:2] == ("nps_overall", "responses"))
+    assert row[3] == docs["nps_overall"].column("responses") != ""
+
+
+def test_a_failed_export_leaves_the_previous_files_untouched(
+    published: Path, manifest: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from cxlink.publish import exports
+
+    out = published.parent / "exports"
+    export_marts(published, out, schema="main", manifest_path=manifest)
+    before = {p: sha256(p) for p in out.rglob("*") if p.is_file()}
+    assert len(before) == 2 * len(MARTS) + 1
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(exports, "_write_workbook", broken)
+    with pytest.raises(OSError, match="disk full"):
+        export_marts(published, out, schema="main", manifest_path=manifest)
+    assert {p: sha256(p) for p in out.rglob("*") if p.is_file()} == before
+    assert leftovers(out) == []
+
+
+def test_exports_of_dropped_marts_are_removed(published: Path, tmp_path: Path):
+    out = published.parent / "exports"
+    (out / "parquet").mkdir(parents=True)
+    (out / "parquet" / "old_mart.parquet").write_bytes(b"stale")
+    (out / "csv").mkdir()
+    (out / "csv" / "old_mart.csv").write_text("stale\n")
+    report = export_marts(published, out, schema="main")
+    assert sorted(p.name for p in report.removed_stale) == ["old_mart.csv", "old_mart.parquet"]
+    assert sorted(p.name for p in (out / "parquet").iterdir()) == sorted(
+        f"{t}.parquet" for t in MARTS
+    )
+
+
+def test_awkward_values_reach_the_workbook(tmp_path: Path):
+    db = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("set TimeZone = 'UTC'")
+    con.execute(
+        """
+        create schema marts;
+        create table marts.mrr_bridge as select
+            date '2024-05-01' as month, timestamptz '2024-05-01 12:00:00+02' as at,
+            'nan'::double as ratio, 12.345::decimal(10, 3) as amount, [1, 2] as ids,
+            true as flag, null::varchar as note
+        """
+    )
+    con.close()
+    report = export_marts(db, tmp_path / "exports")
+    assert report.workbook_sheets == ["README", "mrr_bridge"]
+    wb = openpyxl.load_workbook(tmp_path / "exports" / WORKBOOK_NAME)
+    rows = [tuple(r) for r in wb["mrr_bridge"].iter_rows(values_only=True)]
+    wb.close()
+    assert rows[0] == ("month", "at", "ratio", "amount", "ids", "flag", "note")
+    month, at, ratio, amount, ids, flag, note = rows[1]
+    assert month.date() == date(2024, 5, 1)
+    assert at == datetime(2024, 5, 1, 10, 0) and at.tzinfo is None  # UTC, naive
+    assert ratio is None  # NaN has no Excel value: an empty cell
+    assert float(amount) == pytest.approx(12.345)
+    assert ids == "[1, 2]" and flag is True and note is None
