@@ -1,84 +1,21 @@
 """End to end: demo landing zone -> dg.materialize of every asset and check -> marts.
 
-One full run at the default demo scale is shared by the tests in this module (it takes about a
-minute): the marts must balance, recover the planted ground truth within their confidence
+One full run at the default demo scale (the session fixture `demo_run`, tests/conftest.py; about a
+minute) is shared: the marts must balance, recover the planted ground truth within their confidence
 intervals, and come out identical on a rerun.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
-import dagster as dg
-import duckdb
 import pytest
-from dagster_dbt import DbtCliResource
 
 from cxlink.contract import ENTITY_ORDER
 from cxlink.demo import generate
-from orchestration.dbt_project import dbt_project
-from orchestration.resources import Warehouse, dbt_executable
+from tests.pipeline_run import mart_fingerprints, materialize
 
 pytestmark = pytest.mark.xdist_group("demo_run")
-
-DEMO_CUSTOMERS = 5000
-
-
-def all_definitions():
-    from orchestration.definitions import defs
-
-    return list(defs.assets or []), list(defs.asset_checks or [])
-
-
-def materialize(data_dir: Path, raise_on_error: bool = True) -> dg.ExecuteInProcessResult:
-    assets, checks = all_definitions()
-    return dg.materialize(
-        [*assets, *checks],
-        resources={
-            "warehouse": Warehouse(data_dir=str(data_dir)),
-            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
-        },
-        raise_on_error=raise_on_error,
-    )
-
-
-def mart_fingerprints(warehouse: Path) -> dict[str, str]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        tables = [
-            r[0]
-            for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts' "
-                "order by 1"
-            ).fetchall()
-        ]
-        prints = {}
-        for table in tables:
-            rows = con.execute(f"select * from marts.{table} order by all").fetchall()
-            prints[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
-        return prints
-    finally:
-        con.close()
-
-
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path):
-    data_dir = tmp_path_factory.mktemp("demo")
-    generate(data_dir / "landing", customers=DEMO_CUSTOMERS, seed=42)
-    truth = json.loads((data_dir / "landing" / "ground_truth.json").read_text())
-    result = materialize(data_dir)
-    return data_dir, truth, result
-
-
-@pytest.fixture
-def con(demo_run):
-    """Read-only, closed after each test: the rerun test needs the file to itself."""
-    data_dir, _, _ = demo_run
-    connection = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
-    yield connection
-    connection.close()
 
 
 def test_every_asset_and_check_succeeds(demo_run):
