@@ -21,12 +21,13 @@ DEMO_CUSTOMERS ?= 5000
 DEMO_SEED ?= 42
 STAMP := $(VENV)/.cxlink-installed
 
-.PHONY: help setup prepare demo run dev test lint format bench clean
+.PHONY: help setup prepare demo run dev docs test lint format bench clean
 
 help:
 	@echo "make demo   set up, generate demo data into \$$CXLINK_DATA_DIR/landing, run everything, print a summary"
 	@echo "make run    run everything on the landing zone as it is (your own files), print a summary"
 	@echo "make dev    open the Dagster UI (http://127.0.0.1:3000) on this project"
+	@echo "make docs   serve the dbt docs of the last run (http://127.0.0.1:8080)"
 	@echo "make test   set up and run the test suite"
 	@echo "make bench  stage timings and peak memory at the default and 10x demo scale"
 	@echo "make lint   ruff + sqlfluff"
@@ -58,6 +59,12 @@ run: setup
 # pyproject.toml.
 dev: setup
 	$(BIN)/dagster dev
+
+# dbt docs of the last build (written by the dbt step of every run to $CXLINK_DATA_DIR/dbt_docs).
+DOCS_PORT ?= 8080
+docs: setup
+	test -f "$(CXLINK_DATA_DIR)/dbt_docs/index.html" || { echo "no dbt docs yet: run \`make demo\` or \`make run\` first" >&2; exit 1; }
+	cd dbt_project && ../$(BIN)/dbt docs serve --profiles-dir . --target-path "$(CXLINK_DATA_DIR)/dbt_docs" --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
 
 # Lint first (fast, and CI should fail on it), then the suite on two workers; the end-to-end
 # tests share one demo run, so they stay on one worker (xdist_group + loadgroup).

@@ -16,7 +16,16 @@ from pathlib import Path
 
 from cxlink.settings import PROJECT_ROOT
 
-STAGES = ("generate", "bare_read", "extract", "checks", "dbt_build", "pipeline")
+STAGES = (
+    "generate",
+    "bare_read",
+    "extract",
+    "checks",
+    "dbt_build",
+    "dbt_run",
+    "sql_direct",
+    "pipeline",
+)
 
 
 def run_stage(stage: str, data_dir: Path, *extra: str) -> dict:
@@ -53,6 +62,11 @@ def report(scales: dict[int, dict[str, dict]]) -> list[str]:
         lines.append(
             f"{customers:>10} extract throughput: {rows / results['extract']['seconds']:,.0f} rows/s; "
             f"extract/bare-read time: {results['extract']['seconds'] / results['bare_read']['seconds']:.2f}x"
+        )
+        lines.append(
+            f"{customers:>10} dbt overhead: dbt run / same compiled SQL in DuckDB: "
+            f"{results['dbt_run']['seconds'] / results['sql_direct']['seconds']:.2f}x "
+            f"({results['sql_direct'].get('models', '?')} models)"
         )
     sizes = list(scales)
     if len(sizes) == 2:

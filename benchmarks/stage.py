@@ -71,16 +71,82 @@ def checks(settings: Settings) -> dict:
     return {"passed": all(results.values())}
 
 
-def dbt_build(settings: Settings) -> dict:
+def _dbt(settings: Settings, *args: str) -> None:
     env = {**os.environ, **settings.dbt_env(), "DO_NOT_TRACK": "1"}
     dbt = Path(sys.executable).with_name("dbt")
     subprocess.run(
-        [str(dbt), "build", "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR)],
+        [str(dbt), *args, "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR)],
         cwd=DBT_PROJECT_DIR,
         env=env,
         check=True,
     )
+
+
+def _target(settings: Settings) -> Path:
+    # Not dbt_project/target: the benchmark must not replace the manifest Dagster loads.
+    return settings.data_dir / "dbt_target"
+
+
+def dbt_build(settings: Settings) -> dict:
+    """Every model, data test and unit test, as the pipeline's dbt step runs them."""
+    _dbt(settings, "build", "--target-path", str(_target(settings)))
     return {}
+
+
+def dbt_run(settings: Settings) -> dict:
+    """Models only (no tests): the part of the build that the direct-SQL baseline also does."""
+    _dbt(settings, "run", "--target-path", str(_target(settings)))
+    return {}
+
+
+def model_statements(manifest: dict) -> list[str]:
+    """The compiled SQL of every model, as CREATE statements in dependency order."""
+    nodes = {
+        uid: node
+        for uid, node in manifest["nodes"].items()
+        if node["resource_type"] == "model" and node["config"].get("enabled", True)
+    }
+    done: set[str] = set()
+    ordered: list[str] = []
+
+    def visit(uid: str) -> None:
+        if uid in done:
+            return
+        done.add(uid)
+        for parent in nodes[uid]["depends_on"]["nodes"]:
+            if parent in nodes:
+                visit(parent)
+        ordered.append(uid)
+
+    for uid in sorted(nodes):
+        visit(uid)
+    statements = []
+    for uid in ordered:
+        node = nodes[uid]
+        kind = "view" if node["config"]["materialized"] == "view" else "table"
+        relation = f'"{node["schema"]}"."{node["alias"] or node["name"]}"'
+        statements.append(f'create schema if not exists "{node["schema"]}"')
+        statements.append(f"create or replace {kind} {relation} as {node['compiled_code']}")
+    return statements
+
+
+def sql_direct(settings: Settings) -> dict:
+    """Baseline for dbt's overhead: the SQL `dbt run` compiled, run directly in DuckDB.
+
+    Needs the dbt_run stage first (its manifest carries the compiled SQL). Relations are
+    replaced in the same warehouse, so both runs read the same inputs and write the same tables.
+    """
+    import duckdb
+
+    manifest = json.loads((_target(settings) / "manifest.json").read_text())
+    statements = model_statements(manifest)
+    con = duckdb.connect(str(settings.warehouse_path))
+    try:
+        for statement in statements:
+            con.execute(statement)
+    finally:
+        con.close()
+    return {"models": sum(1 for s in statements if not s.startswith("create schema"))}
 
 
 def pipeline(settings: Settings) -> dict:
@@ -111,6 +177,8 @@ def main() -> None:
             "bare_read": bare_read,
             "checks": checks,
             "dbt_build": dbt_build,
+            "dbt_run": dbt_run,
+            "sql_direct": sql_direct,
             "pipeline": pipeline,
         }[stage](settings)
     seconds = time.perf_counter() - start

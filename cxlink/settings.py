@@ -30,6 +30,11 @@ class Settings:
     def warehouse_path(self) -> Path:
         return self.data_dir / "warehouse.duckdb"
 
+    @property
+    def dbt_docs_dir(self) -> Path:
+        """`dbt docs generate` output (index.html, catalog.json), refreshed by every dbt build."""
+        return self.data_dir / "dbt_docs"
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env

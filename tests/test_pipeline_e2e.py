@@ -7,6 +7,7 @@ intervals, and come out identical on a rerun.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,12 @@ def test_an_unreadable_file_fails_only_its_entity(tmp_path: Path, dbt_manifest: 
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert {"raw/customers", "raw/feedback", "raw/subscriptions"} <= materialized
     assert "raw/invoices" not in materialized
+
+
+def test_dbt_docs_are_generated_with_a_catalog_of_the_marts(demo_run):
+    data_dir, _, _ = demo_run
+    docs = data_dir / "dbt_docs"
+    assert (docs / "index.html").is_file()
+    catalog = json.loads((docs / "catalog.json").read_text())
+    built = {node["metadata"]["name"] for node in catalog["nodes"].values()}
+    assert {"nps_monthly", "nps_retention", "nps_retention_summary"} <= built

@@ -58,6 +58,11 @@ def cxlink_dbt_models(
 ) -> Iterator[Any]:
     # The profile reads CXLINK_DATA_DIR; hand dbt the absolute path this run resolved so dbt
     # and the extract assets always open the same warehouse file.
-    with environment({**warehouse.settings().dbt_env(), "DO_NOT_TRACK": "1"}):
+    settings = warehouse.settings()
+    with environment({**settings.dbt_env(), "DO_NOT_TRACK": "1"}):
         invocation = dbt.cli(["build"], context=context)
-    yield from invocation.stream()
+        yield from invocation.stream()
+        # The docs describe what was just built (catalog.json reads the warehouse), so they are
+        # generated here rather than on demand; `make docs` serves them.
+        dbt.cli(["docs", "generate"], target_path=settings.dbt_docs_dir).wait()
+    context.log.info(f"dbt docs written to {settings.dbt_docs_dir} (serve them with `make docs`)")
