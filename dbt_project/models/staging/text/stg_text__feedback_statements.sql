@@ -1,0 +1,40 @@
+with
+
+source as (
+
+    select *
+    from {{ source_or_empty('text', 'feedback_statements', {
+        'response_id': 'varchar',
+        'feedback_month': 'date',
+        'statement_index': 'integer',
+        'statement_text': 'varchar',
+        'sentiment_score': 'double',
+        'sentiment_label': 'varchar',
+        'model_version': 'varchar',
+        'tagged_at': 'timestamp',
+    }) }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        response_id,
+        cast(statement_index as integer) as statement_index,
+
+        -- attributes
+        statement_text,
+        cast(sentiment_score as double) as sentiment_score,
+        sentiment_label,
+        model_version as tagger_model_version,
+
+        -- dates and timestamps (UTC)
+        feedback_month,
+        tagged_at
+
+    from source
+
+)
+
+select * from renamed
