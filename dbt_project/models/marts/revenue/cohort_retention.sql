@@ -1,0 +1,99 @@
+{#- Cohort retention (domain.md "Subscription revenue (MRR) metrics"): customers grouped by the
+    month of their first MRR (their `new` movement), followed month by month up to the as-of
+    month. Logo retention counts active customers; net revenue retention compares the cohort's
+    MRR with its starting MRR (expansion and reactivation included); gross revenue retention
+    caps each customer at their starting MRR. -#}
+
+with
+
+mrr_monthly as (
+
+    select * from {{ ref('mrr_monthly') }}
+
+),
+
+as_of as (
+
+    select cast(date_trunc('month', as_of_date) as date) as as_of_month
+    from {{ ref('int_as_of_date') }}
+
+),
+
+starts as (
+
+    -- each customer's month-0 MRR (the `new` movement row)
+    select
+        customer_id,
+        first_active_month as cohort_month,
+        mrr as starting_mrr
+    from mrr_monthly
+    where movement = 'new'
+
+),
+
+cohorts as (
+
+    select
+        cohort_month,
+        count(*) as cohort_customers,
+        sum(starting_mrr) as cohort_starting_mrr
+    from starts
+    group by cohort_month
+
+),
+
+spine as (
+
+    select
+        cohorts.cohort_month,
+        cohorts.cohort_customers,
+        cohorts.cohort_starting_mrr,
+        cast(unnest(generate_series(
+            cohorts.cohort_month, as_of.as_of_month, interval 1 month
+        )) as date) as month
+    from cohorts
+    cross join as_of
+
+),
+
+active as (
+
+    select
+        starts.cohort_month,
+        mrr_monthly.month,
+        count(*) as customers_active,
+        sum(mrr_monthly.mrr) as mrr,
+        sum(least(mrr_monthly.mrr, starts.starting_mrr)) as mrr_capped_at_start
+    from mrr_monthly
+    inner join starts
+        on mrr_monthly.customer_id = starts.customer_id
+    where mrr_monthly.is_active
+    group by starts.cohort_month, mrr_monthly.month
+
+),
+
+final as (
+
+    select
+        spine.cohort_month,
+        cast(datediff('month', spine.cohort_month, spine.month) as integer) as months_since_start,
+        spine.month,
+        spine.cohort_customers,
+        cast(spine.cohort_starting_mrr as decimal(38, 4)) as cohort_starting_mrr,
+        coalesce(active.customers_active, 0) as customers_active,
+        {{ safe_ratio('coalesce(active.customers_active, 0)', 'spine.cohort_customers') }}
+            as logo_retention,
+        cast(coalesce(active.mrr, 0) as decimal(38, 4)) as mrr,
+        {{ safe_ratio('coalesce(active.mrr, 0)', 'spine.cohort_starting_mrr') }}
+            as net_revenue_retention,
+        {{ safe_ratio('coalesce(active.mrr_capped_at_start, 0)', 'spine.cohort_starting_mrr') }}
+            as gross_revenue_retention
+    from spine
+    left join active
+        on
+            spine.cohort_month = active.cohort_month
+            and spine.month = active.month
+
+)
+
+select * from final
