@@ -1,0 +1,8 @@
+"""Offline translation of feedback comments into English with argostranslate packages.
+
+Batched (CTranslate2 `translate_batch` over length-sorted sentences), cached in the warehouse,
+and nothing downloaded at run time. Modules: `text` (normalization, sentence splitting),
+`detect` (offline language identification), `packages` (argos packages on disk), `engine`
+(one package's batched translator), `cache`, `pipeline` (comments -> rows), `schema` (tables),
+`synthetic` (random-weight packages for tests and benchmarks).
+"""
