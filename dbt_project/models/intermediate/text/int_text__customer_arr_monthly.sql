@@ -50,10 +50,10 @@ overlapping_periods as (
     inner join subscriptions
         on
             response_months.customer_id = subscriptions.customer_id
-            and subscriptions.period_start_date <= response_months.month_end
+            and response_months.month_end >= subscriptions.period_start_date
             and (
                 subscriptions.period_end_date is null
-                or subscriptions.period_end_date > response_months.month_start
+                or response_months.month_start < subscriptions.period_end_date
             )
     qualify row_number() over (
         partition by
@@ -80,7 +80,7 @@ converted as (
     left join fx_rates
         on
             overlapping_periods.currency_code = fx_rates.currency_code
-            and fx_rates.rate_date <= overlapping_periods.month_end
+            and overlapping_periods.month_end >= fx_rates.rate_date
     qualify row_number() over (
         partition by
             overlapping_periods.customer_id,

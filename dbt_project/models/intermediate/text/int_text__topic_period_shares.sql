@@ -89,7 +89,7 @@ commented_counts as (
         case when grouping(segment) = 1 then 'all' else segment end as segment,
         count(*) as commented_responses
     from commented
-    group by grouping sets ((period_start, segment), (period_start))
+    group by period_start, cube(segment)
 
 ),
 
@@ -119,7 +119,7 @@ mention_counts as (
         count(distinct customer_id) as accounts_mentioning,
         sum(arr) as arr_accounts_mentioning
     from account_mentions
-    group by grouping sets ((period_start, topic_id, segment), (period_start, topic_id))
+    group by period_start, topic_id, cube(segment)
 
 ),
 

@@ -93,37 +93,37 @@ totals as (
         sum(arr_weight) as arr_weight,
         sum(arr_weight * nps_points) as arr_weighted_points
     from periodized
-    group by grouping sets ((period_grain, period_start, segment), (period_grain, period_start))
+    group by period_grain, period_start, cube(segment)
+
+),
+
+mention_rows as (
+
+    select
+        periodized.*,
+        response_topics.topic_id
+    from periodized
+    inner join response_topics
+        on periodized.response_id = response_topics.response_id
 
 ),
 
 mentioning as (
 
     select
-        periodized.period_grain,
-        periodized.period_start,
-        response_topics.topic_id,
-        case when grouping(periodized.segment) = 1 then 'all' else periodized.segment end
-            as segment,
+        period_grain,
+        period_start,
+        topic_id,
+        case when grouping(segment) = 1 then 'all' else segment end as segment,
         count(*) as responses,
-        count(*) filter (where periodized.nps_points = 1) as promoters,
-        count(*) filter (where periodized.nps_points = 0) as passives,
-        count(*) filter (where periodized.nps_points = -1) as detractors,
-        sum(periodized.arr_weight) as arr_weight,
-        sum(periodized.arr_weight * periodized.nps_points) as arr_weighted_points,
-        count(distinct periodized.customer_id) as accounts
-    from periodized
-    inner join response_topics
-        on periodized.response_id = response_topics.response_id
-    group by grouping sets (
-        (
-            periodized.period_grain,
-            periodized.period_start,
-            response_topics.topic_id,
-            periodized.segment
-        ),
-        (periodized.period_grain, periodized.period_start, response_topics.topic_id)
-    )
+        count(*) filter (where nps_points = 1) as promoters,
+        count(*) filter (where nps_points = 0) as passives,
+        count(*) filter (where nps_points = -1) as detractors,
+        sum(arr_weight) as arr_weight,
+        sum(arr_weight * nps_points) as arr_weighted_points,
+        count(distinct customer_id) as customers_mentioning
+    from mention_rows
+    group by period_grain, period_start, topic_id, cube(segment)
 
 ),
 
@@ -143,7 +143,7 @@ compared as (
         totals.promoters - mentioning.promoters as promoters_rest,
         totals.passives - mentioning.passives as passives_rest,
         totals.detractors - mentioning.detractors as detractors_rest,
-        mentioning.accounts as accounts_mentioning,
+        mentioning.customers_mentioning as accounts_mentioning,
         totals.arr_weight,
         mentioning.arr_weight as arr_weight_mentioning,
         totals.arr_weight - mentioning.arr_weight as arr_weight_rest,
@@ -165,8 +165,9 @@ figures as (
         cast(responses_mentioning / responses as double) as share_mentioning,
         {{ nps_score('promoters_mentioning', 'passives_mentioning', 'detractors_mentioning') }}
             as nps_mentioning,
-        {{ nps_standard_error('promoters_mentioning', 'passives_mentioning', 'detractors_mentioning') }}
-            as nps_mentioning_se,
+        {{ nps_standard_error(
+            'promoters_mentioning', 'passives_mentioning', 'detractors_mentioning'
+        ) }} as nps_mentioning_se,
         {{ nps_score('promoters_rest', 'passives_rest', 'detractors_rest') }} as nps_rest,
         {{ nps_standard_error('promoters_rest', 'passives_rest', 'detractors_rest') }}
             as nps_rest_se,
@@ -186,7 +187,9 @@ impacts as (
     select
         *,
         nps_mentioning - nps_rest as nps_gap,
-        sqrt(nps_mentioning_se * nps_mentioning_se + nps_rest_se * nps_rest_se) as nps_gap_se,
+        sqrt(
+            nps_mentioning_se * nps_mentioning_se + nps_rest_se * nps_rest_se
+        ) as nps_gap_se,
         share_mentioning * (nps_mentioning - nps_rest) as impact,
         share_mentioning
         * sqrt(nps_mentioning_se * nps_mentioning_se + nps_rest_se * nps_rest_se) as impact_se,

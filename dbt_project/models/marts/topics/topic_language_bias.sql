@@ -1,19 +1,21 @@
 {#- Language bias view (domain.md "Text feedback": comments are translated to English before
     tagging, so a translation that loses or shifts a topic shows up as a language whose topic
-    share or sentiment differs from the other languages'). Over all tagged comments, per comment
-    language and topic (topic_id 'all' = any topic, for the language's overall sentiment):
+    share or sentiment differs from the other languages'). Over all tagged comments, per
+    comment language and topic (topic_id 'all' = any topic, for the language's overall
+    sentiment):
 
-    - share (responses mentioning / tagged comments in the language) against the same share in
-      every other language pooled, the difference with a Wald CI, SE = sqrt(p1 (1 - p1) / n1
-      + p2 (1 - p2) / n2), and a two-sided two-proportion z-test p-value;
+    - mention_share (responses mentioning / tagged comments in the language) against the same
+      share in every other language pooled, the difference with a Wald CI,
+      SE = sqrt(p1 (1 - p1) / n1 + p2 (1 - p2) / n2), and a two-sided two-proportion z-test
+      p-value;
     - expected_share: the share the language would have if its comments mentioned the topic at
       the other languages' rate within each NPS category (indirect standardisation; non-NPS
       comments form one more stratum), so a language whose customers are simply less happy is
-      not mistaken for a translation problem; share_vs_expected = share - expected_share;
+      not mistaken for a translation problem; share_vs_expected = mention_share -
+      expected_share;
     - mean statement sentiment of the topic's statements against the other languages'.
 
     Differences can be real (markets differ); the view shows them, it does not correct them. -#}
-{{ config(materialized="view") }}
 {%- set z = var('ci_z') -%}
 
 with
@@ -205,10 +207,10 @@ shares as (
 
     select
         *,
-        cast(responses_mentioning / commented_responses as double) as share,
+        cast(responses_mentioning / commented_responses as double) as mention_share,
         cast(
             other_responses_mentioning / nullif(other_commented_responses, 0) as double
-        ) as other_share,
+        ) as other_mention_share,
         cast(expected_mentions / commented_responses as double) as expected_share
     from with_others
 
@@ -218,10 +220,11 @@ compared as (
 
     select
         *,
-        share - other_share as share_diff,
+        mention_share - other_mention_share as share_diff,
         sqrt(
-            share * (1 - share) / commented_responses
-            + other_share * (1 - other_share) / nullif(other_commented_responses, 0)
+            mention_share * (1 - mention_share) / commented_responses
+            + other_mention_share * (1 - other_mention_share)
+            / nullif(other_commented_responses, 0)
         ) as share_diff_se,
         (responses_mentioning + other_responses_mentioning)
         / (commented_responses + other_commented_responses) as pooled_share
@@ -243,10 +246,10 @@ final as (
         -- shares
         compared.commented_responses,
         compared.responses_mentioning,
-        compared.share,
+        compared.mention_share,
         compared.other_commented_responses,
         compared.other_responses_mentioning,
-        compared.other_share,
+        compared.other_mention_share,
         compared.share_diff,
         compared.share_diff_se,
         compared.share_diff - {{ z }} * compared.share_diff_se as share_diff_ci_low,
@@ -262,7 +265,7 @@ final as (
                 ) }})
         end as share_diff_p_value,
         compared.expected_share,
-        compared.share - compared.expected_share as share_vs_expected,
+        compared.mention_share - compared.expected_share as share_vs_expected,
 
         -- sentiment
         sentiment.statements,
