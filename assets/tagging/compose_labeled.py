@@ -1,0 +1,373 @@
+"""Compose labeled_statements.csv from the hand-written statements and a templated supplement.
+
+    .venv/bin/python assets/tagging/compose_labeled.py   # rewrites labeled_statements.csv
+
+The CSV in git is the training data; this script documents how it was made and rebuilds it
+byte for byte. Hand-written statements (handwritten_*.txt) are split train/eval by position:
+every third statement of each section goes to eval. Templated statements (topic nouns x
+generic opinions, with negations) go to train only, so the eval split is hand-written text
+that the model has never seen in any form.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import re
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUTPUT = HERE / "labeled_statements.csv"
+SENTIMENT = {"+": "positive", "0": "neutral", "-": "negative"}
+EVAL_EVERY = 3
+TEMPLATES_PER_TOPIC = 36
+SEED = 20261123
+
+# Noun phrases that name each topic's subject, as customers would write them.
+NOUNS = {
+    "functionality": [
+        "the feature set",
+        "the automation rules",
+        "the custom fields",
+        "the workflow builder",
+        "the approval flow",
+        "the recurring task option",
+        "the product's functionality",
+        "the range of features",
+    ],
+    "integrations": [
+        "the Salesforce integration",
+        "the API",
+        "the Slack connector",
+        "the webhook support",
+        "the Outlook sync",
+        "the Zapier app",
+        "the integration with our ERP",
+        "the connection to HubSpot",
+    ],
+    "reporting": [
+        "the reporting",
+        "the dashboards",
+        "the analytics module",
+        "the custom reports",
+        "the export to Excel",
+        "the charts",
+        "the KPI overview",
+        "the scheduled reports",
+    ],
+    "mobile_app": [
+        "the mobile app",
+        "the iOS app",
+        "the Android app",
+        "the tablet version",
+        "the phone app",
+        "the app on my iPhone",
+        "the mobile experience",
+        "the app on our field team's phones",
+    ],
+    "security_access": [
+        "the permission model",
+        "single sign-on",
+        "the user roles",
+        "two-factor login",
+        "the audit log",
+        "the access controls",
+        "the security setup",
+        "the GDPR tooling",
+    ],
+    "uptime": [
+        "uptime",
+        "availability",
+        "the number of outages",
+        "the service's availability",
+        "downtime",
+        "the maintenance windows",
+        "the status page",
+        "the platform's uptime record",
+    ],
+    "performance": [
+        "the speed",
+        "page load time",
+        "the performance",
+        "search speed",
+        "how fast reports load",
+        "the loading times",
+        "the responsiveness of the app",
+        "the speed of large exports",
+    ],
+    "bugs": [
+        "the number of bugs",
+        "release quality",
+        "the crashes",
+        "the error messages we get",
+        "stability after updates",
+        "the glitches",
+        "the bug fixing",
+        "the quality of new releases",
+    ],
+    "data_sync": [
+        "the nightly sync",
+        "data accuracy",
+        "the backups",
+        "the sync with our CRM",
+        "the data integrity",
+        "record syncing between devices",
+        "the restore process",
+        "duplicate handling",
+    ],
+    "ease_of_use": [
+        "ease of use",
+        "the learning curve",
+        "how easy it is to use",
+        "the number of clicks for simple tasks",
+        "the everyday workflow",
+        "user friendliness",
+        "how intuitive it is",
+        "the usability",
+    ],
+    "navigation_search": [
+        "the navigation",
+        "the search",
+        "the menus",
+        "the sidebar",
+        "finding old records",
+        "the global search",
+        "the menu structure",
+        "the filters",
+    ],
+    "interface_design": [
+        "the interface",
+        "the new design",
+        "the layout",
+        "the look and feel",
+        "the dark mode",
+        "the visual design",
+        "the UI",
+        "the font size",
+    ],
+    "support_responsiveness": [
+        "the response time",
+        "the time to get a reply",
+        "ticket turnaround",
+        "how quickly tickets are answered",
+        "the waiting time for support",
+        "the help desk response times",
+        "the chat response time",
+        "how fast urgent tickets are handled",
+    ],
+    "support_quality": [
+        "the support team",
+        "customer service",
+        "the help desk staff",
+        "the support agents",
+        "the quality of support",
+        "the technical support",
+        "the people in support",
+        "the support engineers",
+    ],
+    "account_management": [
+        "our account manager",
+        "our customer success manager",
+        "the business reviews",
+        "our CSM",
+        "the account team",
+        "our sales rep",
+        "the check-in calls",
+        "the success team",
+    ],
+    "price_value": [
+        "the price",
+        "the cost",
+        "the value for money",
+        "the yearly price increase",
+        "what we pay",
+        "the subscription fee",
+        "the return on investment",
+        "the pricing",
+    ],
+    "plans_licensing": [
+        "the licence model",
+        "the plan structure",
+        "the per-seat licensing",
+        "the tiers",
+        "the add-on packaging",
+        "the contract terms",
+        "the renewal terms",
+        "the seat minimum",
+    ],
+    "billing": [
+        "the invoicing",
+        "the billing",
+        "the invoices",
+        "the payment process",
+        "the refund process",
+        "the charges on our card",
+        "the billing portal",
+        "the monthly invoice",
+    ],
+    "implementation": [
+        "the onboarding",
+        "the implementation",
+        "the data migration",
+        "the setup",
+        "the go-live",
+        "the rollout",
+        "the initial configuration",
+        "the import of our old data",
+    ],
+    "training": [
+        "the training",
+        "the webinars",
+        "the training sessions",
+        "the online courses",
+        "the certification program",
+        "the workshops",
+        "the trainer",
+        "the academy",
+    ],
+    "documentation": [
+        "the documentation",
+        "the help center",
+        "the knowledge base",
+        "the user guide",
+        "the API docs",
+        "the tutorials",
+        "the help articles",
+        "the release notes",
+    ],
+}
+
+OPINIONS = {
+    "positive": [
+        "{N} is excellent",
+        "{N} works really well for us",
+        "{N} has been a great help",
+        "{N} is exactly what we needed",
+        "{N} keeps getting better",
+        "{N} is one of the best things about the product",
+        "{N} exceeded our expectations",
+        "I'm really happy with {n}",
+        "we love {n}",
+        "{N} is a real strength",
+        "no complaints about {n}",
+        "{N} is never a problem",
+        "I have nothing bad to say about {n}",
+        "{N} could hardly be better",
+        "{N} is not bad at all, actually it's great",
+        "{N} never disappoints",
+    ],
+    "negative": [
+        "{N} is a constant source of frustration",
+        "{N} needs a lot of work",
+        "{N} has been a big disappointment",
+        "{N} is the weakest part of the product",
+        "{N} keeps letting us down",
+        "{N} is not good enough",
+        "{N} has gotten worse lately",
+        "{N} is a real problem for our team",
+        "I'm unhappy with {n}",
+        "{N} isn't good at all",
+        "{N} doesn't work the way it should",
+        "we are fed up with {n}",
+        "{N} is far below what we expected",
+        "{N} is not acceptable for a paid product",
+        "{N} is nothing to be happy about",
+        "{N} has never worked properly",
+    ],
+    "neutral": [
+        "{N} was discussed in our last team meeting",
+        "{N} came up in our quarterly review",
+        "we are looking at {n} next quarter",
+        "{N} is handled by our IT team",
+        "a colleague asked me about {n}",
+        "we changed something about {n} last month",
+        "I have a question about {n}",
+        "{N} is on the agenda for our next call",
+    ],
+}
+SENTIMENT_SHARE = (("positive", 0.42), ("negative", 0.42), ("neutral", 0.16))
+
+
+def parse_handwritten(path: Path) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    section = None
+    position = 0
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or (line.startswith("#") and not line.startswith("##")):
+            continue
+        if line.startswith("## "):
+            section, position = line[3:].strip(), 0
+            continue
+        m = re.match(r"^([+0-])\s+(?:\[(=?)([a-z_,]*)\]\s+)?(.+)$", line)
+        if not m or section is None:
+            raise ValueError(f"{path.name}:{number}: cannot parse {line!r}")
+        sign, exact, listed, text = m.groups()
+        extra = [t for t in (listed or "").split(",") if t]
+        topics = extra if exact else ([] if section in ("none", "mixed") else [section]) + extra
+        split = "eval" if position % EVAL_EVERY == EVAL_EVERY - 1 else "train"
+        position += 1
+        rows.append(
+            {
+                "text": text,
+                "topics": "|".join(dict.fromkeys(topics)),
+                "sentiment": SENTIMENT[sign],
+                "split": split,
+                "origin": f"handwritten:{path.name}:{number}",
+            }
+        )
+    return rows
+
+
+def sentence(template: str, noun: str) -> str:
+    text = template.replace("{N}", noun[0].upper() + noun[1:]).replace("{n}", noun)
+    text = text[0].upper() + text[1:]
+    return text + "."
+
+
+def templated(rng: random.Random) -> list[dict[str, str]]:
+    rows = []
+    for topic, nouns in NOUNS.items():
+        seen: set[str] = set()
+        while len(seen) < TEMPLATES_PER_TOPIC:
+            sentiment = rng.choices(
+                [s for s, _ in SENTIMENT_SHARE], [w for _, w in SENTIMENT_SHARE]
+            )[0]
+            text = sentence(rng.choice(OPINIONS[sentiment]), rng.choice(nouns))
+            if text in seen:
+                continue
+            seen.add(text)
+            rows.append(
+                {
+                    "text": text,
+                    "topics": topic,
+                    "sentiment": sentiment,
+                    "split": "train",
+                    "origin": "template",
+                }
+            )
+    return rows
+
+
+def main() -> None:
+    rows = []
+    for path in sorted(HERE.glob("handwritten_*.txt")):
+        rows.extend(parse_handwritten(path))
+    rows.extend(templated(random.Random(SEED)))
+    texts = [r["text"].lower() for r in rows]
+    duplicates = {t for t in texts if texts.count(t) > 1}
+    if duplicates:
+        raise SystemExit(f"duplicate statements: {sorted(duplicates)}")
+    with OUTPUT.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(
+            fh, fieldnames=["id", "text", "topics", "sentiment", "split", "origin"]
+        )
+        writer.writeheader()
+        for i, row in enumerate(rows, start=1):
+            writer.writerow({"id": f"s{i:04d}", **row})
+    n_eval = sum(r["split"] == "eval" for r in rows)
+    print(f"wrote {len(rows)} statements ({n_eval} eval) to {OUTPUT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,190 @@
+"""The versioned model artifact: train, evaluate, write, find and load.
+
+Version: ``tagger-<12 hex>``, a hash of the labeled statements, the taxonomy, the sentiment
+lexicon, the trainer version and the scikit-learn version. The same inputs give the same version (and, training
+being deterministic, the same predictions); editing the taxonomy or the labeled data gives a new
+one. Artifacts live outside git, in ``$CXLINK_DATA_DIR/models/<version>/``:
+
+    model.joblib      the fitted model (scikit-learn objects; load with the same version)
+    manifest.json     version, hashes, library versions, training counts, evaluation summary
+    evaluation.json   the full evaluation on the eval split
+    evaluation.md     the same as a readable report
+
+``CXLINK_TAGGER_DIR`` points at one artifact directory instead (e.g. a model trained elsewhere);
+it must exist. Without it, a missing artifact is trained on first use (a few seconds), exactly as
+``make train-tagger`` does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import joblib
+import sklearn
+
+from cxlink.tagging.evaluate import Evaluation, evaluate, report_markdown
+from cxlink.tagging.labeled import DEFAULT_LABELED_PATH, LabeledData, load_labeled
+from cxlink.tagging.lexicon import DEFAULT_LEXICON_PATH, load_lexicon
+from cxlink.tagging.model import TRAINER_VERSION, TaggerModel, train_model
+from cxlink.tagging.taxonomy import DEFAULT_TAXONOMY_PATH, Taxonomy, load_taxonomy
+
+MODEL_FILE = "model.joblib"
+MANIFEST_FILE = "manifest.json"
+
+
+class ArtifactError(RuntimeError):
+    """The tagger artifact is missing or unusable; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    model: TaggerModel
+    evaluation: Evaluation
+    directory: Path
+    seconds: float
+    trained: bool  # False when an existing artifact was loaded instead
+
+
+@dataclass(frozen=True)
+class TrainingInputs:
+    labeled: LabeledData
+    taxonomy: Taxonomy
+    lexicon: dict[str, list[str]]
+    lexicon_hash: str
+
+    @property
+    def version(self) -> str:
+        return model_version(self)
+
+
+def model_version(inputs: TrainingInputs) -> str:
+    parts = [
+        inputs.labeled.content_hash,
+        inputs.taxonomy.content_hash,
+        inputs.lexicon_hash,
+        TRAINER_VERSION,
+        sklearn.__version__,
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"tagger-{digest[:12]}"
+
+
+def models_dir(env: Mapping[str, str] | None = None) -> Path:
+    from cxlink.settings import Settings
+
+    return Settings.from_env(env).data_dir / "models"
+
+
+def load_inputs(
+    labeled_path: Path | None = None,
+    taxonomy_path: Path | None = None,
+    lexicon_path: Path | None = None,
+) -> TrainingInputs:
+    taxonomy = load_taxonomy(taxonomy_path or DEFAULT_TAXONOMY_PATH)
+    labeled = load_labeled(labeled_path or DEFAULT_LABELED_PATH, taxonomy)
+    lexicon, lexicon_hash = load_lexicon(lexicon_path or DEFAULT_LEXICON_PATH)
+    return TrainingInputs(labeled, taxonomy, lexicon, lexicon_hash)
+
+
+def train_and_write(
+    inputs: TrainingInputs, root: Path
+) -> tuple[TaggerModel, Evaluation, Path, float]:
+    """Train on the train split, evaluate on the eval split, write the artifact atomically."""
+    labeled, taxonomy = inputs.labeled, inputs.taxonomy
+    version = model_version(inputs)
+    started = time.perf_counter()
+    model = train_model(labeled.split("train"), taxonomy, inputs.lexicon, version)
+    seconds = time.perf_counter() - started
+    evaluation = evaluate(model, labeled.split("eval"))
+    manifest = {
+        "version": version,
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "training_seconds": round(seconds, 2),
+        "trainer_version": TRAINER_VERSION,
+        "scikit_learn": sklearn.__version__,
+        "labeled_data": {
+            "path": labeled.source,
+            "sha256": labeled.content_hash,
+            "train": len(labeled.split("train")),
+            "eval": len(labeled.split("eval")),
+        },
+        "taxonomy": {"path": taxonomy.source, "sha256": taxonomy.content_hash},
+        "sentiment_lexicon_sha256": inputs.lexicon_hash,
+        "classifier_topics": list(model.classifier_topics),
+        "rules_only_topics": list(model.rules_only_topics),
+        "thresholds": model.thresholds,
+        "rule_precision": model.rule_precision,
+        "evaluation": {
+            "macro_f1": evaluation.macro_f1,
+            "micro_f1": evaluation.micro_f1,
+            "level1_macro_f1": evaluation.level1_macro_f1,
+            "sentiment_accuracy": evaluation.sentiment_accuracy,
+        },
+    }
+    root.mkdir(parents=True, exist_ok=True)
+    target = root / version
+    staging = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=root))
+    try:
+        joblib.dump(model, staging / MODEL_FILE, compress=3)
+        (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
+        (staging / "evaluation.json").write_text(json.dumps(evaluation.as_dict(), indent=2) + "\n")
+        (staging / "evaluation.md").write_text(report_markdown(evaluation, version))
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(staging, target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return model, evaluation, target, seconds
+
+
+def load_artifact(directory: Path) -> TaggerModel:
+    manifest_path = directory / MANIFEST_FILE
+    if not (directory / MODEL_FILE).exists() or not manifest_path.exists():
+        raise ArtifactError(
+            f"no tagger artifact in {directory} (expected {MODEL_FILE} and {MANIFEST_FILE}): "
+            "run `make train-tagger`, or unset CXLINK_TAGGER_DIR to train one automatically"
+        )
+    manifest = json.loads(manifest_path.read_text())
+    if manifest.get("scikit_learn") != sklearn.__version__:
+        raise ArtifactError(
+            f"tagger artifact {directory} was trained with scikit-learn "
+            f"{manifest.get('scikit_learn')}, this environment has {sklearn.__version__}: "
+            "run `make train-tagger` to retrain it"
+        )
+    model = joblib.load(directory / MODEL_FILE)
+    if not isinstance(model, TaggerModel) or model.version != manifest.get("version"):
+        raise ArtifactError(f"{directory / MODEL_FILE} is not the model its manifest describes")
+    return model
+
+
+def ensure_model(
+    env: Mapping[str, str] | None = None,
+    labeled_path: Path | None = None,
+    taxonomy_path: Path | None = None,
+) -> tuple[TaggerModel, Path, bool]:
+    """The tagger for the current labeled data and taxonomy: (model, its directory, trained now?).
+
+    ``CXLINK_TAGGER_DIR`` names an artifact to use as it is. Otherwise the artifact of the
+    current version under ``$CXLINK_DATA_DIR/models`` is loaded, or trained when missing.
+    """
+    env = os.environ if env is None else env
+    explicit = env.get("CXLINK_TAGGER_DIR")
+    if explicit:
+        directory = Path(explicit).expanduser().resolve()
+        return load_artifact(directory), directory, False
+    inputs = load_inputs(labeled_path, taxonomy_path)
+    directory = models_dir(env) / inputs.version
+    if (directory / MODEL_FILE).exists():
+        return load_artifact(directory), directory, False
+    model, _, directory, _ = train_and_write(inputs, models_dir(env))
+    return model, directory, True

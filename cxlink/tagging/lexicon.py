@@ -1,0 +1,107 @@
+"""Polarity cues from assets/tagging/sentiment_lexicon.yaml as features for the sentiment model.
+
+The statement goes through the same negation marking as the model's words
+(``model.sentiment_text``): a cue marked ``neg_`` counts for the opposite polarity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import yaml
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from cxlink.settings import PROJECT_ROOT
+
+DEFAULT_LEXICON_PATH = PROJECT_ROOT / "assets" / "tagging" / "sentiment_lexicon.yaml"
+_MAX_PHRASE = 3
+
+
+class LexiconError(ValueError):
+    pass
+
+
+def load_lexicon(path: Path | str | None = None) -> tuple[dict[str, list[str]], str]:
+    """({"positive": [...], "negative": [...]}, sha256 of the file)."""
+    path = Path(path) if path else DEFAULT_LEXICON_PATH
+    raw = path.read_bytes()
+    document = yaml.safe_load(raw)
+    if not isinstance(document, dict):
+        raise LexiconError(f"{path}: expected a mapping with 'positive' and 'negative' lists")
+    lexicon = {}
+    for key in ("positive", "negative"):
+        entries = document.get(key)
+        if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+            raise LexiconError(f"{path}: '{key}' must be a list of words or phrases")
+        lexicon[key] = [e.strip().lower() for e in entries if e.strip()]
+    return lexicon, hashlib.sha256(raw).hexdigest()
+
+
+def _key(entry: str) -> tuple[str, ...]:
+    return tuple(word.replace("'", "") for word in entry.split())
+
+
+class LexiconFeatures(TransformerMixin, BaseEstimator):
+    """Counts of positive and negative cues (negation-aware) per statement.
+
+    Columns: positive cues, negative cues, any positive, any negative, balance in [-1, 1].
+    ``weight`` scales them against the TF-IDF columns (whose rows have unit length).
+    """
+
+    def __init__(self, lexicon: dict[str, list[str]] | None = None, weight: float = 1.0):
+        self.lexicon = lexicon
+        self.weight = weight
+
+    def fit(self, texts, y=None):
+        self.exact_: dict[tuple[str, ...], int] = {}
+        self.prefixes_: list[tuple[str, int]] = []
+        for polarity, sign in (("positive", 1), ("negative", -1)):
+            for entry in (self.lexicon or {}).get(polarity, []):
+                if entry.endswith("*") and " " not in entry:
+                    self.prefixes_.append((entry[:-1].replace("'", ""), sign))
+                else:
+                    self.exact_[_key(entry.rstrip("*"))] = sign
+        self.prefixes_.sort(key=lambda p: -len(p[0]))
+        return self
+
+    def _polarity(self, word: str) -> int:
+        for prefix, sign in self.prefixes_:
+            if word.startswith(prefix):
+                return sign
+        return 0
+
+    def cues(self, marked: str) -> tuple[int, int]:
+        """(positive, negative) cue counts in a negation-marked token string."""
+        tokens = marked.split()
+        bare = [t[4:] if t.startswith("neg_") else t for t in tokens]
+        negated = [t.startswith("neg_") for t in tokens]
+        pos = neg = 0
+        i = 0
+        while i < len(tokens):
+            sign, length = 0, 1
+            for n in range(min(_MAX_PHRASE, len(tokens) - i), 0, -1):
+                sign = self.exact_.get(tuple(bare[i : i + n]), 0)
+                if sign:
+                    length = n
+                    break
+            if not sign:
+                sign = self._polarity(bare[i])
+            if sign and negated[i]:
+                sign = -sign
+            pos += sign > 0
+            neg += sign < 0
+            i += length
+        return pos, neg
+
+    def transform(self, texts):
+        from cxlink.tagging.model import sentiment_text
+
+        rows = np.zeros((len(texts), 5))
+        for i, text in enumerate(texts):
+            pos, neg = self.cues(sentiment_text(text))
+            rows[i] = (pos, neg, pos > 0, neg > 0, (pos - neg) / (pos + neg) if pos + neg else 0)
+        rows[:, :2] = np.log1p(rows[:, :2])
+        return sparse.csr_matrix(rows * self.weight)

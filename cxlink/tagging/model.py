@@ -1,0 +1,309 @@
+"""The tagging model: taxonomy rules combined with linear classifiers on TF-IDF features.
+
+Topics: one logistic regression per topic (one-vs-rest) on word 1-2-grams and character
+3-5-grams, so paraphrases and inflections the rules' phrases miss are still recognised. A topic
+is tagged when its rules match OR its classifier's probability reaches the topic's threshold
+(chosen on cross-validated training predictions, rules included, to maximise F1).
+
+Sentiment: a multinomial logistic regression (negative / neutral / positive) on word 1-2-grams
+with negation scope marked ("not slow at all" -> not neg_slow neg_at neg_all), character
+n-grams and polarity cues from the sentiment lexicon (assets/tagging/sentiment_lexicon.yaml). score = P(positive) - P(negative), in [-1, 1]; label = the most probable class, so the
+sign of the score always agrees with a positive or negative label.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold
+from sklearn.pipeline import FeatureUnion
+
+from cxlink.tagging.labeled import LabeledStatement
+from cxlink.tagging.lexicon import LexiconFeatures
+from cxlink.tagging.rules import RuleMatcher
+from cxlink.tagging.schema import SENTIMENT_LABELS
+from cxlink.tagging.taxonomy import Taxonomy
+
+# Bump when features or hyperparameters change: it is part of the model version.
+TRAINER_VERSION = "1"
+# A topic needs this many labeled training statements for a classifier; below it, rules only.
+MIN_TOPIC_EXAMPLES = 8
+THRESHOLD_GRID = np.round(np.arange(0.20, 0.81, 0.05), 2)
+CV_FOLDS = 5
+TOPIC_C = 8.0
+SENTIMENT_C = 4.0
+LEXICON_WEIGHT = 1.0
+RANDOM_STATE = 0
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.,;:!?]")
+_NEGATORS = frozenset(
+    "not no never nothing nobody none neither nor without hardly barely cannot cant "
+    "dont doesnt didnt isnt arent wasnt werent wont wouldnt shouldnt couldnt havent hasnt".split()
+)
+_SCOPE_END = frozenset(".,;:!? but however although though yet".split())
+_NEGATION_SCOPE = 4
+
+
+def sentiment_text(text: str) -> str:
+    """Lower-cased tokens with the few words after a negation prefixed ``neg_``."""
+    out = []
+    scope = 0
+    for token in _TOKEN.findall(text.lower().replace("\u2019", "'")):
+        if token in _SCOPE_END:
+            scope = 0
+            out.append(token)
+            continue
+        bare = token.replace("'", "")
+        if bare in _NEGATORS or (bare.endswith("nt") and token.endswith("n't")):
+            scope = _NEGATION_SCOPE
+            out.append(bare)
+            continue
+        if scope:
+            out.append("neg_" + bare)
+            scope -= 1
+        else:
+            out.append(bare)
+    return " ".join(out)
+
+
+def topic_features() -> FeatureUnion:
+    return FeatureUnion(
+        [
+            (
+                "words",
+                TfidfVectorizer(
+                    lowercase=True,
+                    ngram_range=(1, 2),
+                    sublinear_tf=True,
+                    token_pattern=r"(?u)\b\w[\w']*\b",
+                ),
+            ),
+            (
+                "chars",
+                TfidfVectorizer(
+                    lowercase=True, analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True
+                ),
+            ),
+        ]
+    )
+
+
+def sentiment_features(lexicon: dict[str, list[str]]) -> FeatureUnion:
+    return FeatureUnion(
+        [
+            ("lexicon", LexiconFeatures(lexicon, weight=LEXICON_WEIGHT)),
+            (
+                "words",
+                TfidfVectorizer(
+                    preprocessor=sentiment_text,
+                    ngram_range=(1, 2),
+                    sublinear_tf=True,
+                    token_pattern=r"\S+",
+                ),
+            ),
+            (
+                "chars",
+                TfidfVectorizer(
+                    lowercase=True, analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True
+                ),
+            ),
+        ]
+    )
+
+
+def _topic_classifier() -> LogisticRegression:
+    return LogisticRegression(
+        C=TOPIC_C, solver="liblinear", class_weight="balanced", random_state=RANDOM_STATE
+    )
+
+
+def _fit_topic_classifiers(x: sparse.csr_matrix, y: np.ndarray) -> list[LogisticRegression]:
+    return [_topic_classifier().fit(x, y[:, k]) for k in range(y.shape[1])]
+
+
+def _predict_topics(classifiers: list[LogisticRegression], x: sparse.csr_matrix) -> np.ndarray:
+    if not classifiers:
+        return np.zeros((x.shape[0], 0))
+    return np.column_stack([c.predict_proba(x)[:, 1] for c in classifiers])
+
+
+def _f1(truth: np.ndarray, predicted: np.ndarray) -> float:
+    tp = float(np.sum(truth & predicted))
+    denominator = float(np.sum(truth) + np.sum(predicted))
+    return 2 * tp / denominator if denominator else 0.0
+
+
+@dataclass(frozen=True)
+class TopicTag:
+    topic_id: str
+    confidence: float
+    source: str  # rule, classifier or both
+
+
+@dataclass(frozen=True)
+class StatementTags:
+    sentiment_score: float
+    sentiment_label: str
+    topics: tuple[TopicTag, ...]
+
+
+@dataclass
+class TaggerModel:
+    version: str
+    taxonomy: Taxonomy
+    classifier_topics: tuple[str, ...]
+    topic_vectorizer: FeatureUnion
+    topic_classifiers: list[LogisticRegression]
+    thresholds: dict[str, float]
+    rule_precision: dict[str, float]
+    sentiment_vectorizer: FeatureUnion
+    sentiment_classifier: LogisticRegression
+    rules_only_topics: tuple[str, ...] = ()
+    info: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._rules = RuleMatcher(self.taxonomy)
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_rules", None)  # compiled from the taxonomy again on load
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._rules = RuleMatcher(self.taxonomy)
+
+    @property
+    def rules(self) -> RuleMatcher:
+        return self._rules
+
+    def topic_probabilities(self, texts: list[str]) -> np.ndarray:
+        return _predict_topics(self.topic_classifiers, self.topic_vectorizer.transform(texts))
+
+    def sentiment_probabilities(self, texts: list[str]) -> np.ndarray:
+        """(n, 3) probabilities in SENTIMENT_LABELS order."""
+        proba = self.sentiment_classifier.predict_proba(self.sentiment_vectorizer.transform(texts))
+        order = [list(self.sentiment_classifier.classes_).index(s) for s in SENTIMENT_LABELS]
+        return proba[:, order]
+
+    def tag(self, texts: list[str]) -> list[StatementTags]:
+        """Topics and sentiment for each statement (a batch: vectorising is per call)."""
+        if not texts:
+            return []
+        topic_p = self.topic_probabilities(texts)
+        sent_p = self.sentiment_probabilities(texts)
+        column = {t: k for k, t in enumerate(self.classifier_topics)}
+        out = []
+        for i, text in enumerate(texts):
+            hits = set(self.rules.match(text))
+            tags = []
+            for topic in self.taxonomy.ids:
+                k = column.get(topic)
+                p = float(topic_p[i, k]) if k is not None else None
+                by_classifier = p is not None and p >= self.thresholds[topic]
+                by_rule = topic in hits
+                if not (by_rule or by_classifier):
+                    continue
+                if by_rule:
+                    # Independent evidence: the rule's precision on the training data and the
+                    # classifier's probability.
+                    r = self.rule_precision.get(topic, 0.5)
+                    confidence = 1 - (1 - r) * (1 - (p or 0.0))
+                else:
+                    confidence = p  # type: ignore[assignment]
+                source = (
+                    "both" if by_rule and by_classifier else "rule" if by_rule else "classifier"
+                )
+                tags.append(TopicTag(topic, round(float(confidence), 4), source))
+            p_neg, _, p_pos = sent_p[i]
+            label = SENTIMENT_LABELS[int(np.argmax(sent_p[i]))]
+            out.append(StatementTags(round(float(p_pos - p_neg), 4), label, tuple(tags)))
+        return out
+
+
+def _topic_matrix(statements: list[LabeledStatement], topics: tuple[str, ...]) -> np.ndarray:
+    index = {t: k for k, t in enumerate(topics)}
+    y = np.zeros((len(statements), len(topics)), dtype=bool)
+    for i, s in enumerate(statements):
+        for t in s.topics:
+            if t in index:
+                y[i, index[t]] = True
+    return y
+
+
+def train_model(
+    train: list[LabeledStatement],
+    taxonomy: Taxonomy,
+    lexicon: dict[str, list[str]],
+    version: str,
+) -> TaggerModel:
+    """Fit the topic and sentiment models on the training statements (deterministic)."""
+    if not train:
+        raise ValueError("no training statements")
+    texts = [s.text for s in train]
+    counts = {t: sum(t in s.topics for s in train) for t in taxonomy.ids}
+    classifier_topics = tuple(t for t in taxonomy.ids if counts[t] >= MIN_TOPIC_EXAMPLES)
+    rules_only = tuple(
+        t for t in taxonomy.ids if t not in classifier_topics and taxonomy[t].has_rules
+    )
+    y = _topic_matrix(train, classifier_topics)
+    matcher = RuleMatcher(taxonomy)
+    all_topics = taxonomy.ids
+    rule_hits = np.array(
+        [[t in set(matcher.match(text)) for t in all_topics] for text in texts], dtype=bool
+    ).reshape(len(texts), len(all_topics))
+    rule_col = {t: k for k, t in enumerate(all_topics)}
+
+    # Thresholds from out-of-fold probabilities, judged together with the rules as tagging does.
+    oof = np.zeros(y.shape)
+    for fit_idx, held_idx in KFold(CV_FOLDS, shuffle=True, random_state=RANDOM_STATE).split(texts):
+        vec = topic_features().fit([texts[i] for i in fit_idx])
+        x_fit = vec.transform([texts[i] for i in fit_idx])
+        models = []
+        for k in range(y.shape[1]):
+            labels = y[fit_idx, k]
+            models.append(_topic_classifier().fit(x_fit, labels) if labels.any() else None)
+        x_held = vec.transform([texts[i] for i in held_idx])
+        for k, model in enumerate(models):
+            if model is not None:
+                oof[held_idx, k] = model.predict_proba(x_held)[:, 1]
+    thresholds = {}
+    for k, topic in enumerate(classifier_topics):
+        rules = rule_hits[:, rule_col[topic]]
+        scores = [_f1(y[:, k], rules | (oof[:, k] >= t)) for t in THRESHOLD_GRID]
+        thresholds[topic] = float(THRESHOLD_GRID[int(np.argmax(scores))])
+
+    truth_all = _topic_matrix(train, all_topics)
+    rule_precision = {}
+    for topic in all_topics:
+        hits = rule_hits[:, rule_col[topic]]
+        tp = int(np.sum(hits & truth_all[:, rule_col[topic]]))
+        # Laplace-smoothed, so a rule with few hits is neither certain nor worthless.
+        rule_precision[topic] = round((tp + 1) / (int(hits.sum()) + 2), 4)
+
+    topic_vec = topic_features().fit(texts)
+    topic_clfs = _fit_topic_classifiers(topic_vec.transform(texts), y)
+
+    sentiment_vec = sentiment_features(lexicon).fit(texts)
+    sentiment_clf = LogisticRegression(
+        C=SENTIMENT_C, max_iter=2000, class_weight="balanced", random_state=RANDOM_STATE
+    ).fit(sentiment_vec.transform(texts), [s.sentiment for s in train])
+
+    return TaggerModel(
+        version=version,
+        taxonomy=taxonomy,
+        classifier_topics=classifier_topics,
+        topic_vectorizer=topic_vec,
+        topic_classifiers=topic_clfs,
+        thresholds=thresholds,
+        rule_precision=rule_precision,
+        sentiment_vectorizer=sentiment_vec,
+        sentiment_classifier=sentiment_clf,
+        rules_only_topics=rules_only,
+        info={"train_statements": len(train), "topic_examples": counts},
+    )
