@@ -14,13 +14,15 @@ from cxlink.settings import Settings
 def _run_pipeline() -> int:
     import dagster as dg
 
-    from orchestration.automation import MAIN_JOB_NAME
+    from orchestration.automation import ALL_JOB_NAME, full_range_tags
     from orchestration.definitions import defs
 
     # Record the run in the project's instance (visible in `make dev`) when DAGSTER_HOME is set.
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
-    job = defs.resolve_job_def(MAIN_JOB_NAME)
-    result = job.execute_in_process(instance=instance, raise_on_error=False)
+    # One run, in dependency order: extract -> checks -> translate every feedback month (the
+    # text assets are partitioned; the range covers all months) -> dbt -> publish.
+    job = defs.resolve_job_def(ALL_JOB_NAME)
+    result = job.execute_in_process(instance=instance, raise_on_error=False, tags=full_range_tags())
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
         print(

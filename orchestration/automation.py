@@ -1,4 +1,4 @@
-"""The main job, its daily schedule, and the sensor that runs it when landing files change."""
+"""The jobs, the daily schedule, and the sensor that runs everything when landing files change."""
 
 import hashlib
 import json
@@ -11,22 +11,70 @@ from orchestration.resources import Warehouse
 
 MAIN_JOB_NAME = "cxlink_main"
 
+TEXT_JOB_NAME = "cxlink_text"
+ALL_JOB_NAME = "cxlink_all"
+TEXT_GROUP = "text"
+
+# The text assets (translation, tagging) are partitioned by feedback month. A run that includes
+# them needs a partition range: cxlink_all (everything, in dependency order: extract ->
+# translate -> dbt) is always launched over the full range of months (full_range_tags), by
+# `cxlink run`, the schedule and the landing sensor. cxlink_main (everything but the text
+# assets) runs without one; cxlink_text runs the text assets for chosen months (backfills).
 main_job = dg.define_asset_job(
     MAIN_JOB_NAME,
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(TEXT_GROUP),
     description="Extract every landing entity, check it, build the dbt models and marts.",
 )
 
+text_job = dg.define_asset_job(
+    TEXT_JOB_NAME,
+    selection=dg.AssetSelection.groups(TEXT_GROUP),
+    description=(
+        "Translate (and tag) feedback comments, per feedback month; one run may cover a range "
+        "of months (tags dagster/asset_partition_range_start and _end)."
+    ),
+)
+
+all_job = dg.define_asset_job(
+    ALL_JOB_NAME,
+    selection=dg.AssetSelection.all(),
+    description=(
+        "Everything in one run: extract, check, translate every month's comments, build the dbt "
+        "models and marts. Launch it over the full range of months (`cxlink run` does)."
+    ),
+)
+
+
+def partition_range_tags(first_key: str, last_key: str) -> dict[str, str]:
+    """Run tags that make one run cover the months first_key..last_key (single-run backfill)."""
+    return {
+        "dagster/asset_partition_range_start": first_key,
+        "dagster/asset_partition_range_end": last_key,
+    }
+
+
+def full_range_tags() -> dict[str, str]:
+    """All feedback months, from CXLINK_PARTITIONS_START to the current one (evaluated now)."""
+    from orchestration.partitions import feedback_month_partitions
+
+    months = feedback_month_partitions()
+    return partition_range_tags(months.get_first_partition_key(), months.get_last_partition_key())
+
 
 def daily_schedule() -> dg.ScheduleDefinition:
-    return dg.ScheduleDefinition(
+    @dg.schedule(
         name="cxlink_daily",
-        job=main_job,
+        job=all_job,
         cron_schedule=os.environ.get("CXLINK_SCHEDULE_CRON", "0 6 * * *"),
         execution_timezone=os.environ.get("CXLINK_SCHEDULE_TIMEZONE", "UTC"),
         default_status=dg.DefaultScheduleStatus.RUNNING,
         description="Daily run of the whole pipeline (a backstop for the landing sensor).",
     )
+    def _daily(context: dg.ScheduleEvaluationContext):
+        # The range is computed at each tick, so a new month is included when it starts.
+        return dg.RunRequest(tags=full_range_tags())
+
+    return _daily
 
 
 def fingerprint_key(listing: list[tuple[str, int, int]]) -> str:
@@ -35,7 +83,7 @@ def fingerprint_key(listing: list[tuple[str, int, int]]) -> str:
 
 @dg.sensor(
     name="cxlink_landing_sensor",
-    job=main_job,
+    job=all_job,
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Starts a run when files are added to or changed in the landing zone.",
@@ -49,4 +97,7 @@ def landing_sensor(context: dg.SensorEvaluationContext, warehouse: Warehouse):
     if key == context.cursor:
         return dg.SkipReason("landing zone unchanged since the last run request")
     context.update_cursor(key)
-    return dg.RunRequest(run_key=f"landing-{key}", tags={"cxlink/trigger": "landing_sensor"})
+    return dg.RunRequest(
+        run_key=f"landing-{key}",
+        tags={"cxlink/trigger": "landing_sensor", **full_range_tags()},
+    )

@@ -6,7 +6,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from cxlink.contract import ENTITY_ORDER
-from orchestration.automation import daily_schedule, landing_sensor, main_job
+from orchestration.automation import all_job, daily_schedule, landing_sensor, main_job, text_job
 from orchestration.dbt_project import dbt_project
 from orchestration.resources import Warehouse, dbt_executable
 
@@ -22,12 +22,20 @@ def build_definitions() -> dg.Definitions:
     from orchestration.assets.extract import extract_assets
     from orchestration.assets.publish import bi_copy
     from orchestration.assets.quality import ledger_balances, quarantine_ledger
+    from orchestration.assets.translation import feedback_translations
     from orchestration.checks.gx_checks import build_gx_asset_checks
+    from orchestration.checks.topic_alerts import topic_alerts_new
 
     return dg.Definitions(
-        assets=[*extract_assets, quarantine_ledger, cxlink_dbt_models, bi_copy],
-        asset_checks=[*build_gx_asset_checks(ENTITY_ORDER), ledger_balances],
-        jobs=[main_job],
+        assets=[
+            *extract_assets,
+            quarantine_ledger,
+            feedback_translations,
+            cxlink_dbt_models,
+            bi_copy,
+        ],
+        asset_checks=[*build_gx_asset_checks(ENTITY_ORDER), ledger_balances, topic_alerts_new],
+        jobs=[main_job, text_job, all_job],
         schedules=[daily_schedule()],
         sensors=[landing_sensor],
         resources={

@@ -9,6 +9,7 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource
 
+from orchestration.automation import full_range_tags
 from orchestration.dbt_project import dbt_project
 from orchestration.resources import Warehouse, dbt_executable
 
@@ -32,6 +33,8 @@ def materialize(data_dir: Path, raise_on_error: bool = True) -> dg.ExecuteInProc
             "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
         },
         raise_on_error=raise_on_error,
+        # the text assets are partitioned by feedback month: one run covers every month
+        tags=full_range_tags(),
     )
 
 
