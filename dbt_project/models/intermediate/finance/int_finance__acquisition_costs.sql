@@ -1,0 +1,91 @@
+{#- Acquisition and retention costs over the CLV window, per acquisition channel and for all
+    channels ('all'), in the reporting currency (domain.md "CLV and CAC"):
+    CAC = sales and marketing spend / new customers gained (marts.cac_by_channel, whose spend is
+    lagged by var cac_lag_months; only months whose spend is known count, on both sides);
+    CRC = onboarding + support + success cost / customers gained in the same months (the seed's
+    quick estimate; service costs are company-wide, so CRC is one figure for every channel).
+    Accounting figures: no sampling interval. -#}
+
+with
+
+cac_by_channel as (
+
+    select * from {{ ref('cac_by_channel') }}
+
+),
+
+service_costs as (
+
+    select * from {{ ref('int_service_costs_reporting') }}
+
+),
+
+measurement_window as (
+
+    select * from {{ ref('int_finance__measurement_window') }}
+
+),
+
+channel_window as (
+
+    select
+        cac_by_channel.acquisition_channel,
+        sum(cac_by_channel.spend) as spend,
+        sum(cac_by_channel.new_customers) filter (
+            where cac_by_channel.spend is not null
+        ) as new_customers,
+        count(*) filter (where cac_by_channel.spend is not null) as months_with_spend
+    from cac_by_channel
+    cross join measurement_window
+    where
+        cac_by_channel.month >= measurement_window.window_start_month
+        and cac_by_channel.month < measurement_window.window_end_month
+    group by cac_by_channel.acquisition_channel
+
+),
+
+gained as (
+
+    select sum(cac_by_channel.new_customers) as customers_gained
+    from cac_by_channel
+    cross join measurement_window
+    where
+        cac_by_channel.acquisition_channel = 'all'
+        and cac_by_channel.month >= measurement_window.window_start_month
+        and cac_by_channel.month < measurement_window.window_end_month
+
+),
+
+retention_costs as (
+
+    select
+        sum(service_costs.cost_reporting) as service_costs,
+        count(distinct service_costs.cost_month) as months_with_costs
+    from service_costs
+    cross join measurement_window
+    where
+        service_costs.cost_month >= measurement_window.window_start_month
+        and service_costs.cost_month < measurement_window.window_end_month
+
+),
+
+final as (
+
+    select
+        channel_window.acquisition_channel,
+        cast(channel_window.spend as decimal(38, 4)) as spend,
+        cast(coalesce(channel_window.new_customers, 0) as bigint) as new_customers,
+        cast(channel_window.months_with_spend as integer) as months_with_spend,
+        cast(channel_window.spend / nullif(channel_window.new_customers, 0) as double) as cac,
+        cast(retention_costs.service_costs as decimal(38, 4)) as service_costs,
+        cast(coalesce(gained.customers_gained, 0) as bigint) as customers_gained,
+        cast(
+            retention_costs.service_costs / nullif(gained.customers_gained, 0) as double
+        ) as crc
+    from channel_window
+    cross join gained
+    cross join retention_costs
+
+)
+
+select * from final
