@@ -118,7 +118,11 @@ def sentiment_features(lexicon: dict[str, list[str]]) -> FeatureUnion:
 
 def _topic_classifier() -> LogisticRegression:
     return LogisticRegression(
-        C=TOPIC_C, solver="liblinear", class_weight="balanced", random_state=RANDOM_STATE
+        C=TOPIC_C,
+        solver="liblinear",
+        dual=True,  # many more features than statements: the dual is ~10x faster
+        class_weight="balanced",
+        random_state=RANDOM_STATE,
     )
 
 
