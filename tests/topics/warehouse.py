@@ -17,13 +17,34 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from cxlink.contract import ENTITY_ORDER
 from cxlink.extract import extract_entity
 from cxlink.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+from cxlink.translate.schema import create_tables as create_translation_tables
 
 DBT = PROJECT_ROOT / ".venv" / "bin" / "dbt"
 SELECTION = "+path:models/marts/topics"
+STATEMENT_COLUMNS = [
+    "response_id",
+    "feedback_month",
+    "statement_index",
+    "statement_text",
+    "sentiment_score",
+    "sentiment_label",
+    "model_version",
+    "tagged_at",
+]
+STATEMENT_TOPIC_COLUMNS = [
+    "response_id",
+    "statement_index",
+    "topic_id",
+    "parent_topic_id",
+    "confidence",
+    "source",
+    "model_version",
+]
 
 # level 1 as in the demo (cxlink/demo/parameters.py TOPICS), two level-2 children
 TOPICS: tuple[tuple[str, str | None, int], ...] = (
@@ -148,15 +169,7 @@ def write_text_tables(
         "insert into text.topics values (?, ?, ?, ?, ?)",
         [(t, t.replace(".", ": "), p, lvl, f"about {t}") for t, p, lvl in topics],
     )
-    con.execute(
-        """
-        create or replace table text.feedback_translations (
-            response_id varchar, feedback_month date, source_language varchar,
-            language_source varchar, original_text varchar, translated_text varchar,
-            status varchar, model_name varchar, model_version varchar,
-            translated_at timestamp)
-        """
-    )
+    create_translation_tables(con)  # helper "tr"'s contract, as the translation asset writes it
     con.execute(
         """
         create or replace table text.feedback_statements (
@@ -178,8 +191,9 @@ def write_text_tables(
             continue
         month = r.responded_at[:7] + "-01"
         stamp = "2025-01-01 00:00:00"
+        given = "given" if r.language else "none"
         translations.append(
-            (r.response_id, month, r.language, "declared", "text", "text", "ok", "t", "0", stamp)
+            (r.response_id, month, r.language, given, "text", "text", "translated", "t", "0", stamp)
         )
         for i, s in enumerate(r.statements):
             statements.append(
@@ -189,14 +203,32 @@ def write_text_tables(
                 (r.response_id, i, topic_id, parents[topic_id], 0.9, "rule", "test-0")
                 for topic_id in s.topics
             )
-    for table, rows in (
-        ("feedback_translations", translations),
-        ("feedback_statements", statements),
-        ("statement_topics", tags),
-    ):
-        if rows:
-            placeholders = ", ".join("?" * len(rows[0]))
-            con.executemany(f"insert into text.{table} values ({placeholders})", rows)
+    # through DataFrames: executemany inserts row by row and is slow in DuckDB
+    frames = {
+        "feedback_translations": pd.DataFrame(
+            translations,
+            columns=[
+                "response_id",
+                "feedback_month",
+                "source_language",
+                "language_source",
+                "original_text",
+                "translated_text",
+                "status",
+                "model_name",
+                "model_version",
+                "translated_at",
+            ],
+        ),
+        "feedback_statements": pd.DataFrame(statements, columns=STATEMENT_COLUMNS),
+        "statement_topics": pd.DataFrame(tags, columns=STATEMENT_TOPIC_COLUMNS),
+    }
+    for table, frame in frames.items():
+        if len(frame):
+            columns = ", ".join(frame.columns)
+            con.register("incoming", frame)
+            con.execute(f"insert into text.{table} ({columns}) select {columns} from incoming")
+            con.unregister("incoming")
 
 
 def run_dbt(data_dir: Path, args: Sequence[str], dbt_vars: dict | None = None) -> str:
