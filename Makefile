@@ -21,7 +21,7 @@ DEMO_CUSTOMERS ?= 5000
 DEMO_SEED ?= 42
 STAMP := $(VENV)/.cxlink-installed
 
-.PHONY: help setup prepare demo run dev docs test lint format bench clean
+.PHONY: help setup prepare demo run dev docs test lint format bench models clean
 
 help:
 	@echo "make demo   set up, generate demo data into \$$CXLINK_DATA_DIR/landing, run everything, print a summary"
@@ -29,7 +29,8 @@ help:
 	@echo "make dev    open the Dagster UI (http://127.0.0.1:3000) on this project"
 	@echo "make docs   serve the dbt docs of the last run (http://127.0.0.1:8080)"
 	@echo "make test   set up and run the test suite"
-	@echo "make bench  stage timings and peak memory at the default and 10x demo scale"
+	@echo "make bench  stage timings and peak memory at the default and 10x demo scale; translation throughput"
+	@echo "make models install argos translation packages from \$$CXLINK_ARGOS_MODELS (fetch them if online)"
 	@echo "make lint   ruff + sqlfluff"
 	@echo "settings: CXLINK_DATA_DIR=$(CXLINK_DATA_DIR) DEMO_CUSTOMERS=$(DEMO_CUSTOMERS)"
 
@@ -86,6 +87,13 @@ format: setup
 
 bench: setup
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.translation
+
+# Translation packages (.argosmodel) from $CXLINK_ARGOS_MODELS (default $CXLINK_DATA_DIR/argos-models)
+# into argos' package folder (ARGOS_PACKAGES_DIR); with internet, the demo languages' packages
+# are fetched from the argos index. Without them every non-English comment stays `no_model`.
+models: $(STAMP)
+	$(BIN)/python -m cxlink.translate models
 
 clean:
 	rm -rf dbt_project/target dbt_project/logs .pytest_cache .ruff_cache
