@@ -427,6 +427,8 @@ def test_currency_without_rate_fails_the_build_naming_it(tmp_path):
         "subscriptions": [period("SX", "X", "starter", "2024-01-10", "", "70", "CHF")],
         "fx_rates": LANDING["fx_rates"],
     }
-    result = build(tmp_path, landing, env=ENV, check=False)
+    result = build(
+        tmp_path, landing, env=ENV, check=False, select="+int_subscription_periods_reporting"
+    )
     assert result.returncode != 0
     assert "no fx rate to EUR for currency CHF (needed for subscription periods)" in result.stdout

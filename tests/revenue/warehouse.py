@@ -79,7 +79,11 @@ def dbt(data_dir: Path, *args: str, env: dict[str, str] | None = None, check: bo
 
 
 def build(
-    data_dir: Path, rows_by_entity: dict[str, list[dict]], env: dict[str, str], check: bool = True
+    data_dir: Path,
+    rows_by_entity: dict[str, list[dict]],
+    env: dict[str, str],
+    check: bool = True,
+    select: str = REVENUE_MARTS,
 ):
     write_landing(data_dir / "landing", rows_by_entity)
     extract(data_dir)
@@ -89,7 +93,7 @@ def build(
         data_dir,
         "build",
         "--select",
-        REVENUE_MARTS,
+        select,
         "--indirect-selection",
         "cautious",
         env=env,
