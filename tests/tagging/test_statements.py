@@ -46,7 +46,7 @@ from cxlink.tagging.statements import MAX_STATEMENT_CHARS, split_statements
             ["Version 2.3 is better, e.g. the export.", "It costs 3.5 EUR per seat."],
         ),
         (
-            "It’s not slow at all; the search is weak.",
+            "It\u2019s not slow at all; the search is weak.",
             ["It's not slow at all", "The search is weak."],
         ),
     ],

@@ -112,9 +112,12 @@ def test_shipped_taxonomy_maps_onto_the_demo_topics():
     for topic_id in ("functionality", "performance", "billing", "integrations", "documentation"):
         assert topic_id in taxonomy
     rows = taxonomy.rows()
-    assert rows[taxonomy.ids.index("billing")][
-        :4
-    ] == ("billing", "Billing and invoices", "pricing", 2)
+    assert rows[taxonomy.ids.index("billing")][:4] == (
+        "billing",
+        "Billing and invoices",
+        "pricing",
+        2,
+    )
 
 
 def test_labeled_data_is_checked_against_the_taxonomy(tmp_path: Path):
