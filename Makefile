@@ -21,7 +21,7 @@ DEMO_CUSTOMERS ?= 5000
 DEMO_SEED ?= 42
 STAMP := $(VENV)/.cxlink-installed
 
-.PHONY: help setup prepare demo run dev docs test lint format bench models clean
+.PHONY: help setup prepare demo run dev docs test lint format bench models train-tagger clean
 
 help:
 	@echo "make demo   set up, generate demo data into \$$CXLINK_DATA_DIR/landing, run everything, print a summary"
@@ -32,6 +32,7 @@ help:
 	@echo "make bench  stage timings and peak memory at the default and 10x demo scale; translation throughput"
 	@echo "make models install argos translation packages from \$$CXLINK_ARGOS_MODELS (fetch them if online)"
 	@echo "make lint   ruff + sqlfluff"
+	@echo "make train-tagger  train + evaluate the comment tagger into \$$CXLINK_DATA_DIR/models/, print macro-F1 and sentiment accuracy"
 	@echo "settings: CXLINK_DATA_DIR=$(CXLINK_DATA_DIR) DEMO_CUSTOMERS=$(DEMO_CUSTOMERS)"
 
 # torch first, from pip: pip finds the local CPU build of 2.13.0; any other route pulls a
@@ -88,12 +89,19 @@ format: setup
 bench: setup
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.translation
+	$(BIN)/python -m benchmarks.tagging
 
 # Translation packages (.argosmodel) from $CXLINK_ARGOS_MODELS (default $CXLINK_DATA_DIR/argos-models)
 # into argos' package folder (ARGOS_PACKAGES_DIR); with internet, the demo languages' packages
 # are fetched from the argos index. Without them every non-English comment stays `no_model`.
 models: $(STAMP)
 	$(BIN)/python -m cxlink.translate models
+
+# The comment tagger (cxlink/tagging): trained from assets/tagging/labeled_statements.csv and
+# assets/taxonomy/topics.yaml into $CXLINK_DATA_DIR/models/tagger-<version>/ (outside git) with
+# its evaluation report. The text/statement_tags asset trains it on first use when missing.
+train-tagger: $(STAMP)
+	$(BIN)/python -m cxlink.tagging.train
 
 clean:
 	rm -rf dbt_project/target dbt_project/logs .pytest_cache .ruff_cache
