@@ -78,7 +78,7 @@ def alerts_markdown(alerts: list[TopicAlert]) -> str:
     lines += [
         f"| {a.topic_name or a.topic_id} | {a.segment} | {a.share_now:.1%} | "
         f"{a.baseline_share:.1%} | {a.responses_mentioning}/{a.commented_responses} | "
-        f"{a.q_value:.4f} | {a.accounts_mentioning} | {a.arr_accounts_mentioning:,.0f} |"
+        f"{a.q_value:.3g} | {a.accounts_mentioning} | {a.arr_accounts_mentioning:,.0f} |"
         for a in alerts
     ]
     return "\n".join(lines)
