@@ -2,7 +2,8 @@
     window estimates the CLV formulas use (domain.md "CLV and CAC"), each with its n and a
     standard error:
     - subscription: ARPU = net invoiced revenue (all line types, refunds negative) / active
-      customer-months; monthly churn = churned / at-risk customer-months (int_finance__customer_months);
+      customer-months; monthly churn = churned / at-risk customer-months
+      (int_finance__customer_months);
     - one_time: ARPU per active buyer-month, monthly transactions = orders / active
       buyer-months, average order value = net revenue / orders, monthly lapse rate = lapses /
       active buyer-months (int_finance__one_time_buyers).

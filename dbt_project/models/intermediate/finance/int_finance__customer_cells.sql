@@ -63,12 +63,12 @@ rollup_masks as (
 
     -- 1 = the dimension is rolled up ('all') in that cell
     select
-        segment_rolled,
-        plan_tier_rolled,
-        channel_rolled
-    from (values (0), (1)) as s (segment_rolled)
-    cross join (values (0), (1)) as p (plan_tier_rolled)
-    cross join (values (0), (1)) as c (channel_rolled)
+        segment_flags.segment_rolled,
+        plan_tier_flags.plan_tier_rolled,
+        channel_flags.channel_rolled
+    from (values (0), (1)) as segment_flags (segment_rolled)
+    cross join (values (0), (1)) as plan_tier_flags (plan_tier_rolled)
+    cross join (values (0), (1)) as channel_flags (channel_rolled)
 
 ),
 

@@ -68,11 +68,17 @@ activity as (
         customer_months.month_start,
         coalesce(bool_or(
             spells.spell_start_date < customer_months.next_month_start
-            and (spells.spell_end_date is null or spells.spell_end_date > customer_months.month_start)
+            and (
+                spells.spell_end_date is null
+                or spells.spell_end_date > customer_months.month_start
+            )
         ), false) as is_active_in_month,
         coalesce(bool_or(
             spells.spell_start_date <= customer_months.month_start
-            and (spells.spell_end_date is null or spells.spell_end_date > customer_months.month_start)
+            and (
+                spells.spell_end_date is null
+                or spells.spell_end_date > customer_months.month_start
+            )
         ), false) as is_active_at_start,
         coalesce(bool_or(
             spells.spell_start_date <= customer_months.next_month_start
@@ -125,10 +131,10 @@ latest_category as (
     inner join response_validity
         on
             customer_months.customer_id = response_validity.customer_id
-            and response_validity.response_date < customer_months.month_start
+            and customer_months.month_start > response_validity.response_date
             and (
                 response_validity.next_response_date is null
-                or response_validity.next_response_date >= customer_months.month_start
+                or customer_months.month_start <= response_validity.next_response_date
             )
 
 ),

@@ -88,19 +88,19 @@ mrr_on_days as (
         periods.customer_id,
         sum(periods.mrr_reporting) filter (
             where
-                periods.period_start_date <= measurement_window.cohort_date
-                and (
-                    periods.period_end_date is null
-                    or periods.period_end_date > measurement_window.cohort_date
-                )
+            periods.period_start_date <= measurement_window.cohort_date
+            and (
+                periods.period_end_date is null
+                or periods.period_end_date > measurement_window.cohort_date
+            )
         ) as mrr_start,
         sum(periods.mrr_reporting) filter (
             where
-                periods.period_start_date <= measurement_window.cohort_horizon_date
-                and (
-                    periods.period_end_date is null
-                    or periods.period_end_date > measurement_window.cohort_horizon_date
-                )
+            periods.period_start_date <= measurement_window.cohort_horizon_date
+            and (
+                periods.period_end_date is null
+                or periods.period_end_date > measurement_window.cohort_horizon_date
+            )
         ) as mrr_end
     from periods
     cross join measurement_window

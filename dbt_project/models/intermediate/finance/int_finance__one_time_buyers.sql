@@ -48,15 +48,15 @@ orders as (
         ) as last_order_date,
         count(*) filter (
             where
-                invoices.line_type = 'one_time'
-                and invoices.amount > 0
-                and invoices.invoice_month >= measurement_window.window_start_month
-                and invoices.invoice_month < measurement_window.window_end_month
+            invoices.line_type = 'one_time'
+            and invoices.amount > 0
+            and invoices.invoice_month >= measurement_window.window_start_month
+            and invoices.invoice_month < measurement_window.window_end_month
         ) as window_orders,
         coalesce(sum(invoices.amount_reporting) filter (
             where
-                invoices.invoice_month >= measurement_window.window_start_month
-                and invoices.invoice_month < measurement_window.window_end_month
+            invoices.invoice_month >= measurement_window.window_start_month
+            and invoices.invoice_month < measurement_window.window_end_month
         ), 0) as window_net_revenue
     from invoices
     inner join buyers
@@ -80,7 +80,9 @@ spans as (
     from orders
     cross join measurement_window
     -- a buyer whose only one_time lines are credits has no order to start a lifetime
-    where orders.first_order_date is not null and orders.first_order_date <= measurement_window.as_of_date
+    where
+        orders.first_order_date is not null
+        and orders.first_order_date <= measurement_window.as_of_date
 
 ),
 

@@ -8,6 +8,10 @@
     ARPU and the lifetime as independent estimates; CAC, CRC and the gross margin are accounting
     figures or settings without sampling error. -#}
 {%- set z = var('ci_z') -%}
+{%- set churned = 'cell_measures.churned' -%}
+{%- set at_risk = 'cell_measures.at_risk_months' -%}
+{%- set churn = 'cell_measures.monthly_churn' -%}
+{%- set churn_se = 'cell_measures.monthly_churn_se' -%}
 
 with
 
@@ -61,16 +65,13 @@ joined as (
         -- lapse rate (a Poisson rate) gets a Wald interval clipped at 0
         case
             when cell_measures.billing_model = 'subscription'
-                then {{ wilson_interval('cell_measures.churned', 'cell_measures.at_risk_months', z, 'lower') }}
-            else greatest(
-                0.0,
-                {{ wald_bound('cell_measures.monthly_churn', 'cell_measures.monthly_churn_se', z, 'lower') }}
-            )
+                then {{ wilson_interval(churned, at_risk, z, 'lower') }}
+            else greatest(0.0, {{ wald_bound(churn, churn_se, z, 'lower') }})
         end as monthly_churn_ci_low,
         case
             when cell_measures.billing_model = 'subscription'
-                then {{ wilson_interval('cell_measures.churned', 'cell_measures.at_risk_months', z, 'upper') }}
-            else {{ wald_bound('cell_measures.monthly_churn', 'cell_measures.monthly_churn_se', z, 'upper') }}
+                then {{ wilson_interval(churned, at_risk, z, 'upper') }}
+            else {{ wald_bound(churn, churn_se, z, 'upper') }}
         end as monthly_churn_ci_high
     from cell_measures
     left join lifetime_km

@@ -7,7 +7,26 @@
     revenue-weighted NPS and revenue coverage. Every estimate has its n and a CI (var ci_z);
     the YAML names each method. -#}
 {%- set z = var('ci_z') -%}
-{%- set dpm = days_per_month() -%}
+{%- set cohort_churned = 'cohort_totals.cohort_churned' -%}
+{%- set cohort_customers = 'cohort_totals.cohort_customers' -%}
+{%- set churned_months = 'months_totals.churned_months' -%}
+{%- set at_risk_months = 'months_totals.at_risk_months' -%}
+{%- set gap = 'segment_figures.churn_gap' -%}
+{%- set gap_se = 'segment_figures.churn_gap_se' -%}
+{%- set slope = 'segment_figures.retention_slope' -%}
+{%- set slope_se = 'segment_figures.retention_slope_se' -%}
+{%- set weighted = 'segment_figures.weighted_mean_points' -%}
+{%- set weighted_se = 'segment_figures.weighted_points_se' -%}
+{%- set r_p, r_n, r_d = (
+    'segment_figures.promoter_responses',
+    'segment_figures.passive_responses',
+    'segment_figures.detractor_responses',
+) -%}
+{%- set a_p, a_n, a_d = (
+    'segment_figures.promoter_accounts',
+    'segment_figures.passive_accounts',
+    'segment_figures.detractor_accounts',
+) -%}
 
 with
 
@@ -55,13 +74,13 @@ measurement_window as (
 
 segment_rollup as (
 
-    select is_rolled from (values (false), (true)) as r (is_rolled)
+    select flags.is_rolled from (values (false), (true)) as flags (is_rolled)
 
 ),
 
 category_rollup as (
 
-    select is_rolled from (values (false), (true)) as r (is_rolled)
+    select flags.is_rolled from (values (false), (true)) as flags (is_rolled)
 
 ),
 
@@ -145,18 +164,22 @@ cohort_figures as (
 
     select
         cohort_totals.*,
-        cast(cohort_churned as double) / cohort_customers as logo_churn_rate,
+        cast(cohort_totals.cohort_churned as double)
+        / cohort_totals.cohort_customers as logo_churn_rate,
         sqrt(
-            cast(cohort_churned as double) * (cohort_customers - cohort_churned)
-            / (cast(cohort_customers as double) * cohort_customers * cohort_customers)
+            cast(cohort_totals.cohort_churned as double)
+            * (cohort_totals.cohort_customers - cohort_totals.cohort_churned)
+            / (
+                cast(cohort_totals.cohort_customers as double)
+                * cohort_totals.cohort_customers
+                * cohort_totals.cohort_customers
+            )
         ) as logo_churn_se,
-        {{ wilson_interval('cohort_churned', 'cohort_customers', z, 'lower') }}
-            as logo_churn_ci_low,
-        {{ wilson_interval('cohort_churned', 'cohort_customers', z, 'upper') }}
-            as logo_churn_ci_high,
-        cohort_mrr_end / nullif(cohort_mrr_start, 0) as nrr,
-        sqrt(cohort_nrr_variance.nrr_residual_square_sum) / nullif(cohort_mrr_start, 0)
-            as nrr_se
+        {{ wilson_interval(cohort_churned, cohort_customers, z, 'lower') }} as logo_churn_ci_low,
+        {{ wilson_interval(cohort_churned, cohort_customers, z, 'upper') }} as logo_churn_ci_high,
+        cohort_totals.cohort_mrr_end / nullif(cohort_totals.cohort_mrr_start, 0) as nrr,
+        sqrt(cohort_nrr_variance.nrr_residual_square_sum)
+        / nullif(cohort_totals.cohort_mrr_start, 0) as nrr_se
     from cohort_totals
     inner join cohort_nrr_variance
         on
@@ -408,10 +431,8 @@ lifetime_figures as (
             / (cast(months_totals.at_risk_months as double) * months_totals.at_risk_months)
             / nullif(months_totals.at_risk_months, 0)
         ) as monthly_churn_se,
-        {{ wilson_interval('months_totals.churned_months', 'months_totals.at_risk_months', z, 'lower') }}
-            as monthly_churn_ci_low,
-        {{ wilson_interval('months_totals.churned_months', 'months_totals.at_risk_months', z, 'upper') }}
-            as monthly_churn_ci_high,
+        {{ wilson_interval(churned_months, at_risk_months, z, 'lower') }} as monthly_churn_ci_low,
+        {{ wilson_interval(churned_months, at_risk_months, z, 'upper') }} as monthly_churn_ci_high,
         months_totals.customer_months,
         months_totals.revenue / nullif(months_totals.customer_months, 0) as arpu,
         sqrt(arpu_variance.arpu_residual_square_sum)
@@ -474,9 +495,13 @@ joined as (
         segment_costs.crc
     from grid
     left join current_figures
-        on grid.segment = current_figures.segment and grid.nps_category = current_figures.nps_category
+        on
+            grid.segment = current_figures.segment
+            and grid.nps_category = current_figures.nps_category
     left join cohort_figures
-        on grid.segment = cohort_figures.segment and grid.nps_category = cohort_figures.nps_category
+        on
+            grid.segment = cohort_figures.segment
+            and grid.nps_category = cohort_figures.nps_category
     left join lifetime_figures
         on
             grid.segment = lifetime_figures.segment
@@ -588,18 +613,14 @@ final as (
         -- segment-level figures, on the nps_category = 'all' rows only
         segment_figures.churn_gap as churn_gap_detractor_vs_promoter,
         segment_figures.churn_gap_se,
-        {{ wald_bound('segment_figures.churn_gap', 'segment_figures.churn_gap_se', z, 'lower') }}
-            as churn_gap_ci_low,
-        {{ wald_bound('segment_figures.churn_gap', 'segment_figures.churn_gap_se', z, 'upper') }}
-            as churn_gap_ci_high,
+        {{ wald_bound(gap, gap_se, z, 'lower') }} as churn_gap_ci_low,
+        {{ wald_bound(gap, gap_se, z, 'upper') }} as churn_gap_ci_high,
         segment_figures.detractor_arr,
         segment_figures.detractor_arr * segment_figures.churn_gap as revenue_at_risk,
         segment_figures.detractor_arr
-        * {{ wald_bound('segment_figures.churn_gap', 'segment_figures.churn_gap_se', z, 'lower') }}
-            as revenue_at_risk_ci_low,
+        * {{ wald_bound(gap, gap_se, z, 'lower') }} as revenue_at_risk_ci_low,
         segment_figures.detractor_arr
-        * {{ wald_bound('segment_figures.churn_gap', 'segment_figures.churn_gap_se', z, 'upper') }}
-            as revenue_at_risk_ci_high,
+        * {{ wald_bound(gap, gap_se, z, 'upper') }} as revenue_at_risk_ci_high,
         segment_figures.retention_slope,
         segment_figures.retention_slope_se,
         -- one NPS point = 0.01 on the mean +1/0/-1 score; retention over the horizon, annualised
@@ -607,40 +628,28 @@ final as (
         * 12.0 / measurement_window.linkage_horizon_months as nps_point_value_per_year,
         0.01 * segment_figures.retention_slope_se * segment_figures.segment_arr
         * 12.0 / measurement_window.linkage_horizon_months as nps_point_value_se,
-        0.01 * {{ wald_bound('segment_figures.retention_slope', 'segment_figures.retention_slope_se', z, 'lower') }}
+        0.01 * {{ wald_bound(slope, slope_se, z, 'lower') }}
         * segment_figures.segment_arr * 12.0 / measurement_window.linkage_horizon_months
             as nps_point_value_ci_low,
-        0.01 * {{ wald_bound('segment_figures.retention_slope', 'segment_figures.retention_slope_se', z, 'upper') }}
+        0.01 * {{ wald_bound(slope, slope_se, z, 'upper') }}
         * segment_figures.segment_arr * 12.0 / measurement_window.linkage_horizon_months
             as nps_point_value_ci_high,
         cast(segment_figures.responses as bigint) as responses,
-        {{ nps_score('segment_figures.promoter_responses', 'segment_figures.passive_responses', 'segment_figures.detractor_responses') }}
-            as nps_respondent,
-        {{ nps_standard_error('segment_figures.promoter_responses', 'segment_figures.passive_responses', 'segment_figures.detractor_responses') }}
-            as nps_respondent_se,
-        {{ adjusted_wald_nps_ci('segment_figures.promoter_responses', 'segment_figures.passive_responses', 'segment_figures.detractor_responses', z, 'lower') }}
-            as nps_respondent_ci_low,
-        {{ adjusted_wald_nps_ci('segment_figures.promoter_responses', 'segment_figures.passive_responses', 'segment_figures.detractor_responses', z, 'upper') }}
-            as nps_respondent_ci_high,
+        {{ nps_score(r_p, r_n, r_d) }} as nps_respondent,
+        {{ nps_standard_error(r_p, r_n, r_d) }} as nps_respondent_se,
+        {{ adjusted_wald_nps_ci(r_p, r_n, r_d, z, 'lower') }} as nps_respondent_ci_low,
+        {{ adjusted_wald_nps_ci(r_p, r_n, r_d, z, 'upper') }} as nps_respondent_ci_high,
         segment_figures.accounts_answered,
-        {{ nps_score('segment_figures.promoter_accounts', 'segment_figures.passive_accounts', 'segment_figures.detractor_accounts') }}
-            as nps_account,
-        {{ nps_standard_error('segment_figures.promoter_accounts', 'segment_figures.passive_accounts', 'segment_figures.detractor_accounts') }}
-            as nps_account_se,
-        {{ adjusted_wald_nps_ci('segment_figures.promoter_accounts', 'segment_figures.passive_accounts', 'segment_figures.detractor_accounts', z, 'lower') }}
-            as nps_account_ci_low,
-        {{ adjusted_wald_nps_ci('segment_figures.promoter_accounts', 'segment_figures.passive_accounts', 'segment_figures.detractor_accounts', z, 'upper') }}
-            as nps_account_ci_high,
+        {{ nps_score(a_p, a_n, a_d) }} as nps_account,
+        {{ nps_standard_error(a_p, a_n, a_d) }} as nps_account_se,
+        {{ adjusted_wald_nps_ci(a_p, a_n, a_d, z, 'lower') }} as nps_account_ci_low,
+        {{ adjusted_wald_nps_ci(a_p, a_n, a_d, z, 'upper') }} as nps_account_ci_high,
         100.0 * segment_figures.weighted_mean_points as nps_revenue_weighted,
         100.0 * segment_figures.weighted_points_se as nps_revenue_weighted_se,
-        greatest(
-            -100.0,
-            100.0 * {{ wald_bound('segment_figures.weighted_mean_points', 'segment_figures.weighted_points_se', z, 'lower') }}
-        ) as nps_revenue_weighted_ci_low,
-        least(
-            100.0,
-            100.0 * {{ wald_bound('segment_figures.weighted_mean_points', 'segment_figures.weighted_points_se', z, 'upper') }}
-        ) as nps_revenue_weighted_ci_high,
+        greatest(-100.0, 100.0 * {{ wald_bound(weighted, weighted_se, z, 'lower') }})
+            as nps_revenue_weighted_ci_low,
+        least(100.0, 100.0 * {{ wald_bound(weighted, weighted_se, z, 'upper') }})
+            as nps_revenue_weighted_ci_high,
         segment_figures.segment_customers,
         segment_figures.segment_arr,
         segment_figures.answered_arr,

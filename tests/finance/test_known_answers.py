@@ -1,0 +1,428 @@
+"""Known-answer tests for the finance marts (clv_by_segment, cx_revenue_linkage).
+
+A hand-built landing zone of seven customers, all smb, reporting currency EUR, as of 2025-01-31
+(so the CLV window is 2024-01 .. 2024-12, the linkage cohort date 2024-01-31 and its horizon
+date 2025-01-31), run through the real pipeline (`dg.materialize` of every asset and check on a
+temporary data dir). Every expected figure is worked out by hand in the comments.
+
+    P1  organic      starter  100 EUR from 2023-07-01, ongoing; NPS 9 on 2023-12-15, 10 on 2024-06-15
+    P2  paid_search  starter  100 USD (0.9 EUR) 2023-07-01 .. 2024-07-01 (cancelled), reactivated
+                              2024-10-01 at 100 USD, ongoing; a refund of -50 USD on 2024-03-20;
+                              NPS 9 on 2024-01-10
+    D1  organic      growth   200 EUR 2023-07-01 .. 2024-04-01 (churns); NPS 3 on 2024-01-05
+    D2  paid_search  growth   200 EUR from 2023-07-01, ongoing; NPS 5 on 2023-11-20, 6 on 2024-11-20
+    N1  organic      growth   150 EUR from 2023-07-01, ongoing; NPS 7 on 2024-01-20, 8 on 2024-10-10
+    N2  paid_search  starter  120 EUR from 2024-03-01, ongoing; NPS 10 on 2024-05-05, 4 on 2024-12-05
+    O1  organic      pay_as_you_go, no subscription: one_time orders of 120 EUR on 2024-02-10 and
+                              2024-05-10, a refund of -20 EUR on 2024-05-20
+
+Subscriptions are invoiced on the first day of every active month up to the as-of date.
+Marketing spend: organic 300 EUR in 2024-02, paid_search 1,000 EUR in 2024-03. Service costs:
+support 260 EUR in 2024-06. USD converts at 0.9 (one rate, dated 2023-01-01).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.pipeline_run import materialize
+
+AS_OF = date(2025, 1, 31)
+DAYS_PER_MONTH = 30.4375
+Z = 1.96
+
+
+def month_starts(start: date, end: date | None) -> list[date]:
+    """First days of the months from start's month while the day is before end (or the as-of date)."""
+    stop = end or AS_OF + timedelta(days=1)
+    day, out = date(start.year, start.month, 1), []
+    while day < stop:
+        if day >= start:
+            out.append(day)
+        day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return out
+
+
+CUSTOMERS = [
+    # customer_id, acquisition_channel, plan_tier, country, signup_date
+    ("P1", "organic", "starter", "FI", "2023-07-01"),
+    ("P2", "paid_search", "starter", "US", "2023-07-01"),
+    ("D1", "organic", "growth", "DE", "2023-07-01"),
+    ("D2", "paid_search", "growth", "ES", "2023-07-01"),
+    ("N1", "organic", "growth", "FR", "2023-07-01"),
+    ("N2", "paid_search", "starter", "FI", "2024-03-01"),
+    ("O1", "organic", "pay_as_you_go", "FI", "2024-02-10"),
+]
+PERIODS = [
+    # subscription_id, customer_id, plan_tier, start, end (exclusive), mrr, currency
+    ("SP1", "P1", "starter", date(2023, 7, 1), None, 100, "EUR"),
+    ("SP2A", "P2", "starter", date(2023, 7, 1), date(2024, 7, 1), 100, "USD"),
+    ("SP2B", "P2", "starter", date(2024, 10, 1), None, 100, "USD"),
+    ("SD1", "D1", "growth", date(2023, 7, 1), date(2024, 4, 1), 200, "EUR"),
+    ("SD2", "D2", "growth", date(2023, 7, 1), None, 200, "EUR"),
+    ("SN1", "N1", "growth", date(2023, 7, 1), None, 150, "EUR"),
+    ("SN2", "N2", "starter", date(2024, 3, 1), None, 120, "EUR"),
+]
+RESPONSES = [
+    ("P1", "2023-12-15", 9),
+    ("P1", "2024-06-15", 10),
+    ("P2", "2024-01-10", 9),
+    ("D1", "2024-01-05", 3),
+    ("D2", "2023-11-20", 5),
+    ("D2", "2024-11-20", 6),
+    ("N1", "2024-01-20", 7),
+    ("N1", "2024-10-10", 8),
+    ("N2", "2024-05-05", 10),
+    ("N2", "2024-12-05", 4),
+]
+
+
+def landing_rows() -> dict[str, list[dict]]:
+    invoices = []
+    for sub_id, customer_id, _, start, end, mrr, currency in PERIODS:
+        for k, day in enumerate(month_starts(start, end)):
+            invoices.append(
+                {
+                    "invoice_id": f"{sub_id}-{day:%Y%m}",
+                    "customer_id": customer_id,
+                    "subscription_id": sub_id,
+                    "issued_at": f"{day}T03:00:00",
+                    "amount": str(mrr),
+                    "currency": currency,
+                    "line_type": "new" if k == 0 else "renewal",
+                }
+            )
+    extra = [
+        ("RP2", "P2", "SP2A", "2024-03-20T10:00:00", "-50", "USD", "refund"),
+        ("O1-1", "O1", "", "2024-02-10T10:00:00", "120", "EUR", "one_time"),
+        ("O1-2", "O1", "", "2024-05-10T10:00:00", "120", "EUR", "one_time"),
+        ("RO1", "O1", "", "2024-05-20T10:00:00", "-20", "EUR", "refund"),
+    ]
+    keys = ("invoice_id", "customer_id", "subscription_id", "issued_at", "amount")
+    for *values, currency, line_type in extra:
+        invoices.append(
+            {**dict(zip(keys, values, strict=True)), "currency": currency, "line_type": line_type}
+        )
+    return {
+        "customers": [
+            {
+                "customer_id": cid,
+                "signup_date": signup,
+                "segment": "smb",
+                "plan_tier": tier,
+                "acquisition_channel": channel,
+                "country": country,
+            }
+            for cid, channel, tier, country, signup in CUSTOMERS
+        ],
+        "subscriptions": [
+            {
+                "subscription_id": sub_id,
+                "customer_id": cid,
+                "plan_tier": tier,
+                "period_start": str(start),
+                "period_end": str(end) if end else "",
+                "mrr": str(mrr),
+                "currency": currency,
+            }
+            for sub_id, cid, tier, start, end, mrr, currency in PERIODS
+        ],
+        "invoices": invoices,
+        "feedback": [
+            {
+                "response_id": f"R{i}",
+                "customer_id": cid,
+                "responded_at": f"{day}T12:00:00",
+                "survey_type": "nps",
+                "score": str(score),
+                "channel": "email",
+            }
+            for i, (cid, day, score) in enumerate(RESPONSES)
+        ],
+        "marketing_spend": [
+            {"month": "2024-02-01", "channel": "organic", "amount": "300", "currency": "EUR"},
+            {"month": "2024-03-01", "channel": "paid_search", "amount": "1000", "currency": "EUR"},
+        ],
+        "service_costs": [
+            {"month": "2024-06-01", "cost_type": "support", "amount": "260", "currency": "EUR"}
+        ],
+        "fx_rates": [{"date": "2023-01-01", "currency": "USD", "rate_to_reporting": "0.9"}],
+    }
+
+
+def write_landing(landing: Path) -> None:
+    for entity, rows in landing_rows().items():
+        folder = landing / entity
+        folder.mkdir(parents=True)
+        with (folder / f"{entity}.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory, dbt_manifest) -> Path:
+    data_dir = tmp_path_factory.mktemp("finance_known")
+    write_landing(data_dir / "landing")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CXLINK_AS_OF_DATE", AS_OF.isoformat())
+        mp.setenv("CXLINK_REPORTING_CURRENCY", "EUR")
+        result = materialize(data_dir)
+    assert result.success
+    failed = [e.check_name for e in result.get_asset_check_evaluations() if not e.passed]
+    assert failed == []
+    return data_dir / "warehouse.duckdb"
+
+
+def row(warehouse: Path, sql: str) -> dict:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        cursor = con.execute(sql)
+        names = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+    finally:
+        con.close()
+    assert len(rows) == 1, rows
+    return {name: (float(v) if hasattr(v, "as_tuple") else v) for name, v in zip(names, rows[0])}
+
+
+def clustered_ratio_se(pairs: list[tuple[float, float]]) -> float:
+    """SE of sum(y) / sum(x) clustered by customer: sqrt(sum (y_c - R x_c)^2) / sum x."""
+    ratio = sum(y for y, _ in pairs) / sum(x for _, x in pairs)
+    return math.sqrt(sum((y - ratio * x) ** 2 for y, x in pairs)) / sum(x for _, x in pairs)
+
+
+# --- clv_by_segment, subscription total ---------------------------------------------------------
+# Window 2024-01 .. 2024-12. Per customer (net revenue EUR, active months, at-risk months, churns):
+#   P1  12 x 100 = 1200, 12, 12, 0
+#   P2  Jan-Jun + Oct-Dec = 9 invoices x 90 - 45 (refund -50 USD x 0.9) = 765, 9 months,
+#       at risk 9 (on the 1st of Jan-Jun and Oct-Dec), 1 churn (active on Jun 1, not on Jul 1)
+#   D1  Jan-Mar: 3 x 200 = 600, 3, 3, 1 (active on Mar 1, not on Apr 1)
+#   D2  12 x 200 = 2400, 12, 12, 0
+#   N1  12 x 150 = 1800, 12, 12, 0
+#   N2  Mar-Dec: 10 x 120 = 1200, 10, 10, 0
+SUBSCRIBERS = {
+    "P1": (1200.0, 12),
+    "P2": (765.0, 9),
+    "D1": (600.0, 3),
+    "D2": (2400.0, 12),
+    "N1": (1800.0, 12),
+    "N2": (1200.0, 10),
+}
+
+
+def test_clv_subscription_total(warehouse: Path):
+    r = row(
+        warehouse,
+        "select * from marts.clv_by_segment where billing_model = 'subscription' and is_total",
+    )
+    assert r["window_start_month"] == date(2024, 1, 1)
+    assert r["window_end_month"] == date(2025, 1, 1)
+    assert r["customers"] == 6
+    # 12 + 9 + 3 + 12 + 12 + 10
+    assert r["customer_months"] == 58
+    assert r["net_revenue"] == pytest.approx(7965.0)
+    # ARPU = 7965 / 58 = 137.327586
+    assert r["arpu"] == pytest.approx(7965 / 58)
+    arpu_se = clustered_ratio_se(list(SUBSCRIBERS.values()))
+    assert r["arpu_se"] == pytest.approx(arpu_se)
+    assert r["arpu_ci_low"] == pytest.approx(7965 / 58 - Z * arpu_se)
+    # churn = 2 / 58 at-risk customer-months; SE = sqrt(p (1 - p) / 58)
+    p = 2 / 58
+    assert (r["at_risk_months"], r["churned"]) == (58, 2)
+    assert r["monthly_churn"] == pytest.approx(p)
+    assert r["monthly_churn_se"] == pytest.approx(math.sqrt(p * (1 - p) / 58))
+    # Wilson: centre (p + z^2/116) / (1 + z^2/58), half-width z / (1 + z^2/58) sqrt(p(1-p)/58 + z^2/(4 58^2))
+    denom = 1 + Z**2 / 58
+    centre = (p + Z**2 / 116) / denom
+    half = Z / denom * math.sqrt(p * (1 - p) / 58 + Z**2 / (4 * 58**2))
+    assert r["monthly_churn_ci_low"] == pytest.approx(centre - half)
+    assert r["monthly_churn_ci_high"] == pytest.approx(centre + half)
+    # lifetime 1 / (2/58) = 29 months; its interval maps the Wilson bounds
+    assert r["lifetime_months_inverse_churn"] == pytest.approx(29.0)
+    assert r["lifetime_inverse_churn_ci_low"] == pytest.approx(1 / (centre + half))
+    assert r["lifetime_inverse_churn_ci_high"] == pytest.approx(1 / (centre - half))
+    # CAC: organic 300 / 1 (O1, 2024-02), paid_search 1000 / 1 (N2, 2024-03); the six
+    # subscribers are 3 organic + 3 paid_search -> (3 x 300 + 3 x 1000) / 6 = 650.
+    # CRC = 260 support / 2 customers gained in the window (O1, N2) = 130.
+    assert r["cac"] == pytest.approx(650.0)
+    assert r["crc"] == pytest.approx(130.0)
+    # CLV = 7965/58 x 29 - (650 + 130) = 3982.5 - 780 = 3202.5
+    assert r["clv_lifetime_method"] == "inverse_churn"
+    assert r["clv"] == pytest.approx(3202.5)
+    lifetime_se = math.sqrt(p * (1 - p) / 58) / p**2
+    clv_se = math.sqrt(29**2 * arpu_se**2 + (7965 / 58) ** 2 * lifetime_se**2)
+    assert r["clv_se"] == pytest.approx(clv_se)
+    assert r["clv_to_cac"] == pytest.approx(3202.5 / 650)
+    # payback = 650 / (137.327586 x 0.8) = 5.916510 months
+    assert r["gross_margin"] == pytest.approx(0.8)
+    assert r["cac_payback_months"] == pytest.approx(650 / (7965 / 58 * 0.8))
+
+
+def test_clv_kaplan_meier_rmst(warehouse: Path):
+    # Spells (days to the event or to the as-of date 2025-01-31):
+    #   P1, D2, N1: 2023-07-01 .. censored = 366 + 214 = 580; P2: 366 (churn 2024-07-01), then
+    #   2024-10-01 .. censored = 122; D1: 275 (churn 2024-04-01); N2: 2024-03-01 .. = 336.
+    # Sorted: 122c 275e 336c 366e 580c 580c 580c. t=275: 6 at risk, S = 5/6; t=366: 4 at
+    # risk, S = 5/6 x 3/4 = 0.625. tau = 36 x 30.4375 = 1095.75 days:
+    # RMST = 275 + 91 x 5/6 + (1095.75 - 366) x 0.625 = 806.927083 days = 26.510952 months.
+    # Var: A(275) = 75.833333 + 456.09375 = 531.927083, A(366) = 456.09375;
+    # 531.927083^2 / (6 x 5) + 456.09375^2 / (4 x 3) = 9431.5 + 17334.79 -> SE in months.
+    r = row(
+        warehouse,
+        "select * from marts.clv_by_segment where billing_model = 'subscription' and is_total",
+    )
+    assert (r["lifetimes_observed"], r["lifetime_events"]) == (7, 2)
+    rmst_days = 275 + 91 * 5 / 6 + (1095.75 - 366) * 0.625
+    assert r["lifetime_months_rmst"] == pytest.approx(rmst_days / DAYS_PER_MONTH)
+    a1 = 91 * 5 / 6 + (1095.75 - 366) * 0.625
+    a2 = (1095.75 - 366) * 0.625
+    variance = a1**2 / (6 * 5) + a2**2 / (4 * 3)
+    assert r["lifetime_rmst_se"] == pytest.approx(math.sqrt(variance) / DAYS_PER_MONTH)
+
+
+def test_clv_paid_search_cell(warehouse: Path):
+    # P2, D2, N2: revenue 765 + 2400 + 1200 = 4365 over 9 + 12 + 10 = 31 months; 1 churn
+    # (P2) in 31 at-risk months -> lifetime 31; CAC 1000; CLV = 4365/31 x 31 - 1130 = 3235.
+    r = row(
+        warehouse,
+        "select * from marts.clv_by_segment where billing_model = 'subscription'"
+        " and segment = 'all' and plan_tier = 'all' and acquisition_channel = 'paid_search'",
+    )
+    assert (r["customers"], r["customer_months"], r["churned"]) == (3, 31, 1)
+    assert r["arpu"] == pytest.approx(4365 / 31)
+    assert r["cac"] == pytest.approx(1000.0)
+    assert r["clv"] == pytest.approx(4365 - 1130)
+
+
+def test_clv_one_time_buyer(warehouse: Path):
+    # O1: orders 2024-02-10 and 2024-05-10, lapses 6 months after the last: 2024-11-10 (before
+    # the as-of date). Active 2024-02-10 .. 2024-11-10 = 274 days = 9.002053 months, all inside
+    # the window. Net revenue 120 + 120 - 20 = 220 over 2 orders: AOV 110; 2 / 9.002053
+    # transactions a month; 1 lapse / 9.002053 months -> lifespan 9.002053 months.
+    # CLV = (2 / L) x 110 x 0.8 x L = 176. CAC (organic) 300, CRC 130 (reported, not subtracted).
+    r = row(
+        warehouse,
+        "select * from marts.clv_by_segment where billing_model = 'one_time' and is_total",
+    )
+    months = 274 / DAYS_PER_MONTH
+    assert r["plan_tier"] == "all" and r["customers"] == 1
+    assert r["customer_months"] == pytest.approx(months)
+    assert r["orders"] == 2
+    assert r["average_order_value"] == pytest.approx(110.0)
+    assert r["monthly_transactions"] == pytest.approx(2 / months)
+    assert r["monthly_churn"] == pytest.approx(1 / months)
+    assert r["lifetime_months"] == pytest.approx(months)
+    # a single lifetime ending at 274 days: the KM curve drops to 0 there, RMST = 274 days
+    assert r["lifetime_months_rmst"] == pytest.approx(months)
+    assert r["clv"] == pytest.approx(176.0)
+    assert r["cac"] == pytest.approx(300.0)
+    assert r["clv_to_cac"] == pytest.approx(176 / 300)
+
+
+# --- cx_revenue_linkage ---------------------------------------------------------------------------
+# Cohort: active on 2024-01-31 (P1, P2, D1, D2, N1; N2 starts in March), by the latest response on
+# or before it: P1 promoter (2023-12-15), P2 promoter (2024-01-10), D1 detractor, D2 detractor
+# (2023-11-20), N1 passive. Churned = not active on 2025-01-31: only D1 (P2 came back).
+# Current accounts (active on 2025-01-31, latest answer after 2024-01-31): P1 promoter ARR 1200,
+# N1 passive 1800, D2 detractor 2400, N2 detractor (4 on 2024-12-05) 1440; P2 (1080) did not
+# answer in the period.
+
+
+def linkage(warehouse: Path, segment: str, category: str) -> dict:
+    return row(
+        warehouse,
+        "select * from marts.cx_revenue_linkage"
+        f" where segment = '{segment}' and nps_category = '{category}'",
+    )
+
+
+@pytest.mark.parametrize("segment", ["smb", "all"])
+def test_linkage_category_rows(warehouse: Path, segment: str):
+    promoters = linkage(warehouse, segment, "promoter")
+    detractors = linkage(warehouse, segment, "detractor")
+    passives = linkage(warehouse, segment, "passive")
+    assert promoters["cohort_date"] == date(2024, 1, 31)
+    assert promoters["cohort_horizon_date"] == date(2025, 1, 31)
+    # current accounts and ARR (12 x MRR on the as-of date)
+    assert (promoters["customers"], promoters["arr"]) == (1, 1200.0)
+    assert (passives["customers"], passives["arr"]) == (1, 1800.0)
+    assert (detractors["customers"], detractors["arr"]) == (2, 3840.0)
+    # logo churn: promoters 0 / 2, detractors 1 / 2, passives 0 / 1
+    assert (promoters["cohort_customers"], promoters["cohort_churned"]) == (2, 0)
+    assert (detractors["cohort_customers"], detractors["cohort_churned"]) == (2, 1)
+    assert detractors["logo_churn_rate"] == pytest.approx(0.5)
+    assert detractors["logo_churn_se"] == pytest.approx(math.sqrt(0.25 / 2))
+    assert promoters["logo_churn_ci_low"] == 0.0  # Wilson at 0 successes
+    # NRR: promoters (P1 100 + P2 90) -> (100 + 90) = 1; detractors (200 + 200) -> (0 + 200) = 0.5
+    assert promoters["nrr"] == pytest.approx(1.0)
+    assert detractors["nrr"] == pytest.approx(0.5)
+    # ratio SE: residuals end_c - 0.5 start_c = -100 (D1), +100 (D2): sqrt(20000) / 400
+    assert detractors["nrr_se"] == pytest.approx(math.sqrt(20000) / 400)
+    # Lifetime and ARPU from the window's customer-months, by the category before each month:
+    # promoters: P1 Jan-Dec (12 at risk, 1200), P2 Feb-Jun + Oct-Dec (8 at risk, 1 churn,
+    #   5 x 90 - 45 + 3 x 90 = 675), N2 Jun-Dec (7, 840): churn 1/27 -> lifetime 27,
+    #   ARPU 2715 / 27; detractors: D1 Feb-Mar (2 at risk, 1 churn, 400), D2 Jan-Dec (12, 2400):
+    #   churn 1/14 -> lifetime 14, ARPU 2800 / 14 = 200; passives N1 Feb-Dec: no churn.
+    assert (promoters["at_risk_months"], promoters["churned_months"]) == (27, 1)
+    assert promoters["expected_lifetime_months"] == pytest.approx(27.0)
+    assert promoters["arpu"] == pytest.approx(2715 / 27)
+    assert (detractors["at_risk_months"], detractors["churned_months"]) == (14, 1)
+    assert detractors["arpu"] == pytest.approx(200.0)
+    # CLV = 200 x 14 - (650 + 130) = 2020; promoters 2715 - 780 = 1935
+    assert detractors["clv"] == pytest.approx(2020.0)
+    assert promoters["clv"] == pytest.approx(1935.0)
+    assert passives["expected_lifetime_months"] is None and passives["clv"] is None
+    # derived figures live on the 'all' rows only
+    assert detractors["revenue_at_risk"] is None
+
+
+@pytest.mark.parametrize("segment", ["smb", "all"])
+def test_linkage_segment_figures(warehouse: Path, segment: str):
+    r = linkage(warehouse, segment, "all")
+    assert (r["cohort_customers"], r["cohort_churned"]) == (5, 1)
+    # churn gap = 0.5 - 0 = 0.5, SE sqrt(0.125 + 0)
+    assert r["churn_gap_detractor_vs_promoter"] == pytest.approx(0.5)
+    assert r["churn_gap_se"] == pytest.approx(math.sqrt(0.125))
+    # revenue at risk = detractor ARR 3840 x 0.5 = 1920
+    assert r["detractor_arr"] == pytest.approx(3840.0)
+    assert r["revenue_at_risk"] == pytest.approx(1920.0)
+    assert r["revenue_at_risk_ci_low"] == pytest.approx(3840 * (0.5 - Z * math.sqrt(0.125)))
+    # value of one NPS point: scores s = +1 P1, +1 P2, -1 D1, -1 D2, 0 N1; retained y = 1, 1,
+    # 0, 1, 1. Means 0 and 0.8; slope = sum s (y - 0.8) / sum s^2 = (0.2 + 0.2 + 0.8 - 0.2) / 4
+    # = 0.25. Residuals e = y - 0.8 - 0.25 s: -0.05, -0.05, -0.55, 0.45 (N1 has s = 0);
+    # HC0 SE = sqrt(0.0025 + 0.0025 + 0.2025 + 0.3025) / 4. Segment ARR = 1200 + 1080 + 2400 +
+    # 1800 + 1440 = 7920: one point = 0.01 x 0.25 x 7920 = 19.8 a year.
+    slope_se = math.sqrt(0.0025 + 0.0025 + 0.2025 + 0.3025) / 4
+    assert r["retention_slope"] == pytest.approx(0.25)
+    assert r["retention_slope_se"] == pytest.approx(slope_se)
+    assert r["segment_arr"] == pytest.approx(7920.0)
+    assert r["nps_point_value_per_year"] == pytest.approx(19.8)
+    assert r["nps_point_value_se"] == pytest.approx(0.01 * slope_se * 7920)
+    # respondent NPS over the period's 5 responses (10, 6, 8, 10, 4): 2 P, 1 Pa, 2 D -> 0;
+    # SE = 100 sqrt((0.8 - 0) / 5)
+    assert r["responses"] == 5
+    assert r["nps_respondent"] == pytest.approx(0.0)
+    assert r["nps_respondent_se"] == pytest.approx(100 * math.sqrt(0.8 / 5))
+    # account NPS: P1 P, N1 Pa, D2 D, N2 D -> 100 (1 - 2) / 4 = -25
+    assert r["accounts_answered"] == 4
+    assert r["nps_account"] == pytest.approx(-25.0)
+    # revenue-weighted: (1200 - 2400 - 1440) / (1200 + 1800 + 2400 + 1440) = -2640 / 6840
+    m = -2640 / 6840
+    assert r["nps_revenue_weighted"] == pytest.approx(100 * m)
+    weights = [(1200, 1), (1800, 0), (2400, -1), (1440, -1)]
+    se = math.sqrt(sum(w * w * (s - m) ** 2 for w, s in weights)) / 6840
+    assert r["nps_revenue_weighted_se"] == pytest.approx(100 * se)
+    # coverage: answered ARR 6840 of 7920
+    assert r["segment_customers"] == 5
+    assert r["revenue_coverage"] == pytest.approx(6840 / 7920)
+    # all respondents: 52 at-risk months (27 + 14 + 11), 2 churns -> lifetime 26;
+    # ARPU (2715 + 2800 + 1650) / 52; CLV = 7165 / 2 - 780 = 2802.5
+    assert r["expected_lifetime_months"] == pytest.approx(26.0)
+    assert r["clv"] == pytest.approx(2802.5)
