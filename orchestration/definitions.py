@@ -22,8 +22,8 @@ def build_definitions() -> dg.Definitions:
     from orchestration.assets.extract import extract_assets
     from orchestration.assets.publish import bi_copy
     from orchestration.assets.quality import ledger_balances, quarantine_ledger
-    from orchestration.assets.translation import feedback_translations
     from orchestration.assets.tagging import statement_tags
+    from orchestration.assets.translation import feedback_translations
     from orchestration.checks.gx_checks import build_gx_asset_checks
     from orchestration.checks.topic_alerts import topic_alerts_new
 
