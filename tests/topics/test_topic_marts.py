@@ -249,6 +249,7 @@ def test_language_bias_shows_the_dropped_topic_and_the_sentiment_shift(stream):
     }
     support_de, support_en = rows[("de", "support")], rows[("en", "support")]
     assert support_de["responses_mentioning"] == 0 and support_de["mention_share"] == 0.0
+    assert support_de["tagged_comment_share"] == 1.0
     english = [r for r in responses if r.language == "en"]
     en_support = sum(any("support" in s.topics for s in r.statements) for r in english)
     assert support_de["other_mention_share"] == pytest.approx(en_support / len(english))

@@ -81,6 +81,7 @@ enriched as (
         {{ topic_period_start('responses.response_date') }} as period_start,
 
         -- flags
+        responses.has_comment,
         statement_summary.response_id is not null as has_tagged_comment
 
     from responses

