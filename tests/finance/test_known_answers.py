@@ -189,7 +189,10 @@ def row(warehouse: Path, sql: str) -> dict:
     finally:
         con.close()
     assert len(rows) == 1, rows
-    return {name: (float(v) if hasattr(v, "as_tuple") else v) for name, v in zip(names, rows[0])}
+    return {
+        name: (float(v) if hasattr(v, "as_tuple") else v)
+        for name, v in zip(names, rows[0], strict=True)
+    }
 
 
 def clustered_ratio_se(pairs: list[tuple[float, float]]) -> float:
