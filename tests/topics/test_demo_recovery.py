@@ -19,12 +19,17 @@ import pytest
 
 pytestmark = pytest.mark.xdist_group("demo_run")
 
-PLANTED_SIGN = {"reliability": "negative", "pricing": "negative", "support": "positive"}
-USABILITY_XFAIL = pytest.mark.xfail(
+PLANTED_SIGN = {
+    "reliability": "negative",
+    "pricing": "negative",
+    "support": "positive",
+    "usability": "positive",
+}
+USABILITY_SIZE_XFAIL = pytest.mark.xfail(
     reason=(
         "the tagger (cxlink/tagging, below its accuracy targets) finds few of the demo's "
-        "usability statements and mixes in other topics: on the 2,000-customer demo the "
-        "impact is +0.4 (CI -0.1..0.8) against about +3.7 expected"
+        "usability statements and mixes in other topics: on the 5,000-customer demo the "
+        "impact is +0.76 (CI 0.49..1.03), right sign but a fifth of the expected +4.1"
     ),
     strict=False,
 )
@@ -71,19 +76,29 @@ def test_the_text_assets_ran_and_tagged_comments(con):
     assert con.execute("select count(*) from marts.topic_mentions").fetchone()[0] > 0
 
 
-@pytest.mark.parametrize(
-    "topic",
-    [*PLANTED_SIGN, pytest.param("usability", marks=USABILITY_XFAIL)],
-)
-def test_planted_topic_impact_is_recovered(demo_run, con, topic):
+@pytest.mark.parametrize("topic", list(PLANTED_SIGN))
+def test_planted_topic_impact_has_the_planted_sign(demo_run, con, topic):
     _, truth, _ = demo_run
     planted = planted_impact(truth, topic)
-    expected_sign = "negative" if planted < 0 else "positive"
-    assert PLANTED_SIGN.get(topic, "positive") == expected_sign  # the generator's story
-    row = impact_row(con, topic)
-    assert row["impact_sign"] == expected_sign, row
-    expected = tagged_share(con) * planted
-    assert 0.5 <= row["impact"] / expected <= 2.0, (row["impact"], expected, planted)
+    assert ("negative" if planted < 0 else "positive") == PLANTED_SIGN[topic]
+    # significant: the whole interval on the planted side of zero
+    assert impact_row(con, topic)["impact_sign"] == PLANTED_SIGN[topic]
+
+
+@pytest.mark.parametrize(
+    "topic",
+    [
+        "reliability",
+        "pricing",
+        "support",
+        pytest.param("usability", marks=USABILITY_SIZE_XFAIL),
+    ],
+)
+def test_planted_topic_impact_has_roughly_the_planted_size(demo_run, con, topic):
+    _, truth, _ = demo_run
+    expected = tagged_share(con) * planted_impact(truth, topic)
+    impact = impact_row(con, topic)["impact"]
+    assert 0.5 <= impact / expected <= 2.0, (impact, expected)
 
 
 def test_drivers_rank_reliability_and_pricing_for_detractors(con):
