@@ -14,7 +14,9 @@ from cxlink.key_drivers import drivers_frame, sql_projection
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    grain = str(dbt.config.get("topic_period") or "month").strip().lower()
+    # dbt passes a config key to the model only when it finds a plain dbt.config.get("key")
+    grain = dbt.config.get("topic_period")
+    grain = str(grain or "month").strip().lower()
     alpha = float(dbt.config.get("driver_alpha"))
     min_responses = int(dbt.config.get("driver_min_responses"))
     responses = (
