@@ -22,29 +22,11 @@ import pandas as pd
 from cxlink.contract import ENTITY_ORDER
 from cxlink.extract import extract_entity
 from cxlink.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+from cxlink.tagging import schema as tagging_schema
 from cxlink.translate.schema import create_tables as create_translation_tables
 
 DBT = PROJECT_ROOT / ".venv" / "bin" / "dbt"
 SELECTION = "+path:models/marts/topics"
-STATEMENT_COLUMNS = [
-    "response_id",
-    "feedback_month",
-    "statement_index",
-    "statement_text",
-    "sentiment_score",
-    "sentiment_label",
-    "model_version",
-    "tagged_at",
-]
-STATEMENT_TOPIC_COLUMNS = [
-    "response_id",
-    "statement_index",
-    "topic_id",
-    "parent_topic_id",
-    "confidence",
-    "source",
-    "model_version",
-]
 
 # level 1 as in the demo (cxlink/demo/parameters.py TOPICS), two level-2 children
 TOPICS: tuple[tuple[str, str | None, int], ...] = (
@@ -158,32 +140,13 @@ def write_text_tables(
     """The text.* tables as the translation and tagging assets write them."""
     parents = {topic_id: parent for topic_id, parent, _ in topics}
     con.execute("create schema if not exists text")
-    con.execute(
-        """
-        create or replace table text.topics (
-            topic_id varchar, name varchar, parent_topic_id varchar, level integer,
-            description varchar)
-        """
-    )
+    # the contracts of the translation and tagging assets, as they create their tables
+    create_translation_tables(con)
+    for table in tagging_schema.TABLES:
+        con.execute(tagging_schema.create_table_sql(table))
     con.executemany(
         "insert into text.topics values (?, ?, ?, ?, ?)",
         [(t, t.replace(".", ": "), p, lvl, f"about {t}") for t, p, lvl in topics],
-    )
-    create_translation_tables(con)  # helper "tr"'s contract, as the translation asset writes it
-    con.execute(
-        """
-        create or replace table text.feedback_statements (
-            response_id varchar, feedback_month date, statement_index integer,
-            statement_text varchar, sentiment_score double, sentiment_label varchar,
-            model_version varchar, tagged_at timestamp)
-        """
-    )
-    con.execute(
-        """
-        create or replace table text.statement_topics (
-            response_id varchar, statement_index integer, topic_id varchar,
-            parent_topic_id varchar, confidence double, source varchar, model_version varchar)
-        """
     )
     translations, statements, tags = [], [], []
     for r in responses:
@@ -220,8 +183,12 @@ def write_text_tables(
                 "translated_at",
             ],
         ),
-        "feedback_statements": pd.DataFrame(statements, columns=STATEMENT_COLUMNS),
-        "statement_topics": pd.DataFrame(tags, columns=STATEMENT_TOPIC_COLUMNS),
+        "feedback_statements": pd.DataFrame(
+            statements, columns=list(tagging_schema.STATEMENT_COLUMNS)
+        ),
+        "statement_topics": pd.DataFrame(
+            tags, columns=list(tagging_schema.STATEMENT_TOPIC_COLUMNS)
+        ),
     }
     for table, frame in frames.items():
         if len(frame):
