@@ -24,6 +24,8 @@ from scipy import stats
 # Eigenvalues (and singular values) below this, relative to the largest, are treated as zero:
 # exactly collinear predictors (a parent topic with one sub-topic) must not blow up an inverse.
 RELATIVE_TOLERANCE = 1e-10
+# The same for the eigenvalues of X'X, the squares of the design's singular values.
+CROSS_PRODUCT_TOLERANCE = 1e-12
 
 
 @dataclass(frozen=True)
@@ -76,20 +78,20 @@ def ols_p_values(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     y = np.asarray(y, dtype=float)
     n, k = x.shape
     design = np.column_stack([np.ones(n), x])
-    u, s, vt = np.linalg.svd(design, full_matrices=False)
-    rank_ok = s > RELATIVE_TOLERANCE * s.max()
-    s_inverse = np.where(rank_ok, 1.0 / np.where(rank_ok, s, 1.0), 0.0)
-    coefficients = vt.T @ (s_inverse * (u.T @ y))
-    rank = int(rank_ok.sum())
+    # through the (k+1) x (k+1) cross-product: an SVD of the n x (k+1) design costs n times more
+    eigenvalues, eigenvectors = np.linalg.eigh(design.T @ design)
+    keep = eigenvalues > CROSS_PRODUCT_TOLERANCE * eigenvalues.max()
+    kept = eigenvectors[:, keep]
+    xtx_pinv = kept @ np.diag(1.0 / eigenvalues[keep]) @ kept.T
+    coefficients = xtx_pinv @ (design.T @ y)
     residuals = y - design @ coefficients
-    df = n - rank
+    df = n - int(keep.sum())
     p_values = np.full(k, np.nan)
     if df <= 0:
         return coefficients[1:], p_values
-    # the diagonal of (X'X)^+ ; a coefficient is identified when its column lies in the row space
-    xtx_inverse_diag = ((vt.T * s_inverse) ** 2).sum(axis=1)
-    projector_diag = ((vt.T[:, rank_ok]) ** 2).sum(axis=1)
-    identified = projector_diag > 1 - 1e-8
+    # a coefficient is identified when its unit vector lies in the design's row space
+    identified = (kept**2).sum(axis=1) > 1 - 1e-8
+    xtx_inverse_diag = np.diag(xtx_pinv)
     sse = float(residuals @ residuals)
     sigma2 = sse / df
     scale = float(np.sum(y**2)) or 1.0
@@ -171,18 +173,18 @@ def period_rows(
 ) -> list[dict]:
     """The driver rows of one period: every outcome x level x topic of that level."""
     rows = []
-    ids = responses["response_id"].to_numpy()
+    ids = pd.Index(responses["response_id"])
     points = responses["nps_points"].to_numpy()
     n = len(ids)
-    position = pd.Series(np.arange(n), index=ids)
+    mention_rows = ids.get_indexer(mentions["response_id"])
     for level, level_topics in topics.groupby("topic_level", sort=True):
         level_topics = level_topics.sort_values("topic_id")
         topic_ids = level_topics["topic_id"].tolist()
+        topic_names = level_topics["topic_name"].tolist()
+        columns = pd.Index(topic_ids).get_indexer(mentions["topic_id"])
+        hit = (mention_rows >= 0) & (columns >= 0)
         x = np.zeros((n, len(topic_ids)))
-        mine = mentions[mentions["response_id"].isin(position.index)]
-        for j, topic_id in enumerate(topic_ids):
-            hit = mine.loc[mine["topic_id"] == topic_id, "response_id"]
-            x[position[hit].to_numpy(), j] = 1.0
+        x[mention_rows[hit], columns[hit]] = 1.0
         counts = x.sum(axis=0)
         varies = (counts > 0) & (counts < n)
         for outcome in OUTCOMES:
@@ -199,7 +201,7 @@ def period_rows(
                     "outcome": outcome,
                     "topic_level": int(level),
                     "topic_id": topic_id,
-                    "topic_name": level_topics["topic_name"].iloc[j],
+                    "topic_name": topic_names[j],
                     "responses": n,
                     "responses_mentioning": int(counts[j]),
                     "mention_share": float(counts[j] / n) if n else np.nan,
