@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "labeled_statements.csv"
 SENTIMENT = {"+": "positive", "0": "neutral", "-": "negative"}
 EVAL_EVERY = 3
-TEMPLATES_PER_TOPIC = 36
+TEMPLATES_PER_TOPIC = 60
 SEED = 20261123
 
 # Noun phrases that name each topic's subject, as customers would write them.
@@ -285,6 +285,56 @@ OPINIONS = {
         "{N} is on the agenda for our next call",
     ],
 }
+# How B2B customers say it without the obvious adjectives: negated complaints ("never caused
+# any trouble"), effort, workarounds, giving up. Drawn as often as the generic opinions.
+EXPRESSIONS = {
+    "positive": [
+        "{N} has never caused us any trouble",
+        "we haven't had a single problem with {n}",
+        "{N} just works",
+        "{N} saves us hours every week",
+        "{N} runs without a hitch",
+        "not once has {n} let us down",
+        "{N} made our lives so much easier",
+        "we can't imagine working without {n}",
+        "it's hard to fault {n}",
+        "{N} is hassle-free",
+        "there is nothing to complain about when it comes to {n}",
+        "{N} has been flawless so far",
+        "{N} does exactly what it should",
+        "{N} is a big step up from our old tool",
+        "our team keeps praising {n}",
+        "{N} is no longer an issue at all",
+    ],
+    "negative": [
+        "we keep having trouble with {n}",
+        "{N} costs us hours every week",
+        "we gave up on {n}",
+        "{N} is a headache",
+        "{N} gets in the way of our work",
+        "we had to find workarounds for {n}",
+        "{N} never works the first time",
+        "{N} is still not fixed",
+        "we're still waiting for {n} to improve",
+        "{N} keeps causing problems",
+        "{N} is hardly usable",
+        "{N} falls short of what we were promised",
+        "{N} is holding us back",
+        "we went back to spreadsheets because of {n}",
+        "{N} is not worth the effort",
+        "nobody on our team is happy with {n}",
+    ],
+    "neutral": [
+        "we use {n} every week",
+        "{N} was set up by our admin",
+        "{N} is part of our contract",
+        "we plan to review {n} in the spring",
+        "our team mentioned {n} in the retrospective",
+        "{N} is mostly used by the finance team",
+        "we have a few questions about how {n} works",
+        "{N} will be part of next year's evaluation",
+    ],
+}
 SENTIMENT_SHARE = (("positive", 0.42), ("negative", 0.42), ("neutral", 0.16))
 
 
@@ -333,7 +383,8 @@ def templated(rng: random.Random) -> list[dict[str, str]]:
             sentiment = rng.choices(
                 [s for s, _ in SENTIMENT_SHARE], [w for _, w in SENTIMENT_SHARE]
             )[0]
-            text = sentence(rng.choice(OPINIONS[sentiment]), rng.choice(nouns))
+            bank = OPINIONS if rng.random() < 0.5 else EXPRESSIONS
+            text = sentence(rng.choice(bank[sentiment]), rng.choice(nouns))
             if text in seen:
                 continue
             seen.add(text)

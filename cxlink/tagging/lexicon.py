@@ -18,6 +18,21 @@ from cxlink.settings import PROJECT_ROOT
 
 DEFAULT_LEXICON_PATH = PROJECT_ROOT / "assets" / "tagging" / "sentiment_lexicon.yaml"
 _MAX_PHRASE = 3
+_SUFFIXES = (
+    ("ily", "y"),
+    ("ier", "y"),
+    ("iest", "y"),
+    ("ly", ""),
+    ("es", ""),
+    ("s", ""),
+    ("ed", ""),
+    ("ed", "e"),
+    ("ing", ""),
+    ("ing", "e"),
+    ("er", ""),
+    ("est", ""),
+    ("ness", ""),
+)
 
 
 class LexiconError(ValueError):
@@ -71,6 +86,12 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
         for prefix, sign in self.prefixes_:
             if word.startswith(prefix):
                 return sign
+        # light stemming, so "patiently", "crashes" and "happier" find "patient", "crash", "happy"
+        for suffix, replacement in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                sign = self.exact_.get((word[: len(word) - len(suffix)] + replacement,), 0)
+                if sign:
+                    return sign
         return 0
 
     def cues(self, marked: str) -> tuple[int, int]:
@@ -105,3 +126,38 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
             rows[i] = (pos, neg, pos > 0, neg > 0, (pos - neg) / (pos + neg) if pos + neg else 0)
         rows[:, :2] = np.log1p(rows[:, :2])
         return sparse.csr_matrix(rows * self.weight)
+
+
+class VaderFeatures(TransformerMixin, BaseEstimator):
+    """VADER's rule-based sentence scores (compound, positive, negative, near-zero) as features.
+
+    VADER (vaderSentiment, MIT) ships its 7,500-word general English lexicon inside the wheel and
+    handles negation, intensifiers and "but" itself: general sentiment knowledge that the few
+    thousand labeled statements cannot teach. Nothing is downloaded.
+    """
+
+    def __init__(self, weight: float = 1.0):
+        self.weight = weight
+
+    def fit(self, texts, y=None):
+        return self
+
+    def transform(self, texts):
+        analyzer = _vader()
+        rows = np.zeros((len(texts), 4))
+        for i, text in enumerate(texts):
+            s = analyzer.polarity_scores(text)
+            rows[i] = (s["compound"], s["pos"], s["neg"], abs(s["compound"]) < 0.05)
+        return sparse.csr_matrix(rows * self.weight)
+
+
+_VADER = None
+
+
+def _vader():
+    global _VADER
+    if _VADER is None:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        _VADER = SentimentIntensityAnalyzer()
+    return _VADER

@@ -7,7 +7,9 @@ is tagged when its rules match OR its classifier's probability reaches the topic
 
 Sentiment: a multinomial logistic regression (negative / neutral / positive) on word 1-2-grams
 with negation scope marked ("not slow at all" -> not neg_slow neg_at neg_all), character
-n-grams and polarity cues from the sentiment lexicon (assets/tagging/sentiment_lexicon.yaml). score = P(positive) - P(negative), in [-1, 1]; label = the most probable class, so the
+n-grams of the same marked text, polarity cues from the sentiment lexicon
+(assets/tagging/sentiment_lexicon.yaml) and VADER's sentence scores (a general English lexicon
+shipped in the vaderSentiment wheel). score = P(positive) - P(negative), in [-1, 1]; label = the most probable class, so the
 sign of the score always agrees with a positive or negative label.
 """
 
@@ -24,13 +26,13 @@ from sklearn.model_selection import KFold
 from sklearn.pipeline import FeatureUnion
 
 from cxlink.tagging.labeled import LabeledStatement
-from cxlink.tagging.lexicon import LexiconFeatures
+from cxlink.tagging.lexicon import LexiconFeatures, VaderFeatures
 from cxlink.tagging.rules import RuleMatcher
 from cxlink.tagging.schema import SENTIMENT_LABELS
 from cxlink.tagging.taxonomy import Taxonomy
 
 # Bump when features or hyperparameters change: it is part of the model version.
-TRAINER_VERSION = "1"
+TRAINER_VERSION = "2"
 # A topic needs this many labeled training statements for a classifier; below it, rules only.
 MIN_TOPIC_EXAMPLES = 8
 THRESHOLD_GRID = np.round(np.arange(0.20, 0.81, 0.05), 2)
@@ -38,6 +40,7 @@ CV_FOLDS = 5
 TOPIC_C = 8.0
 SENTIMENT_C = 4.0
 LEXICON_WEIGHT = 1.0
+VADER_WEIGHT = 2.0
 RANDOM_STATE = 0
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.,;:!?]")
@@ -97,6 +100,7 @@ def sentiment_features(lexicon: dict[str, list[str]]) -> FeatureUnion:
     return FeatureUnion(
         [
             ("lexicon", LexiconFeatures(lexicon, weight=LEXICON_WEIGHT)),
+            ("vader", VaderFeatures(weight=VADER_WEIGHT)),
             (
                 "words",
                 TfidfVectorizer(
@@ -109,7 +113,10 @@ def sentiment_features(lexicon: dict[str, list[str]]) -> FeatureUnion:
             (
                 "chars",
                 TfidfVectorizer(
-                    lowercase=True, analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True
+                    preprocessor=sentiment_text,
+                    analyzer="char_wb",
+                    ngram_range=(2, 5),
+                    sublinear_tf=True,
                 ),
             ),
         ]
