@@ -3,20 +3,24 @@
 On one OPUS-MT-sized synthetic argos package (6+6 layers, d_model 512, 8 heads, FFN 2048, 32k
 vocabulary, int8; random weights, built once into ~/.cache/cxlink/bench or
 $CXLINK_BENCH_CACHE) and the same 2,000 sentences (demo phrase-bank sentences in comments of
-1-3), each measured in a fresh process with the model already loaded:
+1-3 sentences):
 
-    argos-default   argostranslate 1.11 `translate()` per comment, its defaults (beam 4,
+    argos-default   argostranslate 1.11 `translate()` per comment with its defaults (beam 4,
                     ARGOS_INTRA_THREADS=0, inter 1); its sentence splitter is swapped for ours
                     because argos' own (MiniSBD) downloads a model
     argos-intra1    the same with ARGOS_INTRA_THREADS=1
-    ceiling         bare ctranslate2: the pre-tokenized sentences, sorted by length,
-                    `translate_batch` over the same blocks, batch size, beam and threads as the
-                    pipeline: what the model alone costs
+    ceiling         bare ctranslate2: the slice's sentences pre-tokenized (untimed), sorted by
+                    length, `translate_batch` with the pipeline's batch size, beam and threads:
+                    what the model alone costs
     pipeline        the pipeline's translation step (PackageTranslator.translate_texts: split,
                     tokenize, sort, translate_batch, reassemble)
-    pipeline+cache  TranslationPipeline.run on an empty cache (hashing, cache lookup and writes)
+    pipeline+cache  TranslationPipeline.run on an empty cache (hashing, lookups, cache writes)
 
-then a rerun of 100,000 comments that are all in the cache (no model is loaded).
+Each measure runs in its own process (argos reads its settings at import) with the model
+loaded before timing. The comments are cut into slices and the measures take turns slice by
+slice (rotating the order), so a busy neighbour on shared cores slows them all alike; the
+figures are the sums over all slices. CPU seconds (all threads) are reported beside wall time.
+Then a rerun of 100,000 comments that are all in the cache (no model is loaded).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -37,6 +42,7 @@ from cxlink.translate.synthetic import OPUS_MT, build_package, demo_corpus
 
 RECIPE = "opus-mt-v1"  # bump when the synthetic package recipe changes
 SEED = 20240301
+WARM_UP = "Hinta on korkea."
 
 
 def cache_dir() -> Path:
@@ -72,89 +78,142 @@ def comments(n_sentences: int, seed: int = SEED) -> list[str]:
     return out
 
 
-# ---- measurements, each run in its own process --------------------------------------------
+# ---- the measures: set up once (untimed), then time one slice of comments at a time ---------
 
 
-def measure_argos(package: Path, texts: list[str]) -> dict:
-    import argostranslate.translate as at
-    from argostranslate import settings
-    from argostranslate.sbd import ISentenceBoundaryDetectionModel
+class ArgosPerText:
+    def __init__(self, package: Path):
+        import argostranslate.translate as at
+        from argostranslate import settings
+        from argostranslate.sbd import ISentenceBoundaryDetectionModel
 
-    from cxlink.translate.text import split_sentences
+        from cxlink.translate.text import split_sentences
 
-    class RuleSentences(ISentenceBoundaryDetectionModel):
-        def split_sentences(self, text):
-            return split_sentences(text)
+        class RuleSentences(ISentenceBoundaryDetectionModel):
+            def split_sentences(self, text):
+                return split_sentences(text)
 
-    translation = at.get_translation_from_codes("fi", "en")
-    translation.underlying.sentencizer = RuleSentences()
-    translation.translate("Hinta on korkea.")  # loads the model
-    started = time.perf_counter()
-    for text in texts:
-        translation.translate(text)
-    seconds = time.perf_counter() - started
-    return {
-        "seconds": seconds,
-        "settings": {
+        self.translation = at.get_translation_from_codes("fi", "en")
+        self.translation.underlying.sentencizer = RuleSentences()
+        self.translation.translate(WARM_UP)  # loads the model
+        self.settings = {
             "inter_threads": settings.inter_threads,
             "intra_threads": settings.intra_threads,
             "beam_size": settings.beam_size,
-        },
-    }
+        }
 
-
-def measure_ceiling(package: Path, texts: list[str]) -> dict:
-    from cxlink.translate.engine import EngineSettings, PackageTranslator
-    from cxlink.translate.packages import read_package
-    from cxlink.translate.text import split_paragraphs, split_sentences
-
-    engine = PackageTranslator(read_package(package), EngineSettings.from_env())
-    sentences = [s for t in texts for p in split_paragraphs(t) for s in split_sentences(p)]
-    tokens = sorted(engine.tokenize(sentences), key=len, reverse=True)
-    translator, s = engine.translator, engine.settings
-    translator.translate_batch([tokens[0]], beam_size=s.beam_size)  # warm up
-    started = time.perf_counter()
-    for start in range(0, len(tokens), s.block_size):
-        translator.translate_batch(
-            tokens[start : start + s.block_size],
-            max_batch_size=s.batch_size,
-            beam_size=s.beam_size,
-            length_penalty=s.length_penalty,
-            replace_unknowns=True,
-        )
-    return {"seconds": time.perf_counter() - started, "settings": asdict(s)}
-
-
-def measure_pipeline(package: Path, texts: list[str]) -> dict:
-    from cxlink.translate.engine import EngineSettings, EngineStats, PackageTranslator
-    from cxlink.translate.packages import read_package
-
-    engine = PackageTranslator(read_package(package), EngineSettings.from_env())
-    engine.translate_texts(["Hinta on korkea."])  # warm up, as the others
-    stats = EngineStats()
-    started = time.perf_counter()
-    engine.translate_texts(texts, stats=stats)
-    return {"seconds": time.perf_counter() - started, "sentences": stats.sentences}
-
-
-def measure_pipeline_cache(package: Path, texts: list[str]) -> dict:
-    import duckdb
-
-    from cxlink.translate.cache import DuckDBTranslationCache
-    from cxlink.translate.packages import read_package
-    from cxlink.translate.pipeline import Comment, TranslationPipeline
-
-    pkg = read_package(package)
-    with tempfile.TemporaryDirectory() as tmp:
-        con = duckdb.connect(str(Path(tmp) / "w.duckdb"))
-        pipeline = TranslationPipeline({"fi": pkg}, DuckDBTranslationCache(con))
-        pipeline.translator(pkg).translate_texts(["Hinta on korkea."])  # load + warm up
-        batch = [Comment(str(i), date(2024, 1, 1), t, "fi") for i, t in enumerate(texts)]
+    def run(self, texts: list[str]) -> float:
         started = time.perf_counter()
-        _, stats = pipeline.run(batch)
-        seconds = time.perf_counter() - started
-        con.close()
-    return {"seconds": seconds, "texts_translated": stats.texts_translated}
+        for text in texts:
+            self.translation.translate(text)
+        return time.perf_counter() - started
+
+
+class BareCTranslate2:
+    def __init__(self, package: Path):
+        from cxlink.translate.engine import EngineSettings, PackageTranslator
+        from cxlink.translate.packages import read_package
+
+        self.engine = PackageTranslator(read_package(package), EngineSettings.from_env())
+        self.engine.translate_texts([WARM_UP])
+        self.settings = asdict(self.engine.settings)
+
+    def run(self, texts: list[str]) -> float:
+        from cxlink.translate.text import split_paragraphs, split_sentences
+
+        sentences = [s for t in texts for p in split_paragraphs(t) for s in split_sentences(p)]
+        tokens = sorted(self.engine.tokenize(sentences), key=len, reverse=True)
+        s = self.engine.settings
+        started = time.perf_counter()
+        for start in range(0, len(tokens), s.block_size):
+            self.engine.translator.translate_batch(
+                tokens[start : start + s.block_size],
+                max_batch_size=s.batch_size,
+                beam_size=s.beam_size,
+                length_penalty=s.length_penalty,
+                replace_unknowns=True,
+            )
+        return time.perf_counter() - started
+
+
+class PipelineStep(BareCTranslate2):
+    def run(self, texts: list[str]) -> float:
+        started = time.perf_counter()
+        self.engine.translate_texts(texts)
+        return time.perf_counter() - started
+
+
+class PipelineWithCache(BareCTranslate2):
+    def run(self, texts: list[str]) -> float:
+        import duckdb
+
+        from cxlink.translate.cache import DuckDBTranslationCache
+        from cxlink.translate.pipeline import Comment, TranslationPipeline
+
+        pkg = self.engine.package
+        batch = [Comment(str(i), date(2024, 1, 1), t, "fi") for i, t in enumerate(texts)]
+        with tempfile.TemporaryDirectory() as tmp:
+            con = duckdb.connect(str(Path(tmp) / "w.duckdb"))
+            pipeline = TranslationPipeline({"fi": pkg}, DuckDBTranslationCache(con))
+            pipeline._translators[str(pkg.path)] = self.engine  # the loaded model
+            started = time.perf_counter()
+            pipeline.run(batch)
+            seconds = time.perf_counter() - started
+            con.close()
+        return seconds
+
+
+MEASURES = {
+    "argos-default": (ArgosPerText, {}),
+    "argos-intra1": (ArgosPerText, {"ARGOS_INTRA_THREADS": "1"}),
+    "ceiling": (BareCTranslate2, {}),
+    "pipeline": (PipelineStep, {}),
+    "pipeline+cache": (PipelineWithCache, {}),
+}
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def worker(name: str, package: Path) -> None:
+    """Serve slices on stdin (a JSON list of texts per line) and answer with the timings."""
+    measure = MEASURES[name][0](package)
+    print(json.dumps({"ready": True, "settings": measure.settings}), flush=True)
+    for line in sys.stdin:
+        texts = json.loads(line)
+        cpu = cpu_seconds()
+        seconds = measure.run(texts)
+        print(json.dumps({"seconds": seconds, "cpu": cpu_seconds() - cpu}), flush=True)
+
+
+def start_worker(name: str, package: Path, tmp: str) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ARGOS_")}
+    env.update(
+        {
+            "ARGOS_PACKAGES_DIR": str(package.parent),
+            # argos creates its folders on import: keep them out of the home directory
+            "XDG_DATA_HOME": f"{tmp}/{name}/data",
+            "XDG_CONFIG_HOME": f"{tmp}/{name}/config",
+            "XDG_CACHE_HOME": f"{tmp}/{name}/cache",
+            **MEASURES[name][1],
+        }
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.translation", "--worker", name, "--package", str(package)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+
+
+def ask(proc: subprocess.Popen, texts: list[str] | None = None) -> dict:
+    if texts is not None:
+        proc.stdin.write(json.dumps(texts) + "\n")
+        proc.stdin.flush()
+    line = proc.stdout.readline()
+    if not line:
+        raise RuntimeError(f"benchmark worker {proc.args[4]} stopped")
+    return json.loads(line)
 
 
 def measure_rerun(package: Path, n_comments: int) -> dict:
@@ -175,11 +234,11 @@ def measure_rerun(package: Path, n_comments: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         con = duckdb.connect(str(Path(tmp) / "w.duckdb"))
         cache = DuckDBTranslationCache(con)
-        now = datetime(2024, 1, 2)
+        then = datetime(2024, 1, 2)
         cache.put_many(
             {
                 CacheKey(text_hash(normalize(t)), "fi", pkg.name, pkg.version): CachedTranslation(
-                    f"translation {i}", 2, now
+                    f"translation {i}", 2, then
                 )
                 for i, t in enumerate(texts)
             }
@@ -195,78 +254,74 @@ def measure_rerun(package: Path, n_comments: int) -> dict:
     return {"seconds": total, "run_seconds": run_seconds, "cache_hits": stats.cache_hits}
 
 
-MEASURES = {
-    "argos-default": measure_argos,
-    "argos-intra1": measure_argos,
-    "ceiling": measure_ceiling,
-    "pipeline": measure_pipeline,
-    "pipeline+cache": measure_pipeline_cache,
-}
-
-
-def run_measure(name: str, package: Path, n_sentences: int, extra_env: dict[str, str]) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ARGOS_")}
-    with tempfile.TemporaryDirectory() as tmp:
-        env.update(
-            {
-                "ARGOS_PACKAGES_DIR": str(package.parent),
-                # argos creates its folders on import: keep them out of the home directory
-                "XDG_DATA_HOME": f"{tmp}/data",
-                "XDG_CONFIG_HOME": f"{tmp}/config",
-                "XDG_CACHE_HOME": f"{tmp}/cache",
-                **extra_env,
-            }
-        )
-        out = subprocess.run(
-            [sys.executable, "-m", "benchmarks.translation", "--measure", name,
-             "--package", str(package), "--sentences", str(n_sentences)],
-            check=True, capture_output=True, text=True, env=env,
-        )  # fmt: skip
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sentences", type=int, default=2000)
+    parser.add_argument("--slices", type=int, default=8)
     parser.add_argument("--rerun-comments", type=int, default=100_000)
-    parser.add_argument("--measure", choices=[*MEASURES, "rerun"], help=argparse.SUPPRESS)
-    parser.add_argument("--package", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--skip", nargs="*", default=[], choices=list(MEASURES))
+    parser.add_argument("--worker", choices=list(MEASURES), help=argparse.SUPPRESS)
+    parser.add_argument("--package", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.measure:
-        if args.measure == "rerun":
-            result = measure_rerun(args.package, args.sentences)
-        else:
-            result = MEASURES[args.measure](args.package, comments(args.sentences))
-        print(json.dumps(result))
+    if args.worker:
+        worker(args.worker, args.package)
         return
 
     package = ensure_package()
     texts = comments(args.sentences)
+    names = [n for n in MEASURES if n not in args.skip]
     print(
-        f"translation benchmark: {args.sentences} sentences in {len(texts)} comments, package "
-        f"{package} ({os.cpu_count()} CPUs)",
+        f"translation benchmark: {args.sentences} sentences in {len(texts)} comments, "
+        f"{args.slices} slices, package {package} ({os.cpu_count()} CPUs)",
         flush=True,
     )
-    envs = {"argos-intra1": {"ARGOS_INTRA_THREADS": "1"}}
+    step = -(-len(texts) // args.slices)
+    slices = [texts[i : i + step] for i in range(0, len(texts), step)]
+    totals = {n: {"seconds": 0.0, "cpu_seconds": 0.0} for n in names}
+    with tempfile.TemporaryDirectory() as tmp:
+        procs = {n: start_worker(n, package, tmp) for n in names}
+        try:
+            for n, proc in procs.items():
+                totals[n]["settings"] = ask(proc)["settings"]
+            for k, piece in enumerate(slices):
+                order = names[k % len(names) :] + names[: k % len(names)]
+                for n in order:
+                    answer = ask(procs[n], piece)
+                    totals[n]["seconds"] += answer["seconds"]
+                    totals[n]["cpu_seconds"] += answer["cpu"]
+                print(
+                    f"  slice {k + 1}/{len(slices)}: "
+                    + ", ".join(f"{n} {totals[n]['seconds']:.0f} s" for n in names),
+                    flush=True,
+                )
+        finally:
+            for proc in procs.values():
+                proc.stdin.close()
+                proc.wait(timeout=60)
     results: dict[str, dict] = {}
-    for name in MEASURES:
-        if name in args.skip:
-            continue
-        print(f"  {name} ...", flush=True)
-        results[name] = run_measure(name, package, args.sentences, envs.get(name, {}))
-        rate = args.sentences / results[name]["seconds"]
-        results[name]["sentences_per_second"] = rate
-        print(f"  {name:<15} {results[name]['seconds']:8.1f} s {rate:8.1f} sentences/s", flush=True)
+    for n in names:
+        r = totals[n]
+        r["sentences_per_second"] = args.sentences / r["seconds"]
+        r["sentences_per_cpu_second"] = args.sentences / r["cpu_seconds"]
+        results[n] = r
     print("  rerun ...", flush=True)
-    rerun = run_measure("rerun", package, args.rerun_comments, {})
-    results["rerun"] = rerun
+    rerun = subprocess.run(
+        [sys.executable, "-c",
+         "import json, sys; from pathlib import Path; from benchmarks.translation import "
+         "measure_rerun; print(json.dumps(measure_rerun(Path(sys.argv[1]), int(sys.argv[2]))))",
+         str(package), str(args.rerun_comments)],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    results["rerun"] = json.loads(rerun.stdout.strip().splitlines()[-1])
 
     print()
-    print(f"{'measure':<15} {'seconds':>9} {'sentences/s':>12}")
-    for name, r in results.items():
-        if name != "rerun":
-            print(f"{name:<15} {r['seconds']:>9.1f} {r['sentences_per_second']:>12.1f}")
+    print(f"{'measure':<15} {'seconds':>9} {'sentences/s':>12} {'CPU s':>9} {'sent/CPU-s':>11}")
+    for n in names:
+        r = results[n]
+        print(
+            f"{n:<15} {r['seconds']:>9.1f} {r['sentences_per_second']:>12.1f} "
+            f"{r['cpu_seconds']:>9.1f} {r['sentences_per_cpu_second']:>11.1f}"
+        )
     pipe = results.get("pipeline", {}).get("sentences_per_second")
     if pipe and "ceiling" in results:
         print(f"pipeline/ceiling: {pipe / results['ceiling']['sentences_per_second']:.2f}x")
@@ -276,11 +331,13 @@ def main() -> None:
         print(
             f"pipeline/argos-intra1: {pipe / results['argos-intra1']['sentences_per_second']:.1f}x"
         )
+    rerun = results["rerun"]
     print(
         f"rerun of {args.rerun_comments:,} cached comments: {rerun['seconds']:.1f} s "
         f"({args.rerun_comments / rerun['seconds']:,.0f} comments/s; pipeline "
         f"{rerun['run_seconds']:.1f} s, the rest is writing the rows)"
     )
+    print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     report = cache_dir() / "translation-results.json"
     report.write_text(json.dumps({"sentences": args.sentences, **results}, indent=2))
     print(f"(figures also in {report})")
