@@ -5,7 +5,8 @@
 The CSV in git is the training data; this script documents how it was made and rebuilds it
 byte for byte. Hand-written statements (handwritten_*.txt) are split train/eval by position:
 every third statement of each section goes to eval. Templated statements (topic nouns x
-generic opinions, with negations) go to train only, so the eval split is hand-written text
+generic opinions, with negations; topic-specific subjects x ways of praising or criticising
+them) go to train only, so the eval split is hand-written text
 that the model has never seen in any form.
 """
 
@@ -335,6 +336,481 @@ EXPRESSIONS = {
         "{N} will be part of next year's evaluation",
     ],
 }
+# Topic-specific ways of saying it: subjects x predicates per topic (train only).
+TOPIC_EXPRESSIONS = {
+    "functionality": (
+        ["the tool", "the product", "the platform", "this software", "the system"],
+        [
+            "covers every step of our process",
+            "handles the odd cases our old tool couldn't",
+            "lets us build exactly the process we need",
+            "keeps adding capabilities we actually use",
+            "does everything on our wish list",
+        ],
+        [
+            "can't do what we need without workarounds",
+            "stops at the basics",
+            "still lacks things every competitor has",
+            "forces us to keep a second tool for the rest",
+            "won't let us adapt it to our process",
+        ],
+    ),
+    "integrations": (
+        [
+            "the connection to our CRM",
+            "the link with our ERP",
+            "the data exchange with our shop",
+            "the sync to our accounting package",
+            "the API",
+        ],
+        [
+            "passes data back and forth without anyone touching it",
+            "was connected in an afternoon",
+            "works with every tool in our stack",
+            "saves our developers a lot of glue code",
+            "keeps our systems talking to each other",
+        ],
+        [
+            "drops records between systems",
+            "needs a paid middleware to work at all",
+            "breaks whenever the other vendor updates",
+            "only covers a fraction of our fields",
+            "makes our developers write endless glue code",
+        ],
+    ),
+    "reporting": (
+        [
+            "the monthly figures",
+            "the reports for management",
+            "the numbers in the dashboards",
+            "the weekly summaries",
+            "the data exports",
+        ],
+        [
+            "are ready without any spreadsheet work",
+            "give leadership what they ask for",
+            "can be sliced by any team or region",
+            "land in our inbox automatically",
+            "match what finance expects",
+        ],
+        [
+            "never add up",
+            "still need hours of spreadsheet work",
+            "can't be broken down the way we need",
+            "arrive in a format nobody can use",
+            "are a day out of date",
+        ],
+    ),
+    "mobile_app": (
+        [
+            "using it on a phone",
+            "the app on our tablets",
+            "the phone version",
+            "working from a smartphone",
+            "the app for our field staff",
+        ],
+        [
+            "gives our people everything they need on site",
+            "works even without a signal",
+            "is as complete as the desktop",
+            "lets me approve things on the go",
+            "is quick on any device",
+        ],
+        [
+            "only lets you look, not edit",
+            "logs people out every day",
+            "is missing most of the settings",
+            "drains the battery in a few hours",
+            "is unusable on small screens",
+        ],
+    ),
+    "security_access": (
+        [
+            "controlling who sees what",
+            "the login through our company accounts",
+            "the access model",
+            "the trail of who changed what",
+            "protecting customer data",
+        ],
+        [
+            "passed our audit without findings",
+            "is set up exactly the way our IT wants",
+            "gives each team just the access it needs",
+            "keeps our compliance officer happy",
+            "takes a single click for new joiners",
+        ],
+        [
+            "is all or nothing",
+            "leaves sensitive data open to everyone",
+            "fails our auditors' checks",
+            "takes many manual steps for every leaver",
+            "is only available to the biggest customers",
+        ],
+    ),
+    "uptime": (
+        ["the service", "the platform", "the whole system", "access to the tool", "the login page"],
+        [
+            "has not been unavailable once this year",
+            "stays up through every busy season",
+            "is there whenever we need it",
+            "never stops our operations",
+            "kept running when everything else failed",
+        ],
+        [
+            "was unavailable for half a day again",
+            "goes dark in the middle of our working day",
+            "keeps dropping out every few weeks",
+            "was unreachable during our busiest hour",
+            "stopped our whole team for an afternoon",
+        ],
+    ),
+    "performance": (
+        [
+            "opening a project",
+            "loading a page",
+            "the board view",
+            "running a report",
+            "searching for a record",
+        ],
+        [
+            "happens in a blink",
+            "is instant even with huge data",
+            "never keeps us waiting",
+            "takes no time at all",
+            "feels quick on any laptop",
+        ],
+        [
+            "keeps us waiting for ages",
+            "takes an eternity",
+            "crawls at month end",
+            "makes us stare at a spinner",
+            "drags on for minutes",
+        ],
+    ),
+    "bugs": (
+        [
+            "each new release",
+            "the latest update",
+            "the editor",
+            "the save function",
+            "the calendar view",
+        ],
+        [
+            "has been free of problems",
+            "went out without a single glitch",
+            "behaves the same way every day",
+            "hasn't thrown an error in months",
+            "works exactly as it should",
+        ],
+        [
+            "broke something that used to work",
+            "throws errors at random",
+            "keeps misbehaving in new ways",
+            "randomly loses what we typed",
+            "has had the same defect for months",
+        ],
+    ),
+    "data_sync": (
+        [
+            "our records",
+            "the data in both systems",
+            "the customer records",
+            "the figures between offices",
+            "the entries made on the road",
+        ],
+        [
+            "always match across systems",
+            "are never lost",
+            "stay current everywhere",
+            "arrive complete after every sync",
+            "stay clean without duplicates",
+        ],
+        [
+            "go missing between systems",
+            "end up duplicated",
+            "are overwritten with old versions",
+            "differ from one office to the next",
+            "can't be trusted to be current",
+        ],
+    ),
+    "ease_of_use": (
+        [
+            "getting everyday work done",
+            "learning the tool",
+            "doing a routine task",
+            "using it as a casual user",
+            "day-to-day use",
+        ],
+        [
+            "takes no effort at all",
+            "took our team an afternoon",
+            "is quick and obvious",
+            "needs no manual",
+            "feels natural from day one",
+        ],
+        [
+            "takes far too many steps",
+            "still confuses people after months",
+            "needs someone to walk you through it",
+            "is a chore",
+            "demands too much effort from casual users",
+        ],
+    ),
+    "navigation_search": (
+        [
+            "finding a record",
+            "getting to the right page",
+            "locating an old project",
+            "looking up a client",
+            "reaching the settings",
+        ],
+        [
+            "takes a couple of keystrokes",
+            "is quick with the search bar",
+            "is obvious from the menu",
+            "takes seconds",
+            "never requires hunting around",
+        ],
+        [
+            "means digging through menus",
+            "is a hunt every time",
+            "fails unless you type the exact name",
+            "takes far too long",
+            "is a maze",
+        ],
+    ),
+    "interface_design": (
+        [
+            "the screens",
+            "the pages of the app",
+            "the visuals",
+            "the page layouts",
+            "the colours and icons",
+        ],
+        [
+            "are calm and tidy",
+            "look polished",
+            "make the important things stand out",
+            "look modern",
+            "are pleasant to look at all day",
+        ],
+        [
+            "are crammed and busy",
+            "look old-fashioned",
+            "make everything blend together",
+            "are hard on the eyes",
+            "look messy on a normal monitor",
+        ],
+    ),
+    "support_responsiveness": (
+        [
+            "getting a reply from the help desk",
+            "a first answer to our tickets",
+            "hearing back from support",
+            "a response to urgent issues",
+            "a reply in the chat",
+        ],
+        [
+            "takes minutes",
+            "comes the same day",
+            "is quicker than with any other vendor",
+            "never needs chasing",
+            "comes even on weekends",
+        ],
+        [
+            "takes days",
+            "needs several reminders",
+            "comes only after an escalation",
+            "takes a week or more",
+            "never happens outside their office hours",
+        ],
+    ),
+    "support_quality": (
+        [
+            "the people on the support line",
+            "the help desk staff",
+            "the support engineers",
+            "the service team",
+            "the agents in the chat",
+        ],
+        [
+            "really understand our problems",
+            "solve things on the first try",
+            "explain fixes clearly",
+            "go out of their way for us",
+            "know the product inside out",
+        ],
+        [
+            "don't understand our setup",
+            "give answers that don't fit the question",
+            "pass us around without solving anything",
+            "blame us for their bugs",
+            "need everything explained twice",
+        ],
+    ),
+    "account_management": (
+        [
+            "our contact at the vendor",
+            "our account manager",
+            "the success manager",
+            "the team managing our account",
+            "our rep",
+        ],
+        [
+            "knows our business inside out",
+            "checks in before problems grow",
+            "makes our quarterly reviews worthwhile",
+            "pushes our requests internally",
+            "is always reachable",
+        ],
+        [
+            "only calls at renewal time",
+            "changes every few months",
+            "forgets what was agreed",
+            "pushes upgrades we don't need",
+            "never follows up",
+        ],
+    ),
+    "price_value": (
+        [
+            "what we pay",
+            "the subscription",
+            "the annual fee",
+            "the money we spend on it",
+            "the cost per year",
+        ],
+        [
+            "is easily justified",
+            "is small compared to the time saved",
+            "is fair for a company our size",
+            "is less than any alternative",
+            "pays for itself",
+        ],
+        [
+            "keeps climbing every year",
+            "is hard to justify to our CFO",
+            "is out of proportion to what we use",
+            "is far above the alternatives",
+            "eats up our software budget",
+        ],
+    ),
+    "plans_licensing": (
+        [
+            "the seat rules",
+            "the tier structure",
+            "the contract terms",
+            "the licence rules",
+            "the plan options",
+        ],
+        [
+            "let us grow at our own pace",
+            "make it easy to add people",
+            "include everything we need in the standard package",
+            "are simple to understand",
+            "are flexible when we shrink",
+        ],
+        [
+            "force us to buy more seats than we need",
+            "hide key features in the top tier",
+            "lock us in for years",
+            "charge for occasional users as full users",
+            "change every year to our disadvantage",
+        ],
+    ),
+    "billing": (
+        [
+            "the invoices",
+            "the charges on our card",
+            "the billing statements",
+            "their bills",
+            "the monthly statements",
+        ],
+        [
+            "are always correct",
+            "match our order to the cent",
+            "are easy for our accounts team",
+            "run without any manual work",
+            "come with every detail our auditors need",
+        ],
+        [
+            "contain mistakes every quarter",
+            "show amounts nobody can explain",
+            "keep going to the wrong address",
+            "charge us for cancelled seats",
+            "take weeks to get corrected",
+        ],
+    ),
+    "implementation": (
+        [
+            "the switch from our old system",
+            "getting set up",
+            "going live",
+            "moving our old data over",
+            "the first weeks after signing",
+        ],
+        [
+            "went faster than planned",
+            "was well organised from the start",
+            "took almost no internal effort",
+            "went without surprises",
+            "was handled expertly by their team",
+        ],
+        [
+            "dragged on for months",
+            "left us to figure everything out alone",
+            "lost part of our history",
+            "kept slipping",
+            "cost far more effort than promised",
+        ],
+    ),
+    "training": (
+        [
+            "the session for our staff",
+            "the course for new admins",
+            "learning from their trainers",
+            "the workshop",
+            "the webinar series",
+        ],
+        [
+            "gave our team real confidence",
+            "was practical and hands-on",
+            "used our own data as examples",
+            "was worth every minute",
+            "got new hires productive quickly",
+        ],
+        [
+            "was too basic to be useful",
+            "rushed through everything",
+            "never covered what we needed",
+            "left people more confused",
+            "cost extra and delivered little",
+        ],
+    ),
+    "documentation": (
+        [
+            "the written guides",
+            "the online guides",
+            "the help pages",
+            "the reference docs",
+            "the articles in the help center",
+        ],
+        [
+            "answer nearly every question",
+            "are clear and up to date",
+            "come with good examples",
+            "let us solve things without calling anyone",
+            "are easy to follow",
+        ],
+        [
+            "describe screens that no longer exist",
+            "leave out the important steps",
+            "are full of dead links",
+            "are too thin to help",
+            "assume you already know everything",
+        ],
+    ),
+}
+TOPIC_EXPRESSIONS_PER_TOPIC = 40
 SENTIMENT_SHARE = (("positive", 0.42), ("negative", 0.42), ("neutral", 0.16))
 
 
@@ -400,11 +876,32 @@ def templated(rng: random.Random) -> list[dict[str, str]]:
     return rows
 
 
+def topic_expressions(rng: random.Random) -> list[dict[str, str]]:
+    rows = []
+    for topic, (subjects, positive, negative) in TOPIC_EXPRESSIONS.items():
+        combos = [(subject, p, "positive") for subject in subjects for p in positive]
+        combos += [(subject, n, "negative") for subject in subjects for n in negative]
+        for subject, predicate, sentiment in rng.sample(combos, TOPIC_EXPRESSIONS_PER_TOPIC):
+            text = f"{subject[0].upper()}{subject[1:]} {predicate}."
+            rows.append(
+                {
+                    "text": text,
+                    "topics": topic,
+                    "sentiment": sentiment,
+                    "split": "train",
+                    "origin": "template",
+                }
+            )
+    return rows
+
+
 def main() -> None:
     rows = []
     for path in sorted(HERE.glob("handwritten_*.txt")):
         rows.extend(parse_handwritten(path))
-    rows.extend(templated(random.Random(SEED)))
+    rng = random.Random(SEED)
+    rows.extend(templated(rng))
+    rows.extend(topic_expressions(rng))
     texts = [r["text"].lower() for r in rows]
     duplicates = {t for t in texts if texts.count(t) > 1}
     if duplicates:

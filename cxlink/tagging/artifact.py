@@ -121,6 +121,7 @@ def train_and_write(
         "sentiment_lexicon_sha256": inputs.lexicon_hash,
         "classifier_topics": list(model.classifier_topics),
         "rules_only_topics": list(model.rules_only_topics),
+        "authoritative_rules": list(model.authoritative_rules),
         "thresholds": model.thresholds,
         "rule_precision": model.rule_precision,
         "evaluation": {

@@ -1,9 +1,11 @@
 """The tagging model: taxonomy rules combined with linear classifiers on TF-IDF features.
 
-Topics: one logistic regression per topic (one-vs-rest) on word 1-2-grams and character
-3-5-grams, so paraphrases and inflections the rules' phrases miss are still recognised. A topic
-is tagged when its rules match OR its classifier's probability reaches the topic's threshold
-(chosen on cross-validated training predictions, rules included, to maximise F1).
+Topics: one logistic regression per topic (one-vs-rest) on word 1-2-grams, character 3-5-grams
+and the rule hits of every topic, so paraphrases and inflections the rules' phrases miss are
+still recognised. A topic is tagged when its classifier's probability reaches the topic's
+threshold (chosen on cross-validated training predictions to maximise F1), or when its rules
+match and they are precise: right for at least RULE_AUTHORITY of their hits on the training
+data (always, for a topic without labeled statements). An imprecise rule is evidence only.
 
 Sentiment: a multinomial logistic regression (negative / neutral / positive) on word 1-2-grams
 with negation scope marked ("not slow at all" -> not neg_slow neg_at neg_all), character
@@ -32,13 +34,16 @@ from cxlink.tagging.schema import SENTIMENT_LABELS
 from cxlink.tagging.taxonomy import Taxonomy
 
 # Bump when features or hyperparameters change: it is part of the model version.
-TRAINER_VERSION = "2"
+TRAINER_VERSION = "3"
 # A topic needs this many labeled training statements for a classifier; below it, rules only.
 MIN_TOPIC_EXAMPLES = 8
+# A topic's rules tag on their own when at least this share of their training hits is right.
+RULE_AUTHORITY = 0.8
+RULE_FEATURE_WEIGHT = 1.0
 THRESHOLD_GRID = np.round(np.arange(0.20, 0.81, 0.05), 2)
 CV_FOLDS = 5
 TOPIC_C = 8.0
-SENTIMENT_C = 4.0
+SENTIMENT_C = 32.0
 LEXICON_WEIGHT = 1.0
 VADER_WEIGHT = 2.0
 RANDOM_STATE = 0
@@ -175,6 +180,9 @@ class TaggerModel:
     sentiment_vectorizer: FeatureUnion
     sentiment_classifier: LogisticRegression
     rules_only_topics: tuple[str, ...] = ()
+    # topics whose rules tag on their own (precise on the training data); the others' rule hits
+    # are only evidence for the classifier
+    authoritative_rules: tuple[str, ...] = ()
     info: dict[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -193,8 +201,14 @@ class TaggerModel:
     def rules(self) -> RuleMatcher:
         return self._rules
 
-    def topic_probabilities(self, texts: list[str]) -> np.ndarray:
-        return _predict_topics(self.topic_classifiers, self.topic_vectorizer.transform(texts))
+    def rule_matrix(self, texts: list[str]) -> np.ndarray:
+        return _rule_matrix(self.rules, texts, self.taxonomy.ids)
+
+    def topic_probabilities(self, texts: list[str], rules: np.ndarray | None = None) -> np.ndarray:
+        if rules is None:
+            rules = self.rule_matrix(texts)
+        x = _topic_design(self.topic_vectorizer.transform(texts), rules)
+        return _predict_topics(self.topic_classifiers, x)
 
     def sentiment_probabilities(self, texts: list[str]) -> np.ndarray:
         """(n, 3) probabilities in SENTIMENT_LABELS order."""
@@ -206,19 +220,20 @@ class TaggerModel:
         """Topics and sentiment for each statement (a batch: vectorising is per call)."""
         if not texts:
             return []
-        topic_p = self.topic_probabilities(texts)
+        rules = self.rule_matrix(texts)
+        topic_p = self.topic_probabilities(texts, rules)
         sent_p = self.sentiment_probabilities(texts)
         column = {t: k for k, t in enumerate(self.classifier_topics)}
+        authoritative = set(self.authoritative_rules)
         out = []
-        for i, text in enumerate(texts):
-            hits = set(self.rules.match(text))
+        for i in range(len(texts)):
             tags = []
-            for topic in self.taxonomy.ids:
+            for j, topic in enumerate(self.taxonomy.ids):
                 k = column.get(topic)
                 p = float(topic_p[i, k]) if k is not None else None
                 by_classifier = p is not None and p >= self.thresholds[topic]
-                by_rule = topic in hits
-                if not (by_rule or by_classifier):
+                by_rule = bool(rules[i, j])
+                if not (by_classifier or (by_rule and topic in authoritative)):
                     continue
                 if by_rule:
                     # Independent evidence: the rule's precision on the training data and the
@@ -235,6 +250,21 @@ class TaggerModel:
             label = SENTIMENT_LABELS[int(np.argmax(sent_p[i]))]
             out.append(StatementTags(round(float(p_pos - p_neg), 4), label, tuple(tags)))
         return out
+
+
+def _rule_matrix(matcher: RuleMatcher, texts: list[str], topics: tuple[str, ...]) -> np.ndarray:
+    column = {t: k for k, t in enumerate(topics)}
+    hits = np.zeros((len(texts), len(topics)), dtype=bool)
+    for i, text in enumerate(texts):
+        for topic in matcher.match(text):
+            hits[i, column[topic]] = True
+    return hits
+
+
+def _topic_design(x_text: sparse.csr_matrix, rules: np.ndarray) -> sparse.csr_matrix:
+    """Text features plus one column per topic's rule hit, so the classifier learns how far to
+    trust each rule."""
+    return sparse.hstack([x_text, sparse.csr_matrix(rules * RULE_FEATURE_WEIGHT)], format="csr")
 
 
 def _topic_matrix(statements: list[LabeledStatement], topics: tuple[str, ...]) -> np.ndarray:
@@ -265,29 +295,8 @@ def train_model(
     y = _topic_matrix(train, classifier_topics)
     matcher = RuleMatcher(taxonomy)
     all_topics = taxonomy.ids
-    rule_hits = np.array(
-        [[t in set(matcher.match(text)) for t in all_topics] for text in texts], dtype=bool
-    ).reshape(len(texts), len(all_topics))
+    rule_hits = _rule_matrix(matcher, texts, all_topics)
     rule_col = {t: k for k, t in enumerate(all_topics)}
-
-    # Thresholds from out-of-fold probabilities, judged together with the rules as tagging does.
-    oof = np.zeros(y.shape)
-    for fit_idx, held_idx in KFold(CV_FOLDS, shuffle=True, random_state=RANDOM_STATE).split(texts):
-        vec = topic_features().fit([texts[i] for i in fit_idx])
-        x_fit = vec.transform([texts[i] for i in fit_idx])
-        models = []
-        for k in range(y.shape[1]):
-            labels = y[fit_idx, k]
-            models.append(_topic_classifier().fit(x_fit, labels) if labels.any() else None)
-        x_held = vec.transform([texts[i] for i in held_idx])
-        for k, model in enumerate(models):
-            if model is not None:
-                oof[held_idx, k] = model.predict_proba(x_held)[:, 1]
-    thresholds = {}
-    for k, topic in enumerate(classifier_topics):
-        rules = rule_hits[:, rule_col[topic]]
-        scores = [_f1(y[:, k], rules | (oof[:, k] >= t)) for t in THRESHOLD_GRID]
-        thresholds[topic] = float(THRESHOLD_GRID[int(np.argmax(scores))])
 
     truth_all = _topic_matrix(train, all_topics)
     rule_precision = {}
@@ -296,9 +305,33 @@ def train_model(
         tp = int(np.sum(hits & truth_all[:, rule_col[topic]]))
         # Laplace-smoothed, so a rule with few hits is neither certain nor worthless.
         rule_precision[topic] = round((tp + 1) / (int(hits.sum()) + 2), 4)
+    authoritative = tuple(
+        t
+        for t in all_topics
+        if taxonomy[t].has_rules and (t in rules_only or rule_precision[t] >= RULE_AUTHORITY)
+    )
+
+    # Thresholds from out-of-fold probabilities, judged together with the rules as tagging does.
+    oof = np.zeros(y.shape)
+    for fit_idx, held_idx in KFold(CV_FOLDS, shuffle=True, random_state=RANDOM_STATE).split(texts):
+        vec = topic_features().fit([texts[i] for i in fit_idx])
+        x_fit = _topic_design(vec.transform([texts[i] for i in fit_idx]), rule_hits[fit_idx])
+        models = []
+        for k in range(y.shape[1]):
+            labels = y[fit_idx, k]
+            models.append(_topic_classifier().fit(x_fit, labels) if labels.any() else None)
+        x_held = _topic_design(vec.transform([texts[i] for i in held_idx]), rule_hits[held_idx])
+        for k, model in enumerate(models):
+            if model is not None:
+                oof[held_idx, k] = model.predict_proba(x_held)[:, 1]
+    thresholds = {}
+    for k, topic in enumerate(classifier_topics):
+        rules = rule_hits[:, rule_col[topic]] & (topic in authoritative)
+        scores = [_f1(y[:, k], rules | (oof[:, k] >= t)) for t in THRESHOLD_GRID]
+        thresholds[topic] = float(THRESHOLD_GRID[int(np.argmax(scores))])
 
     topic_vec = topic_features().fit(texts)
-    topic_clfs = _fit_topic_classifiers(topic_vec.transform(texts), y)
+    topic_clfs = _fit_topic_classifiers(_topic_design(topic_vec.transform(texts), rule_hits), y)
 
     sentiment_vec = sentiment_features(lexicon).fit(texts)
     sentiment_clf = LogisticRegression(
@@ -316,5 +349,6 @@ def train_model(
         sentiment_vectorizer=sentiment_vec,
         sentiment_classifier=sentiment_clf,
         rules_only_topics=rules_only,
+        authoritative_rules=authoritative,
         info={"train_statements": len(train), "topic_examples": counts},
     )
