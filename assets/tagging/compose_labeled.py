@@ -810,7 +810,349 @@ TOPIC_EXPRESSIONS = {
         ],
     ),
 }
-TOPIC_EXPRESSIONS_PER_TOPIC = 40
+# More ways of praising or criticising each topic's subjects.
+MORE_PREDICATES = {
+    "functionality": (
+        [
+            "lets us drop two other tools",
+            "grows with every new process we add",
+            "has an answer for every request from our managers",
+            "keeps surprising us with what it can do",
+            "fits the way our teams really work",
+        ],
+        [
+            "makes us keep spreadsheets on the side",
+            "can't follow our approval steps",
+            "hits a wall at the first unusual request",
+            "has barely changed in two years",
+            "leaves every advanced need to a consultant",
+        ],
+    ),
+    "integrations": (
+        [
+            "has not dropped a record in months",
+            "lets our systems share data in real time",
+            "took no developer time to maintain",
+            "covers every field we care about",
+            "just keeps running in the background",
+        ],
+        [
+            "needs fixing after every update",
+            "only moves data once a day",
+            "mixes up fields between the systems",
+            "stops without telling anyone",
+            "cost us weeks of developer time",
+        ],
+    ),
+    "reporting": (
+        [
+            "show us problems before the customers do",
+            "are the first thing our managers open",
+            "take a couple of clicks to share",
+            "answer the board's questions straight away",
+            "save our analysts a day every month",
+        ],
+        [
+            "stop at simple counts",
+            "are useless for our finance team",
+            "can't be scheduled, so someone pulls them by hand",
+            "show different totals on different pages",
+            "hide the detail we need",
+        ],
+    ),
+    "mobile_app": (
+        [
+            "keeps our field team independent",
+            "does everything the web version does",
+            "syncs the moment a signal returns",
+            "makes site visits paperless",
+            "loads instantly even on old phones",
+        ],
+        [
+            "keeps losing what we typed",
+            "freezes on older phones",
+            "sends notifications hours late",
+            "makes us go back to a laptop for everything",
+            "shows half of each screen",
+        ],
+    ),
+    "security_access": (
+        [
+            "made our security review painless",
+            "shows exactly who changed what and when",
+            "lets us remove a leaver in seconds",
+            "keeps customer data where it belongs",
+            "satisfies every auditor we've had",
+        ],
+        [
+            "let an intern see salary data",
+            "has no record of who exported what",
+            "needs a manual process for every leaver",
+            "worries our data protection officer",
+            "failed the checks in our last audit",
+        ],
+    ),
+    "uptime": (
+        [
+            "has been there every single working day",
+            "survived our peak season without a blip",
+            "never left our customers stranded",
+            "lets us promise our clients round-the-clock access",
+            "has had no incidents since we joined",
+        ],
+        [
+            "left our team idle again this week",
+            "disappeared right before a client demo",
+            "keeps failing during peak hours",
+            "was unavailable for the whole morning",
+            "let our customers down twice this month",
+        ],
+    ),
+    "performance": (
+        [
+            "is done before I can reach for my coffee",
+            "keeps pace even with our largest projects",
+            "feels instant on a slow connection",
+            "got noticeably quicker after the update",
+            "never makes anyone wait",
+        ],
+        [
+            "makes people give up and close the tab",
+            "ties up the browser for minutes",
+            "gets slower every month",
+            "takes longer than doing it by hand",
+            "stalls whenever several people work at once",
+        ],
+    ),
+    "bugs": (
+        [
+            "has been rock solid",
+            "went through the update without any side effects",
+            "got fixed the day we reported it",
+            "never loses our input",
+            "does what it's supposed to every time",
+        ],
+        [
+            "crashed twice this week",
+            "shows a different error every day",
+            "corrupted a form we were filling in",
+            "was broken again by the latest patch",
+            "still has the defect we reported in spring",
+        ],
+    ),
+    "data_sync": (
+        [
+            "line up perfectly with our ERP",
+            "come through every sync intact",
+            "can be restored in minutes",
+            "are the single source of truth for us",
+            "stay in step on every device",
+        ],
+        [
+            "get lost between the app and the CRM",
+            "show last week's values",
+            "have to be checked by hand every morning",
+            "come back after we delete them",
+            "don't match the accounting system",
+        ],
+    ),
+    "ease_of_use": (
+        [
+            "needs no training at all",
+            "is simple enough for our least technical staff",
+            "takes half the clicks of our old tool",
+            "makes routine jobs feel effortless",
+            "is something people pick up on their own",
+        ],
+        [
+            "makes our staff avoid the tool",
+            "needs a cheat sheet for basic tasks",
+            "involves one confirmation screen after another",
+            "is still awkward after a year",
+            "keeps our trainers busy with basic questions",
+        ],
+    ),
+    "navigation_search": (
+        [
+            "finds records even with typos",
+            "gets me anywhere in two clicks",
+            "is where I start every task",
+            "makes old projects easy to dig up",
+            "never leaves me lost",
+        ],
+        [
+            "finds nothing unless the spelling is exact",
+            "hides the pages we use every day",
+            "takes me back to the start every time",
+            "means scrolling through endless lists",
+            "leaves new colleagues lost",
+        ],
+    ),
+    "interface_design": (
+        [
+            "are easy to read all day",
+            "look great on the big office screen",
+            "make statuses obvious at a glance",
+            "feel clean and modern",
+            "are consistent from page to page",
+        ],
+        [
+            "are cluttered with panels nobody uses",
+            "look dated next to other tools",
+            "use text that's far too small",
+            "jump around whenever the page refreshes",
+            "make it hard to tell things apart",
+        ],
+    ),
+    "support_responsiveness": (
+        [
+            "happens before we finish our coffee",
+            "is quicker than we expect every time",
+            "takes less than an hour even for small questions",
+            "comes the same day even in busy weeks",
+            "is fast even at night",
+        ],
+        [
+            "can take a whole week",
+            "stalls until we complain",
+            "never comes on weekends",
+            "arrives after the problem has cost us money",
+            "depends on how many times we chase them",
+        ],
+    ),
+    "support_quality": (
+        [
+            "fix things properly the first time",
+            "take time to understand our setup",
+            "follow up until it really works",
+            "treat us like their only customer",
+            "explain things so we learn something",
+        ],
+        [
+            "send canned replies that miss the point",
+            "ask for the same logs again and again",
+            "close tickets without solving them",
+            "contradict each other",
+            "clearly haven't read our message",
+        ],
+    ),
+    "account_management": (
+        [
+            "turned our renewal into a fair deal",
+            "gets our feature requests heard",
+            "knows our history without asking",
+            "brings useful ideas to every review",
+            "makes us feel like a valued customer",
+        ],
+        [
+            "disappears between renewals",
+            "doesn't remember our last conversation",
+            "keeps changing without a handover",
+            "cancels our reviews at the last minute",
+            "only talks about upselling",
+        ],
+    ),
+    "price_value": (
+        [
+            "is the best money we spend on software",
+            "is easy to justify to finance",
+            "is modest for everything we get",
+            "is well below what competitors asked",
+            "has stayed stable for years",
+        ],
+        [
+            "went up again without any new value",
+            "is the reason we're looking at alternatives",
+            "doesn't match how little we use it",
+            "is too much for a team our size",
+            "has doubled in three years",
+        ],
+    ),
+    "plans_licensing": (
+        [
+            "let us add people in a minute",
+            "don't charge for occasional viewers",
+            "are easy to compare",
+            "give small teams a fair start",
+            "let us move seats between people",
+        ],
+        [
+            "make us pay for seats nobody uses",
+            "split basic features across expensive add-ons",
+            "won't let us reduce seats mid-term",
+            "got worse at the last renewal",
+            "push us into a bigger plan than we need",
+        ],
+    ),
+    "billing": (
+        [
+            "arrive on time with every detail",
+            "never need a correction",
+            "are accepted by our accounts team without questions",
+            "get fixed within a day if something is off",
+            "reconcile with our books every month",
+        ],
+        [
+            "charge us twice now and then",
+            "keep listing seats we removed",
+            "come in the wrong currency",
+            "need several emails to correct",
+            "arrive without the purchase order number we need",
+        ],
+    ),
+    "implementation": (
+        [
+            "finished ahead of schedule",
+            "brought over all our history intact",
+            "needed almost none of our own time",
+            "was planned around our busy season",
+            "left nothing half done",
+        ],
+        [
+            "overran by months",
+            "left half our old data behind",
+            "was handed to someone who didn't know the product",
+            "needed weeks of cleanup afterwards",
+            "left us configuring everything ourselves",
+        ],
+    ),
+    "training": (
+        [
+            "made our people confident from day one",
+            "was tailored to our own processes",
+            "was clear even for beginners",
+            "answered every question patiently",
+            "gave our admins skills they still use",
+        ],
+        [
+            "went far too fast for beginners",
+            "was a sales pitch in disguise",
+            "never got to the advanced topics",
+            "was scheduled at impossible times",
+            "left our team just as lost as before",
+        ],
+    ),
+    "documentation": (
+        [
+            "cover every setting with an example",
+            "let us solve problems on our own",
+            "are updated with every release",
+            "are written in plain language",
+            "have helped every new admin we've hired",
+        ],
+        [
+            "are outdated and misleading",
+            "skip the steps that actually matter",
+            "contradict what the product does",
+            "are impossible to search",
+            "only exist in English",
+        ],
+    ),
+}
+for _topic, (_pos, _neg) in MORE_PREDICATES.items():
+    TOPIC_EXPRESSIONS[_topic][1].extend(_pos)
+    TOPIC_EXPRESSIONS[_topic][2].extend(_neg)
+TOPIC_EXPRESSIONS_PER_TOPIC = 60
 SENTIMENT_SHARE = (("positive", 0.42), ("negative", 0.42), ("neutral", 0.16))
 
 

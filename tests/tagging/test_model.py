@@ -36,7 +36,7 @@ def test_eval_split_meets_the_topic_target(trained):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known gap: sentiment accuracy on the eval split is 0.81-0.82, target 0.85 (issue #5)",
+    reason="known gap: sentiment accuracy on the eval split is about 0.81, target 0.85 (issue #5)",
 )
 def test_eval_split_meets_the_sentiment_target(trained):
     _, evaluation, _ = trained
