@@ -140,8 +140,13 @@ def train_and_write(
         (staging / "evaluation.json").write_text(json.dumps(evaluation.as_dict(), indent=2) + "\n")
         (staging / "evaluation.md").write_text(report_markdown(evaluation, version))
         if target.exists():
-            shutil.rmtree(target)
-        os.replace(staging, target)
+            shutil.rmtree(target, ignore_errors=True)
+        try:
+            os.replace(staging, target)
+        except OSError:
+            # another process wrote the same version meanwhile (same inputs, same model): keep it
+            if not (target / MODEL_FILE).exists():
+                raise
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
