@@ -9,15 +9,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import openpyxl
 import pytest
-from dagster_dbt import DbtCliResource
 
 from cxlink.demo import generate
-from orchestration.dbt_project import dbt_project
-from orchestration.resources import Warehouse, dbt_executable
+from tests.pipeline_run import materialize
 
 pytestmark = pytest.mark.xdist_group("demo_run")
 
@@ -41,16 +38,9 @@ def mart_rows(path: Path, schema: str) -> dict[str, list[tuple]]:
 
 def test_full_pipeline_publishes_the_marts(tmp_path: Path, dbt_manifest: Path):
     from orchestration.assets.publish import PUBLISH_KEY
-    from orchestration.definitions import defs
 
     generate(tmp_path / "landing", customers=400, seed=11)
-    result = dg.materialize(
-        [*(defs.assets or []), *(defs.asset_checks or [])],
-        resources={
-            "warehouse": Warehouse(data_dir=str(tmp_path)),
-            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
-        },
-    )
+    result = materialize(tmp_path)
     assert result.success
     materialized = {e.asset_key for e in result.get_asset_materialization_events()}
     assert PUBLISH_KEY in materialized
