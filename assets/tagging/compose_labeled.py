@@ -4,7 +4,8 @@
 
 The CSV in git is the training data; this script documents how it was made and rebuilds it
 byte for byte. Hand-written statements (handwritten_*.txt) are split train/eval by position:
-every third statement of each section goes to eval. Templated statements (topic nouns x
+every third statement of each section goes to eval, except in the TRAIN_ONLY files (written
+after the split was fixed), which are all train and come last. Templated statements (topic nouns x
 generic opinions, with negations; topic-specific subjects x ways of praising or criticising
 them) go to train only, so the eval split is hand-written text
 that the model has never seen in any form.
@@ -21,6 +22,9 @@ HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "labeled_statements.csv"
 SENTIMENT = {"+": "positive", "0": "neutral", "-": "negative"}
 EVAL_EVERY = 3
+# Hand-written files written after the eval split was fixed: every statement goes to train, and
+# they come last, so the ids and splits of all earlier statements stay as they were.
+TRAIN_ONLY = ("handwritten_e.txt",)
 TEMPLATES_PER_TOPIC = 60
 SEED = 20261123
 
@@ -1156,7 +1160,7 @@ TOPIC_EXPRESSIONS_PER_TOPIC = 60
 SENTIMENT_SHARE = (("positive", 0.42), ("negative", 0.42), ("neutral", 0.16))
 
 
-def parse_handwritten(path: Path) -> list[dict[str, str]]:
+def parse_handwritten(path: Path, train_only: bool = False) -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
     section = None
     position = 0
@@ -1173,7 +1177,7 @@ def parse_handwritten(path: Path) -> list[dict[str, str]]:
         sign, exact, listed, text = m.groups()
         extra = [t for t in (listed or "").split(",") if t]
         topics = extra if exact else ([] if section in ("none", "mixed") else [section]) + extra
-        split = "eval" if position % EVAL_EVERY == EVAL_EVERY - 1 else "train"
+        split = "eval" if position % EVAL_EVERY == EVAL_EVERY - 1 and not train_only else "train"
         position += 1
         rows.append(
             {
@@ -1239,11 +1243,16 @@ def topic_expressions(rng: random.Random) -> list[dict[str, str]]:
 
 def main() -> None:
     rows = []
-    for path in sorted(HERE.glob("handwritten_*.txt")):
-        rows.extend(parse_handwritten(path))
+    paths = sorted(HERE.glob("handwritten_*.txt"))
+    for path in paths:
+        if path.name not in TRAIN_ONLY:
+            rows.extend(parse_handwritten(path))
     rng = random.Random(SEED)
     rows.extend(templated(rng))
     rows.extend(topic_expressions(rng))
+    for path in paths:
+        if path.name in TRAIN_ONLY:
+            rows.extend(parse_handwritten(path, train_only=True))
     texts = [r["text"].lower() for r in rows]
     duplicates = {t for t in texts if texts.count(t) > 1}
     if duplicates:

@@ -34,7 +34,7 @@ from cxlink.tagging.schema import SENTIMENT_LABELS
 from cxlink.tagging.taxonomy import Taxonomy
 
 # Bump when features or hyperparameters change: it is part of the model version.
-TRAINER_VERSION = "3"
+TRAINER_VERSION = "4"
 # A topic needs this many labeled training statements for a classifier; below it, rules only.
 MIN_TOPIC_EXAMPLES = 8
 # A topic's rules tag on their own when at least this share of their training hits is right.
@@ -46,6 +46,13 @@ TOPIC_C = 8.0
 SENTIMENT_C = 32.0
 LEXICON_WEIGHT = 1.0
 VADER_WEIGHT = 2.0
+# A word or character n-gram must occur in this many training statements to become a feature:
+# n-grams seen once are mostly one template's or one statement's wording, which the model
+# memorises instead of learning sentiment (cross-validation on the hand-written training
+# statements, see README).
+SENTIMENT_WORD_MIN_DF = 2
+SENTIMENT_CHAR_MIN_DF = 3
+SENTIMENT_CHAR_WEIGHT = 0.5
 RANDOM_STATE = 0
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.,;:!?]")
@@ -113,6 +120,7 @@ def sentiment_features(lexicon: dict[str, list[str]]) -> FeatureUnion:
                     ngram_range=(1, 2),
                     sublinear_tf=True,
                     token_pattern=r"\S+",
+                    min_df=SENTIMENT_WORD_MIN_DF,
                 ),
             ),
             (
@@ -122,9 +130,11 @@ def sentiment_features(lexicon: dict[str, list[str]]) -> FeatureUnion:
                     analyzer="char_wb",
                     ngram_range=(2, 5),
                     sublinear_tf=True,
+                    min_df=SENTIMENT_CHAR_MIN_DF,
                 ),
             ),
-        ]
+        ],
+        transformer_weights={"chars": SENTIMENT_CHAR_WEIGHT},
     )
 
 
