@@ -18,7 +18,9 @@ final as (
     select
         customer_id,
         month as response_month,
-        cast(12 * mrr as double) as arr
+        -- exact decimal like the MRR: sums of ARR (topic exposure, alert ARR) are then the
+        -- same whatever order the rows are read in
+        cast(12 * mrr as decimal(18, 4)) as arr
     from mrr_months
 
 )

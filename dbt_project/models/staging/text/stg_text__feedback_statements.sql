@@ -25,7 +25,9 @@ renamed as (
 
         -- attributes
         statement_text,
-        cast(sentiment_score as double) as sentiment_score,
+        -- exact decimal: averages then do not depend on the order rows are stored in (the
+        -- tagging asset rewrites a month's rows on a rerun), so the marts stay reproducible
+        cast(sentiment_score as decimal(5, 4)) as sentiment_score,
         sentiment_label,
         model_version as tagger_model_version,
 
