@@ -7,12 +7,13 @@ threshold (chosen on cross-validated training predictions to maximise F1), or wh
 match and they are precise: right for at least RULE_AUTHORITY of their hits on the training
 data (always, for a topic without labeled statements). An imprecise rule is evidence only.
 
-Sentiment: a multinomial logistic regression (negative / neutral / positive) on word 1-2-grams
-with negation scope marked ("not slow at all" -> not neg_slow neg_at neg_all), character
-n-grams of the same marked text, polarity cues from the sentiment lexicon
-(assets/tagging/sentiment_lexicon.yaml) and VADER's sentence scores (a general English lexicon
-shipped in the vaderSentiment wheel). score = P(positive) - P(negative), in [-1, 1]; label = the most probable class, so the
-sign of the score always agrees with a positive or negative label.
+Sentiment: a linear SVM (negative / neutral / positive; sentiment_classifier.py, probabilities by
+temperature scaling of its decision values) on word 1-2-grams with negation scope marked ("not
+slow at all" -> not neg_slow neg_at neg_all), character n-grams of the same marked text,
+polarity cues from the sentiment lexicon (assets/tagging/sentiment_lexicon.yaml) and VADER's
+sentence scores (a general English lexicon shipped in the vaderSentiment wheel).
+score = P(positive) - P(negative), in [-1, 1]; label = the most probable class, so the sign of
+the score always agrees with a positive or negative label.
 """
 
 from __future__ import annotations
@@ -31,10 +32,11 @@ from cxlink.tagging.labeled import LabeledStatement
 from cxlink.tagging.lexicon import LexiconFeatures, VaderFeatures
 from cxlink.tagging.rules import RuleMatcher
 from cxlink.tagging.schema import SENTIMENT_LABELS
+from cxlink.tagging.sentiment_classifier import TemperatureScaledSVC
 from cxlink.tagging.taxonomy import Taxonomy
 
 # Bump when features or hyperparameters change: it is part of the model version.
-TRAINER_VERSION = "4"
+TRAINER_VERSION = "5"
 # A topic needs this many labeled training statements for a classifier; below it, rules only.
 MIN_TOPIC_EXAMPLES = 8
 # A topic's rules tag on their own when at least this share of their training hits is right.
@@ -43,14 +45,13 @@ RULE_FEATURE_WEIGHT = 1.0
 THRESHOLD_GRID = np.round(np.arange(0.20, 0.81, 0.05), 2)
 CV_FOLDS = 5
 TOPIC_C = 8.0
-SENTIMENT_C = 32.0
+SENTIMENT_C = 1.0
 LEXICON_WEIGHT = 1.0
 VADER_WEIGHT = 2.0
-# A word or character n-gram must occur in this many training statements to become a feature:
-# n-grams seen once are mostly one template's or one statement's wording, which the model
-# memorises instead of learning sentiment (cross-validation on the hand-written training
-# statements, see README).
-SENTIMENT_WORD_MIN_DF = 2
+# Character n-grams must occur in this many training statements, and count half as much as
+# the words: rarer ones mostly memorise one statement's spelling (chosen by cross-validation on
+# the hand-written training statements, see README; a minimum for words cost accuracy).
+SENTIMENT_WORD_MIN_DF = 1
 SENTIMENT_CHAR_MIN_DF = 3
 SENTIMENT_CHAR_WEIGHT = 0.5
 RANDOM_STATE = 0
@@ -188,7 +189,7 @@ class TaggerModel:
     thresholds: dict[str, float]
     rule_precision: dict[str, float]
     sentiment_vectorizer: FeatureUnion
-    sentiment_classifier: LogisticRegression
+    sentiment_classifier: TemperatureScaledSVC
     rules_only_topics: tuple[str, ...] = ()
     # topics whose rules tag on their own (precise on the training data); the others' rule hits
     # are only evidence for the classifier
@@ -344,9 +345,9 @@ def train_model(
     topic_clfs = _fit_topic_classifiers(_topic_design(topic_vec.transform(texts), rule_hits), y)
 
     sentiment_vec = sentiment_features(lexicon).fit(texts)
-    sentiment_clf = LogisticRegression(
-        C=SENTIMENT_C, max_iter=2000, class_weight="balanced", random_state=RANDOM_STATE
-    ).fit(sentiment_vec.transform(texts), [s.sentiment for s in train])
+    sentiment_clf = TemperatureScaledSVC(C=SENTIMENT_C, random_state=RANDOM_STATE).fit(
+        sentiment_vec.transform(texts), [s.sentiment for s in train]
+    )
 
     return TaggerModel(
         version=version,

@@ -34,10 +34,6 @@ def test_eval_split_meets_the_topic_target(trained):
     assert evaluation.sentiment_accuracy >= 0.78, evaluation.sentiment_accuracy
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: sentiment accuracy on the eval split is about 0.81, target 0.85 (issue #5)",
-)
 def test_eval_split_meets_the_sentiment_target(trained):
     _, evaluation, _ = trained
     assert evaluation.sentiment_accuracy >= SENTIMENT_ACCURACY_TARGET, evaluation.sentiment_accuracy
