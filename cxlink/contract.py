@@ -10,15 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-ColumnType = Literal["text", "date", "timestamp", "decimal", "integer", "currency", "country"]
+ColumnType = Literal[
+    "text", "date", "timestamp", "decimal", "rate", "integer", "currency", "country"
+]
 
 # DuckDB types the validated (``raw``) tables use for each contract type. Money is DECIMAL(18, 4):
-# exact sums for the MRR bridge identity, four places for per-unit prices.
+# exact sums for the MRR bridge identity, four places for per-unit prices. Exchange rates need
+# more places than money: 1 JPY is about 0.0062 EUR, which four places would round by up to 1%.
 DUCKDB_TYPES: dict[str, str] = {
     "text": "VARCHAR",
     "date": "DATE",
     "timestamp": "TIMESTAMP",
     "decimal": "DECIMAL(18, 4)",
+    "rate": "DECIMAL(18, 10)",
     "integer": "INTEGER",
     "currency": "VARCHAR",
     "country": "VARCHAR",
@@ -239,7 +243,7 @@ ENTITIES: dict[str, Entity] = {
                 Column("currency", "currency", required=True, description="ISO 4217 code."),
                 Column(
                     "rate_to_reporting",
-                    "decimal",
+                    "rate",
                     required=True,
                     description="Reporting units per unit.",
                 ),

@@ -83,8 +83,8 @@ def _typed_expr(entity: Entity, column: str) -> str:
         # Offsets are honoured and converted to UTC; naive timestamps are taken as UTC
         # (the session time zone is set to UTC before this runs).
         return f"cast(try_cast({value} as timestamptz) at time zone 'UTC' as timestamp)"
-    if col.type == "decimal":
-        return f"try_cast({value} as decimal(18, 4))"
+    if col.type in ("decimal", "rate"):
+        return f"try_cast({value} as {DUCKDB_TYPES[col.type]})"
     if col.type == "integer":
         number = f"try_cast({value} as decimal(18, 4))"
         return f"case when {number} = trunc({number}) then cast({number} as integer) end"
@@ -116,6 +116,7 @@ def _violations(entity: Entity) -> list[tuple[str, str, str]]:
             "date": "invalid_date",
             "timestamp": "invalid_timestamp",
             "decimal": "invalid_number",
+            "rate": "invalid_number",
             "integer": "invalid_number",
         }.get(col.type)
         if type_rule:
@@ -123,6 +124,7 @@ def _violations(entity: Entity) -> list[tuple[str, str, str]]:
                 "date": "an ISO 8601 date (YYYY-MM-DD)",
                 "timestamp": "an ISO 8601 timestamp",
                 "decimal": "a decimal number",
+                "rate": "a decimal number",
                 "integer": "a whole number",
             }[col.type]
             checks.append(

@@ -171,7 +171,7 @@ def suite_for(entity: Entity) -> dict[str, Any]:
                     strict_max=True,
                 )
             )
-        if column.type in ("decimal", "integer"):
+        if column.type in ("decimal", "rate", "integer"):
             expectations.append(
                 expectation(
                     "column_values_to_be_in_type_list",

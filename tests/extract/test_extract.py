@@ -258,4 +258,26 @@ def test_empty_optional_entity_still_creates_typed_tables(tmp_path: Path, landin
             "where table_schema = 'raw' and table_name = 'fx_rates'"
         ).fetchall()
     )
-    assert types["date"] == "DATE" and types["rate_to_reporting"] == "DECIMAL(18,4)"
+    assert types["date"] == "DATE" and types["rate_to_reporting"] == "DECIMAL(18,10)"
+
+
+def test_exchange_rates_keep_ten_places_money_keeps_four(tmp_path: Path, landing: Path):
+    from decimal import Decimal
+
+    write(
+        landing / "fx_rates" / "rates.csv",
+        "date,currency,rate_to_reporting\n2024-01-01,JPY,0.006234567891\n2024-01-01,USD,0.9187\n",
+    )
+    write(
+        landing / "marketing_spend" / "spend.csv",
+        "month,channel,amount,currency\n2024-01-01,paid_search,1234.56789,EUR\n",
+    )
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    extract_entity(con, landing, "fx_rates")
+    extract_entity(con, landing, "marketing_spend")
+    rates = dict(con.execute("select currency, rate_to_reporting from raw.fx_rates").fetchall())
+    # 0.0062 (four places) would misstate every yen amount by 0.6%
+    assert rates == {"JPY": Decimal("0.0062345679"), "USD": Decimal("0.9187")}
+    assert con.execute("select amount from raw.marketing_spend").fetchone()[0] == Decimal(
+        "1234.5679"
+    )

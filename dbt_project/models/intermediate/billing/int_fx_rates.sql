@@ -52,7 +52,7 @@ reporting_identity as (
     select
         '{{ reporting }}' as currency_code,
         cast(null as date) as rate_date,
-        cast(1 as decimal(18, 4)) as rate_to_reporting,
+        cast(1 as decimal(18, 10)) as rate_to_reporting,
         {{ beginning_of_time }} as valid_from_date,
         {{ end_of_time }} as valid_to_date
 
