@@ -6,6 +6,7 @@ import json
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from cxlink.tagging.artifact import (
@@ -18,6 +19,7 @@ from cxlink.tagging.artifact import (
 from cxlink.tagging.model import train_model
 from cxlink.tagging.pipeline import CommentIn, tag_comments
 from cxlink.tagging.schema import SENTIMENT_LABELS, TAG_SOURCES
+from cxlink.tagging.sentiment_classifier import TemperatureScaledSVC
 
 MACRO_F1_TARGET = 0.80
 SENTIMENT_ACCURACY_TARGET = 0.85
@@ -136,3 +138,20 @@ def test_bad_inputs_are_handled(trained):
 def test_missing_explicit_artifact_fails_with_an_actionable_message(tmp_path: Path):
     with pytest.raises(ArtifactError, match="run `make train-tagger`"):
         ensure_model({"CXLINK_TAGGER_DIR": str(tmp_path / "none")})
+
+
+def test_sentiment_probabilities_keep_the_svm_decision():
+    """Temperature scaling: probabilities are a softmax of the SVM's decision values, so every
+    row sums to 1, the most probable class is the SVM's decision, and the fitted temperature
+    makes a clear-cut point more confident than a borderline one."""
+    rng = np.random.default_rng(0)
+    centres = {"negative": (-2.0, 0.0), "neutral": (0.0, 2.0), "positive": (2.0, 0.0)}
+    x = np.vstack([rng.normal(c, 0.7, size=(60, 2)) for c in centres.values()])
+    y = np.repeat(list(centres), 60)
+    model = TemperatureScaledSVC(C=1.0).fit(x, y)
+    proba = model.predict_proba(x)
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    assert list(model.classes_[proba.argmax(axis=1)]) == list(model.svm_.predict(x))
+    assert np.mean(model.predict(x) == y) > 0.9
+    clear, borderline = model.predict_proba(np.array([[4.0, -1.0], [1.0, 1.0]]))
+    assert clear.max() > 0.9 > borderline.max()
