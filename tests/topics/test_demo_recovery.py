@@ -25,14 +25,6 @@ PLANTED_SIGN = {
     "support": "positive",
     "usability": "positive",
 }
-USABILITY_SIZE_XFAIL = pytest.mark.xfail(
-    reason=(
-        "the tagger (cxlink/tagging, below its accuracy targets) finds few of the demo's "
-        "usability statements and mixes in other topics: on the 5,000-customer demo the "
-        "impact is +0.76 (CI 0.49..1.03), right sign but a fifth of the expected +4.1"
-    ),
-    strict=False,
-)
 
 
 def planted_impact(truth: dict, topic: str) -> float:
@@ -85,15 +77,7 @@ def test_planted_topic_impact_has_the_planted_sign(demo_run, con, topic):
     assert impact_row(con, topic)["impact_sign"] == PLANTED_SIGN[topic]
 
 
-@pytest.mark.parametrize(
-    "topic",
-    [
-        "reliability",
-        "pricing",
-        "support",
-        pytest.param("usability", marks=USABILITY_SIZE_XFAIL),
-    ],
-)
+@pytest.mark.parametrize("topic", list(PLANTED_SIGN))
 def test_planted_topic_impact_has_roughly_the_planted_size(demo_run, con, topic):
     _, truth, _ = demo_run
     expected = tagged_share(con) * planted_impact(truth, topic)
