@@ -275,6 +275,12 @@ def main() -> None:
         f"{args.slices} slices, package {package} ({os.cpu_count()} CPUs)",
         flush=True,
     )
+    load = os.getloadavg()[0]
+    print(f"load average at the start: {load:.1f}", flush=True)
+    if load > 0.5:
+        # argos' default runs 4 OpenMP threads per batch; how they fare on few cores depends
+        # on what else runs, so its figure (and pipeline/argos) moves most with the load
+        print("  (the machine is busy: figures, argos' default most, depend on that load)")
     step = -(-len(texts) // args.slices)
     slices = [texts[i : i + step] for i in range(0, len(texts), step)]
     totals = {n: {"seconds": 0.0, "cpu_seconds": 0.0} for n in names}
