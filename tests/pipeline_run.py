@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 from dagster_dbt import DbtCliResource
 
 from orchestration.automation import full_range_tags
@@ -36,22 +34,3 @@ def materialize(data_dir: Path, raise_on_error: bool = True) -> dg.ExecuteInProc
         # the text assets are partitioned by feedback month: one run covers every month
         tags=full_range_tags(),
     )
-
-
-def mart_fingerprints(warehouse: Path) -> dict[str, str]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        tables = [
-            r[0]
-            for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts' "
-                "order by 1"
-            ).fetchall()
-        ]
-        prints = {}
-        for table in tables:
-            rows = con.execute(f"select * from marts.{table} order by all").fetchall()
-            prints[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
-        return prints
-    finally:
-        con.close()

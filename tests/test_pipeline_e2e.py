@@ -14,7 +14,8 @@ import pytest
 
 from cxlink.contract import ENTITY_ORDER
 from cxlink.demo import generate
-from tests.pipeline_run import mart_fingerprints, materialize
+from tests.mart_fingerprints import mart_fingerprints
+from tests.pipeline_run import materialize
 
 pytestmark = pytest.mark.xdist_group("demo_run")
 
