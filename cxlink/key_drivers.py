@@ -1,6 +1,6 @@
 """Key-driver analysis: Johnson's relative weights with OLS significance (pure functions).
 
-shared/domain.md "Text feedback": relative weights (Johnson 2000; the Qualtrics Stats iQ default)
+docs/metrics.md "Text feedback": relative weights (Johnson 2000; the Qualtrics Stats iQ default)
 split a linear model's R^2 among correlated predictors, so the weights sum to R^2; drivers that
 are not significant are reported as zero. The dbt model ``marts.nps_drivers`` applies this to
 topic-mention indicators per period.
