@@ -38,7 +38,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 
-from cxlink.translate.synthetic import OPUS_MT, build_package, demo_corpus
+from tests.translate.synthetic_package import OPUS_MT, build_package, demo_corpus
 
 RECIPE = "opus-mt-v1"  # bump when the synthetic package recipe changes
 SEED = 20240301

@@ -12,7 +12,7 @@ import pytest
 
 from cxlink.translate.engine import EngineSettings, PackageTranslator, detokenize
 from cxlink.translate.packages import install_package
-from cxlink.translate.synthetic import demo_corpus
+from tests.translate.synthetic_package import demo_corpus
 from cxlink.translate.text import normalize
 
 FI = [
