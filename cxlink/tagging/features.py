@@ -2,7 +2,8 @@
 
 Topics read word 1-2-grams, character 3-5-grams and one column per topic's rule hit; sentiment
 reads negation-marked word and character n-grams (negation.py), the sentiment lexicon's cues and
-VADER's sentence scores (lexicon.py).
+VADER's sentence scores (lexicon.py). Changing a feature or a weight here changes the model:
+bump trainer.TRAINER_VERSION with it.
 """
 
 from __future__ import annotations
