@@ -70,10 +70,6 @@ class ExportReport:
     workbook_sheets: list[str] = field(default_factory=list)
     removed_stale: list[Path] = field(default_factory=list)
 
-    @property
-    def workbook(self) -> Path:
-        return self.exports_dir / WORKBOOK_NAME
-
 
 def export_marts(
     source: Source,

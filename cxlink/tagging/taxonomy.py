@@ -70,9 +70,6 @@ class Taxonomy:
     def parent_of(self, topic_id: str) -> str | None:
         return self[topic_id].parent
 
-    def children(self, topic_id: str) -> tuple[str, ...]:
-        return tuple(t.id for t in self.topics if t.parent == topic_id)
-
     def level1(self, topic_id: str) -> str:
         """The level-1 topic a topic rolls up to (itself when it is level 1)."""
         return self[topic_id].parent or topic_id
