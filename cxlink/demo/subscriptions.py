@@ -18,9 +18,10 @@ import numpy as np
 
 from cxlink.demo import parameters as p
 from cxlink.demo.customers import COUNTRY_CURRENCY, COUNTRY_PRICE_RATE, Customers
-from cxlink.demo.dates import iso_dates, ragged
+from cxlink.demo.dates import iso_dates
 from cxlink.demo.money import format_cents
 from cxlink.demo.randomness import choice
+from cxlink.demo.tier_changes import episode_periods, tier_changes
 
 HAZARD_BY_TYPE = np.array([p.MONTHLY_CHURN_HAZARD[t] for t in p.NPS_TYPES])
 
@@ -82,71 +83,6 @@ def _concat(parts: list[dict[str, np.ndarray]], keys: dict[str, type]) -> dict[s
     }
 
 
-def _tier_paths(
-    rng: np.random.Generator,
-    start: np.ndarray,
-    observed_end: np.ndarray,
-    tier0: np.ndarray,
-    low: np.ndarray,
-    high: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Tier changes inside each episode: (episode, change day, new tier), sorted, all real changes."""
-    duration = observed_end - start
-    expected = p.TIER_CHANGE_RATE_PER_MONTH * duration / p.DAYS_PER_MONTH
-    owner, _ = ragged(rng.poisson(expected))
-    u_day, u_dir = rng.random(owner.size), rng.random(owner.size)
-    # A change needs a day strictly inside the visible part of the episode.
-    room = duration[owner] - 1
-    keep = room >= 1
-    owner, u_day, u_dir, room = owner[keep], u_day[keep], u_dir[keep], room[keep]
-    day = start[owner] + 1 + np.floor(u_day * room).astype(np.int64)
-    step = np.where(u_dir < p.UPGRADE_SHARE, 1, -1)
-    order = np.lexsort((day, owner))
-    owner, day, step = owner[order], day[order], step[order]
-    # Two changes on one day would make an empty period: keep the first.
-    distinct = np.ones(owner.size, dtype=bool)
-    distinct[1:] = (owner[1:] != owner[:-1]) | (day[1:] != day[:-1])
-    owner, day, step = owner[distinct], day[distinct], step[distinct]
-    _, rank = ragged(np.bincount(owner, minlength=start.size))
-    tier = np.empty(owner.size, dtype=np.int64)
-    changed = np.empty(owner.size, dtype=bool)
-    current = tier0.copy()
-    # Changes are applied in order; a step past the segment's tier bounds is no change at all.
-    for r in range(int(rank.max()) + 1 if rank.size else 0):
-        at = rank == r
-        who = owner[at]
-        new = np.clip(current[who] + step[at], low[who], high[who])
-        tier[at] = new
-        changed[at] = new != current[who]
-        current[who] = new
-    return owner[changed], day[changed], tier[changed]
-
-
-def _episode_periods(
-    start: np.ndarray,
-    end: np.ndarray,
-    tier0: np.ndarray,
-    change_owner: np.ndarray,
-    change_day: np.ndarray,
-    change_tier: np.ndarray,
-) -> tuple[np.ndarray, ...]:
-    """Contiguous periods per episode: (episode, position, start, end, tier, upgrade)."""
-    n_changes = np.bincount(change_owner, minlength=start.size)
-    owner, pos = ragged(1 + n_changes)
-    offset = np.cumsum(n_changes) - n_changes
-    # Pad so that index arithmetic stays in bounds when an episode has no change.
-    days = np.append(change_day, 0)
-    tiers = np.append(change_tier, 0)
-    before = np.where(pos > 0, offset[owner] + pos - 1, days.size - 1)
-    after = np.where(pos < n_changes[owner], offset[owner] + pos, days.size - 1)
-    p_start = np.where(pos == 0, start[owner], days[before])
-    p_end = np.where(pos < n_changes[owner], days[after], end[owner])
-    p_tier = np.where(pos == 0, tier0[owner], tiers[before])
-    previous = np.where(pos >= 2, tiers[np.maximum(before - 1, 0)], tier0[owner])
-    upgrade = (pos > 0) & (p_tier > previous)
-    return owner, pos, p_start, p_end, p_tier, upgrade
-
-
 def _mrr_cents(
     rng: np.random.Generator, customers: Customers, customer: np.ndarray, tier: np.ndarray
 ) -> np.ndarray:
@@ -180,10 +116,10 @@ def generate_subscriptions(
         end = start + np.maximum(np.ceil(months * p.DAYS_PER_MONTH).astype(np.int64), 1)
         observed_end = np.minimum(end, as_of_day + 1)
         seg = customers.segment[who]
-        c_owner, c_day, c_tier = _tier_paths(
+        c_owner, c_day, c_tier = tier_changes(
             rng, start, observed_end, tier0, bounds[seg, 0], bounds[seg, 1]
         )
-        owner, pos, p_start, p_end, p_tier, upgrade = _episode_periods(
+        owner, pos, p_start, p_end, p_tier, upgrade = episode_periods(
             start, end, tier0, c_owner, c_day, c_tier
         )
         ep_index = n_episodes + np.arange(who.size)

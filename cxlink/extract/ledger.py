@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import duckdb
 
 from cxlink.contract import ENTITY_ORDER
+from cxlink.duckdb_sql import qualified, table_exists
 
 LEDGER_TABLE = "quarantine.ledger"
 
@@ -25,11 +26,9 @@ class LedgerRow:
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     schema, name = table.split(".")
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, name],
-    ).fetchone()[0]
-    return con.execute(f"select count(*) from {table}").fetchone()[0] if exists else 0
+    if not table_exists(con, schema, name):
+        return 0
+    return con.execute(f"select count(*) from {qualified(schema, name)}").fetchone()[0]
 
 
 def read_ledger(con: duckdb.DuckDBPyConnection) -> list[LedgerRow]:

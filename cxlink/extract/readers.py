@@ -10,6 +10,7 @@ from __future__ import annotations
 import duckdb
 
 from cxlink.contract import Entity
+from cxlink.duckdb_sql import quote_identifier, quote_literal
 from cxlink.extract.files import LandingFile
 
 
@@ -22,20 +23,12 @@ class LandingFileError(Exception):
         super().__init__(f"landing/{file.relative_path}: {problem}")
 
 
-def _quote_literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _normalise(name: str) -> str:
     return name.strip().lstrip("\ufeff").lower()
 
 
 def _source_sql(file: LandingFile) -> str:
-    path = _quote_literal(str(file.path))
+    path = quote_literal(str(file.path))
     if file.format == "csv":
         # Strict RFC 4180: comma-separated, double quotes, header row, UTF-8. No sniffing of
         # the delimiter: free-text comments would fool it.
@@ -55,7 +48,7 @@ def _available_columns(con: duckdb.DuckDBPyConnection, file: LandingFile) -> dic
     if file.format == "jsonl":
         rows = con.execute(
             "select distinct unnest(json_keys(json)) from "
-            f"read_json_objects({_quote_literal(str(file.path))}, format = 'newline_delimited') "
+            f"read_json_objects({quote_literal(str(file.path))}, format = 'newline_delimited') "
             "where json_type(json) = 'OBJECT'"
         ).fetchall()
         names = [r[0] for r in rows]
@@ -88,7 +81,7 @@ def select_as_text(con: duckdb.DuckDBPyConnection, file: LandingFile, entity: En
 
     if file.format == "jsonl":
         select = [
-            f"json_extract_string(json, {_quote_literal('$.' + _quote_ident(c))}) as {_quote_ident(c)}"
+            f"json_extract_string(json, {quote_literal('$.' + quote_identifier(c))}) as {quote_identifier(c)}"
             for c in entity.column_names
         ]
         row = "row_number() over ()"
@@ -98,17 +91,17 @@ def select_as_text(con: duckdb.DuckDBPyConnection, file: LandingFile, entity: En
     else:
         select = [
             (
-                f"cast({_quote_ident(available[c])} as varchar)"
+                f"cast({quote_identifier(available[c])} as varchar)"
                 if c in available
                 else "null::varchar"
             )
-            + f" as {_quote_ident(c)}"
+            + f" as {quote_identifier(c)}"
             for c in entity.column_names
         ]
         row = "file_row_number + 1" if file.format == "parquet" else "row_number() over ()"
         select.append("null::varchar as _bad_record")
     return (
-        f"select {', '.join(select)}, {_quote_literal(file.relative_path)} as _source_file, "
+        f"select {', '.join(select)}, {quote_literal(file.relative_path)} as _source_file, "
         f"cast({row} as bigint) as _source_row from {_source_sql(file)}"
     )
 

@@ -10,11 +10,11 @@ from cxlink.publish.bi_copy import (
     PublishError,
     PublishReport,
     publish_bi_copy,
-    scan_for_personal_data,
 )
 from cxlink.publish.common import DataWindow, bi_copy_path, exports_dir
 from cxlink.publish.exports import FINANCE_TABLES, ExportedFile, ExportReport, export_marts
 from cxlink.publish.manifest import TableDocs, mart_docs, mart_models
+from cxlink.publish.personal_data import scan_for_personal_data
 
 __all__ = [
     "FINANCE_TABLES",

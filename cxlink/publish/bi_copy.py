@@ -18,45 +18,32 @@ only ``meta.publish_info`` (run date, data window) may change between runs on th
 
 from __future__ import annotations
 
-import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 
+from cxlink.duckdb_sql import qualified, quote_identifier, quote_literal
 from cxlink.publish.common import (
     DataWindow,
     Source,
     catalog_connection,
     count_rows,
     data_window,
-    list_columns,
     list_tables,
-    qualified,
-    quote,
     remove_quietly,
     replace_atomically,
-    sql_literal,
     temp_path,
 )
 from cxlink.publish.manifest import TableDocs
+from cxlink.publish.personal_data import scan_for_personal_data
 
 META_SCHEMA = "meta"
 PUBLISH_INFO_TABLE = "publish_info"
 DEST_ALIAS = "publish_dst"
 DEFAULT_SCHEMA = "main"
-
-# Column names that hold personal data (compared case-insensitively). The landing contract's
-# `email` and `name` never leave raw/staging; the rest are the usual aliases.
-PERSONAL_COLUMN_NAMES = frozenset(
-    {"email", "email_address", "name", "customer_name", "first_name", "last_name", "full_name"}
-)
-# Something that looks like an e-mail address anywhere inside a text value (RE2 syntax, used by
-# DuckDB's regexp_matches, and compatible with Python's re).
-EMAIL_PATTERN = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
-EMAIL_RE = re.compile(EMAIL_PATTERN)
 
 
 class PublishError(RuntimeError):
@@ -65,19 +52,6 @@ class PublishError(RuntimeError):
 
 class PersonalDataError(PublishError):
     """A table to be published holds personal data."""
-
-
-@dataclass(frozen=True)
-class PersonalDataFinding:
-    table: str  # schema.table
-    column: str
-    reason: str  # "column name" or "e-mail-shaped values"
-    rows: int = 0
-
-    def __str__(self) -> str:
-        if self.reason == "column name":
-            return f"{self.table}.{self.column}: column name suggests personal data"
-        return f"{self.table}.{self.column}: {self.rows} value(s) look like e-mail addresses"
 
 
 @dataclass
@@ -97,42 +71,6 @@ class PublishReport:
 def published_schema(schema: str, target_path: Path) -> str:
     """The schema ``schema``'s tables get in the copy at ``target_path`` (see the module doc)."""
     return DEFAULT_SCHEMA if schema == Path(target_path).name.split(".", 1)[0] else schema
-
-
-def _is_textual(data_type: str) -> bool:
-    # VARCHAR, JSON, and nested types holding text (VARCHAR[], STRUCT(... VARCHAR), MAP).
-    return "VARCHAR" in data_type or data_type == "JSON"
-
-
-def scan_for_personal_data(
-    con: duckdb.DuckDBPyConnection, catalog: str, schema: str, tables: Iterable[str]
-) -> list[PersonalDataFinding]:
-    """Columns named like personal data, and text columns with e-mail-shaped values.
-
-    Findings name the table and column and count the rows; they never repeat the values.
-    """
-    findings = []
-    for table in tables:
-        label = f"{schema}.{table}"
-        columns = list_columns(con, catalog, schema, table)
-        for column in columns:
-            if column.name.lower() in PERSONAL_COLUMN_NAMES:
-                findings.append(PersonalDataFinding(label, column.name, "column name"))
-        textual = [c for c in columns if _is_textual(c.data_type)]
-        if not textual:
-            continue
-        counts = ", ".join(
-            f"count(*) filter (where regexp_matches(cast({quote(c.name)} as varchar), "
-            f"{sql_literal(EMAIL_PATTERN)}))"
-            for c in textual
-        )
-        row = con.execute(f"select {counts} from {qualified(catalog, schema, table)}").fetchone()
-        for column, hits in zip(textual, row, strict=True):
-            if hits:
-                findings.append(
-                    PersonalDataFinding(label, column.name, "e-mail-shaped values", hits)
-                )
-    return findings
 
 
 def publish_bi_copy(
@@ -233,11 +171,11 @@ def _write_copy(
     window: DataWindow,
     total_rows: int,
 ) -> None:
-    dst = quote(DEST_ALIAS)
-    con.execute(f"attach {sql_literal(str(temp))} as {dst} (READ_WRITE)")
+    dst = quote_identifier(DEST_ALIAS)
+    con.execute(f"attach {quote_literal(str(temp))} as {dst} (READ_WRITE)")
     try:
         for schema, names in tables.items():
-            con.execute(f"create schema if not exists {dst}.{quote(mapping[schema])}")
+            con.execute(f"create schema if not exists {dst}.{quote_identifier(mapping[schema])}")
             for table in names:
                 target = qualified(DEST_ALIAS, mapping[schema], table)
                 # ORDER BY ALL: the same data gives the same stored rows in the same order.
@@ -265,7 +203,7 @@ def _write_copy(
         )
         con.execute(
             f"comment on table {info} is "
-            + sql_literal(
+            + quote_literal(
                 "When this copy was published and the months its marts cover. The only table "
                 "that may differ between two publishes of the same data."
             )
@@ -279,13 +217,15 @@ def _comment(con: duckdb.DuckDBPyConnection, target: str, docs: TableDocs | None
     if docs is None:
         return
     if docs.description:
-        con.execute(f"comment on table {target} is {sql_literal(docs.description)}")
+        con.execute(f"comment on table {target} is {quote_literal(docs.description)}")
     existing = {
         r[0] for r in con.execute(f"select column_name from (describe {target})").fetchall()
     }
     for column, description in docs.columns.items():
         if description and column in existing:
-            con.execute(f"comment on column {target}.{quote(column)} is {sql_literal(description)}")
+            con.execute(
+                f"comment on column {target}.{quote_identifier(column)} is {quote_literal(description)}"
+            )
 
 
 def _verify(temp: Path, expected: Mapping[str, int], mapping: Mapping[str, str]) -> None:

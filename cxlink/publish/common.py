@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from cxlink.duckdb_sql import qualified, quote_identifier, quote_literal
+
 BI_COPY_NAME = "marts.duckdb"
 EXPORTS_DIR_NAME = "exports"
 
@@ -55,14 +57,6 @@ def replace_atomically(temp: Path, target: Path) -> None:
         fsync_file(target.parent)
 
 
-def quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def sql_literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 @contextmanager
 def catalog_connection(
     source: Source, alias: str = "publish_src"
@@ -82,7 +76,7 @@ def catalog_connection(
     con = duckdb.connect(":memory:")
     try:
         con.execute("set TimeZone = 'UTC'")
-        con.execute(f"attach {sql_literal(str(path))} as {quote(alias)} (READ_ONLY)")
+        con.execute(f"attach {quote_literal(str(path))} as {quote_identifier(alias)} (READ_ONLY)")
         yield con, alias
     finally:
         con.close()
@@ -118,10 +112,6 @@ def list_columns(
 
 def count_rows(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> int:
     return con.execute(f"select count(*) from {qualified(catalog, schema, table)}").fetchone()[0]
-
-
-def qualified(catalog: str, schema: str, table: str) -> str:
-    return ".".join(quote(part) for part in (catalog, schema, table))
 
 
 DATE_TYPES = (
@@ -163,7 +153,7 @@ def data_window(
     if not chosen:
         return DataWindow(None, None)
     parts = " union all ".join(
-        f"select min({quote(c.name)})::date as lo, max({quote(c.name)})::date as hi "
+        f"select min({quote_identifier(c.name)})::date as lo, max({quote_identifier(c.name)})::date as hi "
         f"from {qualified(catalog, schema, t)}"
         for t, c in chosen
     )

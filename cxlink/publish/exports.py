@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from cxlink.duckdb_sql import qualified, quote_literal
 from cxlink.publish.common import (
     Column,
     DataWindow,
@@ -31,10 +32,8 @@ from cxlink.publish.common import (
     data_window,
     list_columns,
     list_tables,
-    qualified,
     remove_quietly,
     replace_atomically,
-    sql_literal,
     temp_path,
 )
 from cxlink.publish.manifest import TableDocs, mart_docs
@@ -70,10 +69,6 @@ class ExportReport:
     files: list[ExportedFile] = field(default_factory=list)
     workbook_sheets: list[str] = field(default_factory=list)
     removed_stale: list[Path] = field(default_factory=list)
-
-    @property
-    def workbook(self) -> Path:
-        return self.exports_dir / WORKBOOK_NAME
 
 
 def export_marts(
@@ -120,7 +115,7 @@ def export_marts(
                 ):
                     final = folder / f"{table}.{fmt}"
                     temp = _pending(pending, final)
-                    con.execute(f"copy ({ordered}) to {sql_literal(str(temp))} ({options})")
+                    con.execute(f"copy ({ordered}) to {quote_literal(str(temp))} ({options})")
                     report.files.append(ExportedFile(final, fmt, (table,), rows, 0))
             sheets = [t for t in finance_tables if t in tables]
             workbook = exports_dir / WORKBOOK_NAME

@@ -12,7 +12,7 @@ one. Artifacts live outside git, in ``$CXLINK_DATA_DIR/models/<version>/``:
 
 ``CXLINK_TAGGER_DIR`` points at one artifact directory instead (e.g. a model trained elsewhere);
 it must exist. Without it, a missing artifact is trained on first use (a few seconds), exactly as
-``make train-tagger`` does.
+``make train-tagger`` does; so is one pickled by older code whose classes have since moved.
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ import sklearn
 from cxlink.tagging.evaluate import Evaluation, evaluate, report_markdown
 from cxlink.tagging.labeled import DEFAULT_LABELED_PATH, LabeledData, load_labeled
 from cxlink.tagging.lexicon import DEFAULT_LEXICON_PATH, load_lexicon
-from cxlink.tagging.model import TRAINER_VERSION, TaggerModel, train_model
+from cxlink.tagging.model import TaggerModel
 from cxlink.tagging.taxonomy import DEFAULT_TAXONOMY_PATH, Taxonomy, load_taxonomy
+from cxlink.tagging.trainer import TRAINER_VERSION, train_model
 
 MODEL_FILE = "model.joblib"
 MANIFEST_FILE = "manifest.json"
@@ -45,13 +46,8 @@ class ArtifactError(RuntimeError):
     """The tagger artifact is missing or unusable; the message says what to do."""
 
 
-@dataclass(frozen=True)
-class TrainingResult:
-    model: TaggerModel
-    evaluation: Evaluation
-    directory: Path
-    seconds: float
-    trained: bool  # False when an existing artifact was loaded instead
+class StaleArtifactError(ArtifactError):
+    """The pickle names a class or function this code no longer has where it was (moved)."""
 
 
 @dataclass(frozen=True)
@@ -167,7 +163,13 @@ def load_artifact(directory: Path) -> TaggerModel:
             f"{manifest.get('scikit_learn')}, this environment has {sklearn.__version__}: "
             "run `make train-tagger` to retrain it"
         )
-    model = joblib.load(directory / MODEL_FILE)
+    try:
+        model = joblib.load(directory / MODEL_FILE)
+    except (AttributeError, ImportError) as exc:
+        raise StaleArtifactError(
+            f"{directory / MODEL_FILE} was written by an older cxlink ({exc}): "
+            "run `make train-tagger` to retrain it"
+        ) from exc
     if not isinstance(model, TaggerModel) or model.version != manifest.get("version"):
         raise ArtifactError(f"{directory / MODEL_FILE} is not the model its manifest describes")
     return model
@@ -191,6 +193,9 @@ def ensure_model(
     inputs = load_inputs(labeled_path, taxonomy_path)
     directory = models_dir(env) / inputs.version
     if (directory / MODEL_FILE).exists():
-        return load_artifact(directory), directory, False
+        try:
+            return load_artifact(directory), directory, False
+        except StaleArtifactError:
+            pass  # same inputs, so retraining gives the same model, in classes this code has
     model, _, directory, _ = train_and_write(inputs, models_dir(env))
     return model, directory, True

@@ -20,8 +20,9 @@ from sklearn.model_selection import StratifiedKFold
 
 from cxlink.tagging.artifact import load_inputs
 from cxlink.tagging.evaluate import evaluate
-from cxlink.tagging.model import StatementTags, train_model
+from cxlink.tagging.model import StatementTags
 from cxlink.tagging.taxonomy import Taxonomy
+from cxlink.tagging.trainer import train_model
 
 TRAIN_ONLY_ORIGINS = ("template", "handwritten:handwritten_e.txt")
 

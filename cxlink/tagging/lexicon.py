@@ -1,7 +1,7 @@
 """Polarity cues from assets/tagging/sentiment_lexicon.yaml as features for the sentiment model.
 
 The statement goes through the same negation marking as the model's words
-(``model.sentiment_text``): a cue marked ``neg_`` counts for the opposite polarity.
+(``negation.sentiment_text``): a cue marked ``neg_`` counts for the opposite polarity.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from cxlink.settings import PROJECT_ROOT
+from cxlink.tagging.negation import sentiment_text
 
 DEFAULT_LEXICON_PATH = PROJECT_ROOT / "assets" / "tagging" / "sentiment_lexicon.yaml"
 _MAX_PHRASE = 3
@@ -118,8 +119,6 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
         return pos, neg
 
     def transform(self, texts):
-        from cxlink.tagging.model import sentiment_text
-
         rows = np.zeros((len(texts), 5))
         for i, text in enumerate(texts):
             pos, neg = self.cues(sentiment_text(text))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -122,12 +122,3 @@ def tag_comments(
                 stats.statements_by_topic[topic.topic_id] += 1
     stats.statements = len(statement_rows)
     return statement_rows, topic_rows, stats
-
-
-def tag_texts(model: TaggerModel, texts: Sequence[str]) -> list[list[tuple[str, object]]]:
-    """Statements and their tags for plain strings (exploration, benchmarks)."""
-    out = []
-    for text in texts:
-        statements = split_statements(text)
-        out.append(list(zip(statements, model.tag(statements), strict=True)))
-    return out

@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from cxlink.tagging.taxonomy import Taxonomy, Topic
+from cxlink.tagging.rule_syntax import looks_like_regex
+from cxlink.tagging.taxonomy import Taxonomy
 
 _WORD_GAP = r"[\s\-]+"
 
@@ -34,29 +35,6 @@ def _alternation(phrases: Iterable[str], patterns: Iterable[str]) -> re.Pattern[
     return re.compile("|".join(pieces), re.IGNORECASE)
 
 
-def compile_rule_problems(topic: Topic) -> list[str]:
-    """Problems with a topic's rules (invalid regular expressions, empty phrases)."""
-    problems = []
-    for key in ("patterns", "exclude"):
-        for i, pattern in enumerate(getattr(topic, key)):
-            if key == "exclude" and not _looks_like_regex(pattern):
-                continue
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                problems.append(f"{key}[{i}] {pattern!r} is not a valid regular expression: {exc}")
-    for i, phrase in enumerate(topic.phrases):
-        if not phrase.replace("*", "").strip():
-            problems.append(f"phrases[{i}] {phrase!r} has no words")
-        elif any("*" in w.rstrip("*") for w in phrase.split()):
-            problems.append(f"phrases[{i}] {phrase!r}: '*' is allowed only at the end of a word")
-    return problems
-
-
-def _looks_like_regex(text: str) -> bool:
-    return "\\" in text or any(c in text for c in "()[]{}|^$+?")
-
-
 @dataclass(frozen=True)
 class CompiledTopic:
     topic_id: str
@@ -72,8 +50,8 @@ class RuleMatcher:
         for topic in taxonomy.topics:
             if not topic.has_rules:
                 continue
-            veto_phrases = [e for e in topic.exclude if not _looks_like_regex(e)]
-            veto_patterns = [e for e in topic.exclude if _looks_like_regex(e)]
+            veto_phrases = [e for e in topic.exclude if not looks_like_regex(e)]
+            veto_patterns = [e for e in topic.exclude if looks_like_regex(e)]
             compiled.append(
                 CompiledTopic(
                     topic.id,
@@ -82,7 +60,6 @@ class RuleMatcher:
                 )
             )
         self.topics = tuple(compiled)
-        self.topic_ids = tuple(c.topic_id for c in compiled)
 
     def match(self, text: str) -> list[str]:
         hits = []
@@ -93,12 +70,3 @@ class RuleMatcher:
                 continue
             hits.append(topic.topic_id)
         return hits
-
-    def evidence(self, text: str) -> dict[str, str]:
-        """topic id -> the text that matched (for explaining a tag)."""
-        found = {}
-        for topic in self.topics:
-            m = topic.match.search(text) if topic.match is not None else None
-            if m and not (topic.veto is not None and topic.veto.search(text)):
-                found[topic.topic_id] = m.group(0)
-        return found

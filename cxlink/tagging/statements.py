@@ -12,48 +12,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from cxlink.sentences import split_sentences
+
 # A statement needs at least one letter; emoji-only or punctuation-only pieces are dropped.
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 # Statements longer than this are cut at word boundaries so one runaway comment (a pasted log,
 # a letter without punctuation) cannot produce a megabyte-long row.
 MAX_STATEMENT_CHARS = 600
 
-_ABBREVIATIONS = (
-    "e.g.",
-    "i.e.",
-    "etc.",
-    "vs.",
-    "approx.",
-    "mr.",
-    "mrs.",
-    "ms.",
-    "dr.",
-    "inc.",
-    "ltd.",
-    "co.",
-    "no.",
-    "jan.",
-    "feb.",
-    "mar.",
-    "apr.",
-    "jun.",
-    "jul.",
-    "aug.",
-    "sep.",
-    "sept.",
-    "oct.",
-    "nov.",
-    "dec.",
-)
-_PLACEHOLDER = "\u2063"  # invisible separator: stands in for protected dots while splitting
-_ABBREV_RE = re.compile(
-    r"(?<![\w.])(" + "|".join(re.escape(a) for a in _ABBREVIATIONS) + r")", re.IGNORECASE
-)
-# decimals (3.5), versions (v2.1.3), domains (app.example.com), initials (U.S.)
-_INNER_DOT = re.compile(r"(?<=\w)\.(?=\w)")
-# sentence end: . ! ? (repeated, or an ellipsis) followed by whitespace, or a line break,
-# or a list bullet at a line start.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\s*\n\s*|\s*;\s+")
+# Besides sentence ends (cxlink/sentences.py), a line break or a semicolon ends a statement.
+_STATEMENT_BREAK = re.compile(r"\s*;\s+")
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u2013\u2014>]+|\d{1,2}[.)])\s+")
 
 _SUBJECTS = (
@@ -99,15 +67,6 @@ def normalize(text: str) -> str:
     text = "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
     lines = (" ".join(line.split()) for line in text.replace("\r", "\n").split("\n"))
     return "\n".join(line for line in lines if line)
-
-
-def _protect(text: str) -> str:
-    text = _ABBREV_RE.sub(lambda m: m.group(0).replace(".", _PLACEHOLDER), text)
-    return _INNER_DOT.sub(_PLACEHOLDER, text)
-
-
-def _restore(text: str) -> str:
-    return text.replace(_PLACEHOLDER, ".")
 
 
 def _words(text: str) -> int:
@@ -171,13 +130,19 @@ def split_statements(text: str | None) -> list[str]:
     if not text:
         return []
     statements: list[str] = []
-    for sentence in _SENTENCE_END.split(_protect(text)):
+    sentences = (
+        part
+        for line in text.split("\n")
+        for sentence in split_sentences(line)
+        for part in _STATEMENT_BREAK.split(sentence)
+    )
+    for sentence in sentences:
         sentence = _tidy(sentence)
         if not sentence:
             continue
         for contrast in _split_clauses(sentence, _BUT, _BUT_MIN_WORDS, needs_verb=False):
             for clause in _split_clauses(contrast, _AND, _AND_MIN_WORDS, needs_verb=True):
-                clause = _tidy(_restore(clause))
+                clause = _tidy(clause)
                 if not _HAS_LETTER.search(clause):
                     continue
                 statements.extend(_cut_long(clause))

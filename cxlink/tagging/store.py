@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 import pyarrow as pa
 
+from cxlink.duckdb_sql import table_exists
 from cxlink.tagging.pipeline import CommentIn, StatementRow, StatementTopicRow
 from cxlink.tagging.schema import (
     SCHEMA,
@@ -49,11 +50,7 @@ def create_tables(con) -> None:
 
 def read_translations(con, start: date | None = None, end: date | None = None) -> list[CommentIn]:
     """Rows of text.feedback_translations with feedback_month in [start, end)."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'text' and table_name = 'feedback_translations'"
-    ).fetchone()[0]
-    if not exists:
+    if not table_exists(con, "text", "feedback_translations"):
         return []
     where, params = ["true"], []
     if start is not None:

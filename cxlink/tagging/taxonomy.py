@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from cxlink.settings import PROJECT_ROOT
+from cxlink.tagging.rule_syntax import rule_problems
 
 DEFAULT_TAXONOMY_PATH = PROJECT_ROOT / "assets" / "taxonomy" / "topics.yaml"
 
@@ -69,9 +70,6 @@ class Taxonomy:
     def parent_of(self, topic_id: str) -> str | None:
         return self[topic_id].parent
 
-    def children(self, topic_id: str) -> tuple[str, ...]:
-        return tuple(t.id for t in self.topics if t.parent == topic_id)
-
     def level1(self, topic_id: str) -> str:
         """The level-1 topic a topic rolls up to (itself when it is level 1)."""
         return self[topic_id].parent or topic_id
@@ -102,9 +100,6 @@ def _strings(value: Any, where: str, key: str, problems: list[str]) -> tuple[str
 
 def parse_taxonomy(document: Any, source: str = "<taxonomy>") -> Taxonomy:
     """Validate a parsed YAML document; raise TaxonomyError listing every problem."""
-    # Imported here: rules imports Topic from this module.
-    from cxlink.tagging.rules import compile_rule_problems
-
     problems: list[str] = []
     if not isinstance(document, Mapping) or not isinstance(document.get("topics"), list):
         raise TaxonomyError(f"{source}: expected a mapping with a 'topics:' list")
@@ -160,7 +155,9 @@ def parse_taxonomy(document: Any, source: str = "<taxonomy>") -> Taxonomy:
             parent=parent,
             **rules,
         )
-        problems.extend(f"{where}: {p}" for p in compile_rule_problems(topic))
+        problems.extend(
+            f"{where}: {p}" for p in rule_problems(topic.phrases, topic.patterns, topic.exclude)
+        )
         topics.append(topic)
 
     by_id = {t.id: t for t in topics}

@@ -16,8 +16,9 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from cxlink.sentences import split_sentences
 from cxlink.translate.packages import InstalledPackage
-from cxlink.translate.text import split_paragraphs, split_sentences
+from cxlink.translate.text import split_paragraphs
 
 
 def _env_int(env: Mapping[str, str], key: str, default: int) -> int:

@@ -197,11 +197,6 @@ def install_package(archive: Path, directory: Path | None = None) -> InstalledPa
     return read_package(target)
 
 
-def install_from_dir(source: Path, directory: Path | None = None) -> list[InstalledPackage]:
-    """Install every `*.argosmodel` file in `source` (sorted by name)."""
-    return [install_package(p, directory) for p in sorted(Path(source).glob("*.argosmodel"))]
-
-
 def missing_models_help(languages: Iterable[str], source: Path, target: Path) -> str:
     """What to supply, and where, for languages without an installed package."""
     wanted = sorted(set(languages))

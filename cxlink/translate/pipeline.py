@@ -24,17 +24,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from cxlink.sentences import split_sentences
 from cxlink.translate.cache import CachedTranslation, CacheKey, DuckDBTranslationCache
 from cxlink.translate.detect import LanguageDetector
 from cxlink.translate.engine import EngineSettings, EngineStats, PackageTranslator
 from cxlink.translate.packages import InstalledPackage
-from cxlink.translate.text import (
-    has_letters,
-    normalize,
-    split_paragraphs,
-    split_sentences,
-    text_hash,
-)
+from cxlink.translate.text import has_letters, normalize, split_paragraphs, text_hash
 
 ENGLISH = "en"
 DEFAULT_MAX_CHARS = 20_000

@@ -9,7 +9,6 @@ TRANSLATIONS_TABLE = f"{SCHEMA}.feedback_translations"
 CACHE_TABLE = f"{SCHEMA}.translation_cache"
 
 STATUSES = ("translated", "already_english", "no_model", "empty", "failed")
-LANGUAGE_SOURCES = ("given", "detected", "none")
 
 # One row per response with a non-null comment.
 TRANSLATIONS_COLUMNS: dict[str, str] = {

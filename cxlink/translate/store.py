@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 
 import pyarrow as pa
 
+from cxlink.duckdb_sql import table_exists
 from cxlink.translate.pipeline import Comment, TranslationRow
 from cxlink.translate.schema import TRANSLATIONS_COLUMNS, TRANSLATIONS_TABLE, create_tables
 
@@ -15,11 +16,7 @@ FEEDBACK_TABLE = "raw.feedback"
 
 def read_comments(con, start: datetime | None = None, end: datetime | None = None) -> list[Comment]:
     """Responses with a non-null comment, responded_at in [start, end), ordered by response_id."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'raw' and table_name = 'feedback'"
-    ).fetchone()[0]
-    if not exists:
+    if not table_exists(con, "raw", "feedback"):
         return []
     where, params = ["comment is not null"], []
     if start is not None:
@@ -38,19 +35,6 @@ def read_comments(con, start: datetime | None = None, end: datetime | None = Non
         params,
     ).fetchall()
     return [Comment(str(rid), month, text, lang) for rid, month, text, lang in rows]
-
-
-def feedback_month_range(con) -> tuple[date, date] | None:
-    """First and last month with a comment in raw.feedback (None when there is none)."""
-    try:
-        first, last = con.execute(
-            f"select cast(date_trunc('month', min(responded_at)) as date), "
-            f"cast(date_trunc('month', max(responded_at)) as date) "
-            f"from {FEEDBACK_TABLE} where comment is not null"
-        ).fetchone()
-    except Exception:  # no raw.feedback yet
-        return None
-    return None if first is None else (first, last)
 
 
 def write_translations(

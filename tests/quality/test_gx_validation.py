@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -146,7 +147,7 @@ def test_bad_tables_fail_naming_the_expectation(tmp_path: Path, case: str):
     assert not summary.success
     assert [(f["expectation"], f["column"], f["rule"]) for f in summary.failures] == expected
     assert summary.unsuccessful == len(expected) == summary.evaluated - summary.successful
-    json.dumps(summary.to_dict())  # metadata-ready
+    json.dumps(dataclasses.asdict(summary))  # metadata-ready
 
 
 def test_failure_reports_count_and_first_five_values(tmp_path: Path):

@@ -16,10 +16,10 @@ from cxlink.tagging.artifact import (
     load_inputs,
     model_version,
 )
-from cxlink.tagging.model import train_model
 from cxlink.tagging.pipeline import CommentIn, tag_comments
 from cxlink.tagging.schema import SENTIMENT_LABELS, TAG_SOURCES
 from cxlink.tagging.sentiment_classifier import TemperatureScaledSVC
+from cxlink.tagging.trainer import train_model
 
 MACRO_F1_TARGET = 0.80
 SENTIMENT_ACCURACY_TARGET = 0.85

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cxlink.translate.packages import install_package
-from cxlink.translate.synthetic import build_package
+from tests.translate.synthetic_package import build_package
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,8 @@ import pytest
 
 from cxlink.translate.engine import EngineSettings, PackageTranslator, detokenize
 from cxlink.translate.packages import install_package
-from cxlink.translate.synthetic import demo_corpus
 from cxlink.translate.text import normalize
+from tests.translate.synthetic_package import demo_corpus
 
 FI = [
     "Hinta on liian korkea. Tuki vastasi tunnin sisällä!",
@@ -71,7 +71,7 @@ ARGOS_SCRIPT = """
 import json, sys
 import argostranslate.translate as at
 from argostranslate.sbd import ISentenceBoundaryDetectionModel
-from cxlink.translate.text import split_sentences
+from cxlink.sentences import split_sentences
 
 class RuleSentences(ISentenceBoundaryDetectionModel):
     def split_sentences(self, text):

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cxlink.translate.text import (
-    has_letters,
-    normalize,
-    split_paragraphs,
-    split_sentences,
-    text_hash,
-)
+from cxlink.sentences import split_sentences
+from cxlink.translate.text import has_letters, normalize, split_paragraphs, text_hash
 
 
 @pytest.mark.parametrize(
