@@ -38,6 +38,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 
+from cxlink.settings import Settings
 from cxlink.translate.synthetic import OPUS_MT, build_package, demo_corpus
 
 RECIPE = "opus-mt-v1"  # bump when the synthetic package recipe changes
@@ -46,8 +47,7 @@ WARM_UP = "Hinta on korkea."
 
 
 def cache_dir() -> Path:
-    root = os.environ.get("CXLINK_BENCH_CACHE")
-    return Path(root) if root else Path.home() / ".cache" / "cxlink" / "bench"
+    return Settings.from_env().bench_cache
 
 
 def ensure_package() -> Path:
@@ -114,7 +114,9 @@ class BareCTranslate2:
         from cxlink.translate.engine import EngineSettings, PackageTranslator
         from cxlink.translate.packages import read_package
 
-        self.engine = PackageTranslator(read_package(package), EngineSettings.from_env())
+        self.engine = PackageTranslator(
+            read_package(package), EngineSettings.from_settings(Settings.from_env())
+        )
         self.engine.translate_texts([WARM_UP])
         self.settings = asdict(self.engine.settings)
 
