@@ -78,8 +78,9 @@ DECLARED: tuple[Setting, ...] = (
             decimal(0, 1, high_included=False), dbt_var="alert_fdr"),
     Setting("CXLINK_DUCKDB_THREADS", "duckdb_threads", "1", "a whole number >= 1",
             "DuckDB threads per dbt query. One thread keeps the marts byte-for-byte "
-            "reproducible: a parallel aggregate adds floating-point values in whatever order its "
-            "threads finish, so more threads are faster but may change the last digit",
+            "reproducible: a parallel aggregate adds floating-point values (ARR, standard "
+            "errors) in whatever order its threads finish, so more threads are faster on big "
+            "data but may change the last digit between runs",
             whole(1)),
     Setting("CXLINK_PARTITIONS_START", "partitions_start", "2022-01-01", "a date YYYY-MM-DD",
             "first feedback month of the text assets' monthly partitions (any day of it)",

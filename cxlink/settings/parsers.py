@@ -118,7 +118,7 @@ def _cron_field(text: str, low: int, high: int, names: tuple[str, ...]) -> bool:
         first, _, last = span.partition("-")
         a = _cron_value(first, low, high, names)
         b = _cron_value(last, low, high, names) if last else a
-        if a is None or b is None or b < a:
+        if a is None or b is None:  # a reversed range wraps around, as in croniter
             return False
     return True
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-import pytest
 
 from cxlink.demo import generate
 from cxlink.extract import extract_entity
