@@ -38,7 +38,6 @@ from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 
-from cxlink.settings import Settings
 from cxlink.translate.synthetic import OPUS_MT, build_package, demo_corpus
 
 RECIPE = "opus-mt-v1"  # bump when the synthetic package recipe changes
@@ -47,6 +46,8 @@ WARM_UP = "Hinta on korkea."
 
 
 def cache_dir() -> Path:
+    from cxlink.settings import Settings
+
     return Settings.from_env().bench_cache
 
 
@@ -111,6 +112,7 @@ class ArgosPerText:
 
 class BareCTranslate2:
     def __init__(self, package: Path):
+        from cxlink.settings import Settings
         from cxlink.translate.engine import EngineSettings, PackageTranslator
         from cxlink.translate.packages import read_package
 
