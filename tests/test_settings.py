@@ -226,6 +226,22 @@ def test_nothing_outside_the_settings_package_reads_a_cxlink_variable():
     assert offenders == []
 
 
+def test_no_product_code_writes_the_environment():
+    """dbt gets its settings as --vars, GX its analytics switch in the context config: nothing
+    sets a variable for a subprocess or a library by changing this process's environment."""
+    writer = re.compile(r"environ\[[^\]]+\]\s*=|environ\.(update|setdefault|pop)\(|putenv")
+    offenders = [
+        str(path.relative_to(PROJECT_ROOT))
+        for path in [
+            *PROJECT_ROOT.glob("cxlink/**/*.py"),
+            *PROJECT_ROOT.glob("orchestration/**/*.py"),
+            *PROJECT_ROOT.glob("benchmarks/*.py"),
+        ]
+        if writer.search(path.read_text())
+    ]
+    assert offenders == []
+
+
 def env_var_defaults(text: str) -> dict[str, str]:
     return dict(re.findall(r"env_var\('(CXLINK_[A-Z_]+)', '([^']*)'\)", text))
 
