@@ -6,8 +6,9 @@ PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-# One setting places the landing zone and the warehouse. Absolute, so dbt (which runs inside
-# dbt_project/) and Dagster open the same file.
+# One setting places the landing zone and the warehouse. Exported for the targets that run dbt
+# or the docs server themselves (prepare, docs); everything else reads it, and every other
+# CXLINK_* setting, through cxlink/settings (`make settings` lists them).
 CXLINK_DATA_DIR ?= $(CURDIR)/data
 export CXLINK_DATA_DIR := $(abspath $(CXLINK_DATA_DIR))
 # dagster.yaml lives at the repo root; so does run history (git-ignored).
@@ -21,7 +22,7 @@ DEMO_CUSTOMERS ?= 5000
 DEMO_SEED ?= 42
 STAMP := $(VENV)/.cxlink-installed
 
-.PHONY: help setup prepare demo run dev docs test lint format bench models train-tagger clean
+.PHONY: help setup prepare settings demo run dev docs test lint format bench models train-tagger clean
 
 help:
 	@echo "make demo   set up, generate demo data into \$$CXLINK_DATA_DIR/landing, run everything, print a summary"
@@ -33,6 +34,7 @@ help:
 	@echo "make models install argos translation packages from \$$CXLINK_ARGOS_MODELS (fetch them if online)"
 	@echo "make lint   ruff + sqlfluff"
 	@echo "make train-tagger  train + evaluate the comment tagger into \$$CXLINK_DATA_DIR/models/, print macro-F1 and sentiment accuracy"
+	@echo "make settings  every CXLINK_* setting with its default and current value"
 	@echo "settings: CXLINK_DATA_DIR=$(CXLINK_DATA_DIR) DEMO_CUSTOMERS=$(DEMO_CUSTOMERS)"
 
 # torch first, from pip: pip finds the local CPU build of 2.13.0; any other route pulls a
@@ -47,8 +49,13 @@ $(STAMP): pyproject.toml requirements.lock
 setup: $(STAMP) prepare
 
 # dbt needs a manifest before Dagster can load the project (dagster-dbt reads it at import).
+# Parsed with the --vars the pipeline passes, so its dbt steps can reuse the parse (dbt parses
+# everything again when the vars differ).
 prepare: $(STAMP)
-	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir .
+	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir . --vars "$$(../$(BIN)/python -m cxlink.settings --dbt-vars)"
+
+settings: $(STAMP)
+	$(BIN)/python -m cxlink.settings
 
 demo: setup
 	$(BIN)/cxlink generate-demo --customers $(DEMO_CUSTOMERS) --seed $(DEMO_SEED) --overwrite

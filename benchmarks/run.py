@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-from cxlink.settings import PROJECT_ROOT
+from cxlink.settings import PROJECT_ROOT, Settings
 
 STAGES = (
     "generate",
@@ -85,7 +84,7 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=5000)
     parser.add_argument("--factor", type=int, default=10, help="second scale = customers x factor")
     args = parser.parse_args()
-    root = Path(os.environ.get("CXLINK_BENCH_DIR", PROJECT_ROOT / ".bench"))
+    root = Settings.from_env().bench_dir
     scales = {}
     for customers in (args.customers, args.customers * args.factor):
         scales[customers] = bench_scale(customers, root)

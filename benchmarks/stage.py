@@ -72,12 +72,19 @@ def checks(settings: Settings) -> dict:
 
 
 def _dbt(settings: Settings, *args: str) -> None:
-    env = {**os.environ, **settings.dbt_env(), "DO_NOT_TRACK": "1"}
+    # The same --vars the pipeline's dbt step passes (data_dir, DuckDB threads, finance vars).
     dbt = Path(sys.executable).with_name("dbt")
     subprocess.run(
-        [str(dbt), *args, "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR)],
+        [
+            str(dbt),
+            *args,
+            *settings.dbt_vars_args(),
+            "--quiet",
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+        ],
         cwd=DBT_PROJECT_DIR,
-        env=env,
+        env={**os.environ, "DO_NOT_TRACK": "1"},
         check=True,
     )
 
@@ -155,7 +162,7 @@ def sql_direct(settings: Settings) -> dict:
     con = duckdb.connect(str(settings.warehouse_path))
     try:
         # the same DuckDB threads as the dbt profile gives dbt's queries
-        con.execute(f"set threads = {int(os.environ.get('CXLINK_DUCKDB_THREADS', '1'))}")
+        con.execute(f"set threads = {settings.duckdb_threads}")
         for statement in statements:
             con.execute(statement)
     finally:
@@ -168,19 +175,21 @@ def pipeline(settings: Settings) -> dict:
     import dagster as dg
 
     from orchestration.automation import MAIN_JOB_NAME
-    from orchestration.definitions import defs
+    from orchestration.definitions import build_definitions
 
     settings.warehouse_path.unlink(missing_ok=True)
-    result = defs.resolve_job_def(MAIN_JOB_NAME).execute_in_process(
-        instance=dg.DagsterInstance.ephemeral()
+    result = (
+        build_definitions(settings)
+        .resolve_job_def(MAIN_JOB_NAME)
+        .execute_in_process(instance=dg.DagsterInstance.ephemeral())
     )
     return {"success": result.success}
 
 
 def main() -> None:
     stage, data_dir = sys.argv[1], Path(sys.argv[2])
-    os.environ["CXLINK_DATA_DIR"] = str(data_dir)
-    settings = Settings.from_env()
+    # The stage's data directory replaces CXLINK_DATA_DIR; every other setting is the caller's.
+    settings = Settings.from_env({**os.environ, "CXLINK_DATA_DIR": str(data_dir)})
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     if stage == "generate":

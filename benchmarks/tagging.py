@@ -10,7 +10,9 @@ import argparse
 import tempfile
 import time
 from datetime import date, datetime
+from pathlib import Path
 
+from cxlink.settings import DataLayout
 from cxlink.tagging.artifact import ensure_model
 from cxlink.tagging.labeled import DEFAULT_LABELED_PATH, load_labeled
 from cxlink.tagging.pipeline import CommentIn, tag_comments
@@ -20,7 +22,7 @@ from cxlink.tagging.taxonomy import load_taxonomy
 def tagging_throughput(statements: int = 20000, data_dir: str | None = None) -> dict[str, float]:
     """Tag about `statements` statements; returns counts, seconds and statements per second."""
     with tempfile.TemporaryDirectory() as tmp:
-        model, _, _ = ensure_model({"CXLINK_DATA_DIR": data_dir or tmp})
+        model, _, _ = ensure_model(DataLayout(Path(data_dir or tmp)).tagger_models_dir)
         taxonomy = load_taxonomy()
         texts = [s.text for s in load_labeled(DEFAULT_LABELED_PATH, taxonomy).statements]
         comments = []

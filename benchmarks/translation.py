@@ -45,8 +45,9 @@ SEED = 20240301
 
 
 def cache_dir() -> Path:
-    root = os.environ.get("CXLINK_BENCH_CACHE")
-    return Path(root) if root else Path.home() / ".cache" / "cxlink" / "bench"
+    from cxlink.settings import Settings
+
+    return Settings.from_env().bench_cache
 
 
 def ensure_package() -> Path:

@@ -45,10 +45,13 @@ class ArgosPerText:
 
 class BareCTranslate2:
     def __init__(self, package: Path):
+        from cxlink.settings import Settings
         from cxlink.translate.engine import EngineSettings, PackageTranslator
         from cxlink.translate.packages import read_package
 
-        self.engine = PackageTranslator(read_package(package), EngineSettings.from_env())
+        self.engine = PackageTranslator(
+            read_package(package), EngineSettings.from_settings(Settings.from_env())
+        )
         self.engine.translate_texts([WARM_UP])
         self.settings = asdict(self.engine.settings)
 

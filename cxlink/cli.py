@@ -8,21 +8,25 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from cxlink.settings import Settings
+from cxlink.settings import Settings, SettingsError, render_table
 
 
-def _run_pipeline() -> int:
+def _run_pipeline(settings: Settings) -> int:
     import dagster as dg
 
     from orchestration.automation import ALL_JOB_NAME, full_range_tags
-    from orchestration.definitions import defs
+    from orchestration.definitions import build_definitions
+    from orchestration.partitions import feedback_month_partitions
 
     # Record the run in the project's instance (visible in `make dev`) when DAGSTER_HOME is set.
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
     # One run, in dependency order: extract -> checks -> translate every feedback month (the
     # text assets are partitioned; the range covers all months) -> dbt -> publish.
-    job = defs.resolve_job_def(ALL_JOB_NAME)
-    result = job.execute_in_process(instance=instance, raise_on_error=False, tags=full_range_tags())
+    job = build_definitions(settings).resolve_job_def(ALL_JOB_NAME)
+    months = feedback_month_partitions(settings.partitions_start)
+    result = job.execute_in_process(
+        instance=instance, raise_on_error=False, tags=full_range_tags(months)
+    )
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
         print(
@@ -56,9 +60,17 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run", help="materialize every asset on the landing zone as it is")
     run.add_argument("--no-summary", action="store_true")
     sub.add_parser("summary", help="print row counts, the headline NPS and where things are")
+    sub.add_parser("settings", help="print every CXLINK_* setting: default, current value, meaning")
 
     args = parser.parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except SettingsError as err:
+        print(f"cxlink: {err}", file=sys.stderr)
+        return 2
+    if args.command == "settings":
+        print(render_table(settings))
+        return 0
     if args.command == "generate-demo":
         from cxlink.demo import generate
 
@@ -74,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"demo landing zone written to {landing}: {report}")
         return 0
     if args.command == "run":
-        code = _run_pipeline()
+        code = _run_pipeline(settings)
         if not args.no_summary:
             from cxlink.summary import print_summary
 

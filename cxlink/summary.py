@@ -87,5 +87,5 @@ def _nps_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
     return lines
 
 
-def print_summary(settings: Settings | None = None) -> None:
-    print("\n".join(summary_lines(settings or Settings.from_env())))
+def print_summary(settings: Settings) -> None:
+    print("\n".join(summary_lines(settings)))

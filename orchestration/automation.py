@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import os
 
 import dagster as dg
 
@@ -53,26 +52,27 @@ def partition_range_tags(first_key: str, last_key: str) -> dict[str, str]:
     }
 
 
-def full_range_tags() -> dict[str, str]:
-    """All feedback months, from CXLINK_PARTITIONS_START to the current one (evaluated now)."""
-    from orchestration.partitions import feedback_month_partitions
-
-    months = feedback_month_partitions()
+def full_range_tags(months: dg.PartitionsDefinition) -> dict[str, str]:
+    """All feedback months, from the first partition to the current one (evaluated now)."""
     return partition_range_tags(months.get_first_partition_key(), months.get_last_partition_key())
 
 
-def daily_schedule() -> dg.ScheduleDefinition:
+def daily_schedule(
+    cron: str, timezone: str, months: dg.PartitionsDefinition
+) -> dg.ScheduleDefinition:
+    """The daily run (settings CXLINK_SCHEDULE_CRON and CXLINK_SCHEDULE_TIMEZONE)."""
+
     @dg.schedule(
         name="cxlink_daily",
         job=all_job,
-        cron_schedule=os.environ.get("CXLINK_SCHEDULE_CRON", "0 6 * * *"),
-        execution_timezone=os.environ.get("CXLINK_SCHEDULE_TIMEZONE", "UTC"),
+        cron_schedule=cron,
+        execution_timezone=timezone,
         default_status=dg.DefaultScheduleStatus.RUNNING,
         description="Daily run of the whole pipeline (a backstop for the landing sensor).",
     )
     def _daily(context: dg.ScheduleEvaluationContext):
         # The range is computed at each tick, so a new month is included when it starts.
-        return dg.RunRequest(tags=full_range_tags())
+        return dg.RunRequest(tags=full_range_tags(months))
 
     return _daily
 
@@ -81,23 +81,28 @@ def fingerprint_key(listing: list[tuple[str, int, int]]) -> str:
     return hashlib.sha256(json.dumps(listing).encode()).hexdigest()[:16]
 
 
-@dg.sensor(
-    name="cxlink_landing_sensor",
-    job=all_job,
-    minimum_interval_seconds=30,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Starts a run when files are added to or changed in the landing zone.",
-)
-def landing_sensor(context: dg.SensorEvaluationContext, warehouse: Warehouse):
-    landing_dir = warehouse.landing_dir()
-    listing = landing_fingerprint(landing_dir)
-    if not listing:
-        return dg.SkipReason(f"no landing files under {landing_dir}")
-    key = fingerprint_key(listing)
-    if key == context.cursor:
-        return dg.SkipReason("landing zone unchanged since the last run request")
-    context.update_cursor(key)
-    return dg.RunRequest(
-        run_key=f"landing-{key}",
-        tags={"cxlink/trigger": "landing_sensor", **full_range_tags()},
+def landing_sensor(months: dg.PartitionsDefinition) -> dg.SensorDefinition:
+    """Starts a run over every month when the landing zone changes."""
+
+    @dg.sensor(
+        name="cxlink_landing_sensor",
+        job=all_job,
+        minimum_interval_seconds=30,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description="Starts a run when files are added to or changed in the landing zone.",
     )
+    def _landing(context: dg.SensorEvaluationContext, warehouse: Warehouse):
+        landing_dir = warehouse.landing_dir()
+        listing = landing_fingerprint(landing_dir)
+        if not listing:
+            return dg.SkipReason(f"no landing files under {landing_dir}")
+        key = fingerprint_key(listing)
+        if key == context.cursor:
+            return dg.SkipReason("landing zone unchanged since the last run request")
+        context.update_cursor(key)
+        return dg.RunRequest(
+            run_key=f"landing-{key}",
+            tags={"cxlink/trigger": "landing_sensor", **full_range_tags(months)},
+        )
+
+    return _landing

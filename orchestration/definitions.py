@@ -1,17 +1,23 @@
-"""The cxlink code location: `dagster dev -m orchestration.definitions`."""
+"""The cxlink code location: `dagster dev -m orchestration.definitions`.
+
+Nothing here runs at import: Dagster calls ``defs`` (``@dg.definitions``) when it loads the
+location, which reads the settings once; ``build_definitions(settings)`` builds everything that
+depends on them (partitions, schedule, sensor, resources).
+"""
 
 from __future__ import annotations
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from cxlink.contract import ENTITY_ORDER
+from cxlink.settings import Settings
 from orchestration.automation import all_job, daily_schedule, landing_sensor, main_job, text_job
 from orchestration.dbt_project import dbt_project
-from orchestration.resources import Warehouse, dbt_executable
+from orchestration.partitions import feedback_month_partitions
+from orchestration.resources import build_resources
 
 
-def build_definitions() -> dg.Definitions:
+def build_definitions(settings: Settings) -> dg.Definitions:
     if not dbt_project.manifest_path.exists():
         raise FileNotFoundError(
             f"dbt manifest {dbt_project.manifest_path} is missing: run `make prepare` "
@@ -22,31 +28,31 @@ def build_definitions() -> dg.Definitions:
     from orchestration.assets.extract import extract_assets
     from orchestration.assets.publish import bi_copy
     from orchestration.assets.quality import ledger_balances, quarantine_ledger
-    from orchestration.assets.tagging import statement_tags
-    from orchestration.assets.translation import feedback_translations
+    from orchestration.assets.tagging import build_statement_tags
+    from orchestration.assets.translation import build_feedback_translations
     from orchestration.checks.gx_checks import build_gx_asset_checks
     from orchestration.checks.topic_alerts import topic_alerts_new
 
+    months = feedback_month_partitions(settings.partitions_start)
     return dg.Definitions(
         assets=[
             *extract_assets,
             quarantine_ledger,
-            feedback_translations,
-            statement_tags,
+            build_feedback_translations(months),
+            build_statement_tags(months),
             cxlink_dbt_models,
             bi_copy,
         ],
         asset_checks=[*build_gx_asset_checks(ENTITY_ORDER), ledger_balances, topic_alerts_new],
         jobs=[main_job, text_job, all_job],
-        schedules=[daily_schedule()],
-        sensors=[landing_sensor],
-        resources={
-            "warehouse": Warehouse(),
-            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
-        },
+        schedules=[daily_schedule(settings.schedule_cron, settings.schedule_timezone, months)],
+        sensors=[landing_sensor(months)],
+        resources=build_resources(settings),
         # DuckDB admits one writing process per file: run every step in the run's own process.
         executor=dg.in_process_executor,
     )
 
 
-defs = build_definitions()
+@dg.definitions
+def defs() -> dg.Definitions:
+    return build_definitions(Settings.from_env())

@@ -1,42 +1,34 @@
-"""Dagster resources. Settings are resolved when a run asks for them, not at import time."""
+"""Dagster resources, configured from one ``Settings`` object when the definitions are built."""
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import duckdb
+from dagster_dbt import DbtCliResource
 
-from cxlink.settings import Settings
+from cxlink.settings import DataLayout, Settings
+from orchestration.dbt_project import dbt_project
 
 
 class Warehouse(dg.ConfigurableResource):
-    """The DuckDB warehouse and landing zone under one data directory.
+    """The DuckDB warehouse and landing zone under one data directory (``CXLINK_DATA_DIR``)."""
 
-    ``data_dir`` defaults to ``$CXLINK_DATA_DIR`` (or ``<project>/data``), the same setting the
-    dbt profile reads.
-    """
+    data_dir: str
 
-    data_dir: str | None = None
-    reporting_currency: str | None = None
-
-    def settings(self) -> Settings:
-        env = dict(os.environ)
-        if self.data_dir:
-            env["CXLINK_DATA_DIR"] = self.data_dir
-        if self.reporting_currency:
-            env["CXLINK_REPORTING_CURRENCY"] = self.reporting_currency
-        return Settings.from_env(env)
+    def layout(self) -> DataLayout:
+        return DataLayout(Path(self.data_dir))
 
     def warehouse_path(self) -> Path:
-        return self.settings().warehouse_path
+        return self.layout().warehouse_path
 
     def landing_dir(self) -> Path:
-        return self.settings().landing_dir
+        return self.layout().landing_dir
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -56,3 +48,17 @@ def dbt_executable() -> str:
     """The dbt installed beside this Python (the project's venv), else whatever is on PATH."""
     candidate = Path(sys.executable).with_name("dbt")
     return str(candidate) if candidate.exists() else "dbt"
+
+
+def build_resources(settings: Settings) -> dict[str, Any]:
+    """Every resource a run needs, from one settings object.
+
+    ``settings`` itself is a resource (assets take it as ``dg.ResourceParam[Settings]``): the
+    translation, tagging and dbt assets read their settings from it, so a run never reads the
+    environment.
+    """
+    return {
+        "warehouse": Warehouse(data_dir=str(settings.data_dir)),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+        "settings": settings,
+    }

@@ -2,35 +2,36 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
+from cxlink.settings import Settings
 from orchestration.automation import full_range_tags
-from orchestration.dbt_project import dbt_project
-from orchestration.resources import Warehouse, dbt_executable
+from orchestration.partitions import feedback_month_partitions
+from orchestration.resources import build_resources
 
 # The default demo scale: the shared end-to-end run (tests/conftest.py `demo_run`).
 DEMO_CUSTOMERS = 5000
 DEMO_SEED = 42
 
 
-def all_definitions():
-    from orchestration.definitions import defs
+def all_definitions(settings: Settings):
+    from orchestration.definitions import build_definitions
 
+    defs = build_definitions(settings)
     return list(defs.assets or []), list(defs.asset_checks or [])
 
 
 def materialize(data_dir: Path, raise_on_error: bool = True) -> dg.ExecuteInProcessResult:
-    assets, checks = all_definitions()
+    # The caller's settings (e.g. CXLINK_AS_OF_DATE), on a data directory of the test's own.
+    settings = Settings.from_env({**os.environ, "CXLINK_DATA_DIR": str(data_dir)})
+    assets, checks = all_definitions(settings)
     return dg.materialize(
         [*assets, *checks],
-        resources={
-            "warehouse": Warehouse(data_dir=str(data_dir)),
-            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
-        },
+        resources=build_resources(settings),
         raise_on_error=raise_on_error,
         # the text assets are partitioned by feedback month: one run covers every month
-        tags=full_range_tags(),
+        tags=full_range_tags(feedback_month_partitions(settings.partitions_start)),
     )

@@ -18,7 +18,6 @@ roughly 6-8x the frame's size.
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 import warnings
@@ -33,9 +32,6 @@ from cxlink.quality.raw_frames import check_entity, fast_dtypes, read_table
 if TYPE_CHECKING:
     import great_expectations as gx
     import pandas as pd
-
-# GX reads this when a context is created; set before great_expectations is imported.
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
 DATASOURCE_NAME = "cxlink_raw"

@@ -23,7 +23,6 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -72,12 +71,6 @@ def model_version(inputs: TrainingInputs) -> str:
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"tagger-{digest[:12]}"
-
-
-def models_dir(env: Mapping[str, str] | None = None) -> Path:
-    from cxlink.settings import Settings
-
-    return Settings.from_env(env).data_dir / "models"
 
 
 def load_inputs(
@@ -176,26 +169,25 @@ def load_artifact(directory: Path) -> TaggerModel:
 
 
 def ensure_model(
-    env: Mapping[str, str] | None = None,
+    models_dir: Path,
+    tagger_dir: Path | None = None,
     labeled_path: Path | None = None,
     taxonomy_path: Path | None = None,
 ) -> tuple[TaggerModel, Path, bool]:
     """The tagger for the current labeled data and taxonomy: (model, its directory, trained now?).
 
-    ``CXLINK_TAGGER_DIR`` names an artifact to use as it is. Otherwise the artifact of the
-    current version under ``$CXLINK_DATA_DIR/models`` is loaded, or trained when missing.
+    ``tagger_dir`` (setting CXLINK_TAGGER_DIR) names an artifact to use as it is. Otherwise the
+    artifact of the current version under ``models_dir`` (``$CXLINK_DATA_DIR/models``) is
+    loaded, or trained when missing.
     """
-    env = os.environ if env is None else env
-    explicit = env.get("CXLINK_TAGGER_DIR")
-    if explicit:
-        directory = Path(explicit).expanduser().resolve()
-        return load_artifact(directory), directory, False
+    if tagger_dir:
+        return load_artifact(tagger_dir), tagger_dir, False
     inputs = load_inputs(labeled_path, taxonomy_path)
-    directory = models_dir(env) / inputs.version
+    directory = models_dir / inputs.version
     if (directory / MODEL_FILE).exists():
         try:
             return load_artifact(directory), directory, False
         except StaleArtifactError:
             pass  # same inputs, so retraining gives the same model, in classes this code has
-    model, _, directory, _ = train_and_write(inputs, models_dir(env))
+    model, _, directory, _ = train_and_write(inputs, models_dir)
     return model, directory, True

@@ -13,7 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from cxlink.tagging.artifact import load_inputs, models_dir, train_and_write
+from cxlink.settings import Settings
+from cxlink.tagging.artifact import load_inputs, train_and_write
 from cxlink.tagging.evaluate import report_markdown
 from cxlink.tagging.labeled import LabeledDataError
 from cxlink.tagging.lexicon import LexiconError
@@ -39,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     except (TaxonomyError, LabeledDataError, LexiconError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    root = args.models_dir or models_dir()
+    root = args.models_dir or Settings.from_env().tagger_models_dir
     labeled = inputs.labeled
     model, evaluation, directory, seconds = train_and_write(inputs, root)
     print(report_markdown(evaluation, model.version))

@@ -15,13 +15,13 @@ import sys
 import urllib.request
 from pathlib import Path
 
+from cxlink.settings import Settings
 from cxlink.translate.packages import (
     DEMO_PACKAGE_FILES,
     PackageError,
     install_package,
     installed_packages,
     missing_models_help,
-    models_source_dir,
     packages_by_source,
     packages_dir,
 )
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     mod.add_argument("--offline", action="store_true", help="never try the argos index")
     args = parser.parse_args(argv)
     target = args.packages_dir or packages_dir()
-    source = models_source_dir()
+    source = Settings.from_env().argos_models_dir
     if args.command == "install":
         return install(args.paths or [source], target)
     if args.command == "list":

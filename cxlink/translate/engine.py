@@ -11,24 +11,17 @@ comment back together in order. Decoding parameters and detokenization are argos
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from cxlink.sentences import split_sentences
 from cxlink.translate.packages import InstalledPackage
 from cxlink.translate.text import split_paragraphs
 
-
-def _env_int(env: Mapping[str, str], key: str, default: int) -> int:
-    raw = env.get(key)
-    if raw is None or raw == "":
-        return default
-    value = int(raw)
-    if value < 1:
-        raise ValueError(f"{key} must be a positive integer, got {raw!r}")
-    return value
+if TYPE_CHECKING:
+    from cxlink.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -47,23 +40,14 @@ class EngineSettings:
     )
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> EngineSettings:
-        """CXLINK_TRANSLATE_{BEAM_SIZE,BATCH_SIZE,INTER_THREADS,INTRA_THREADS,COMPUTE_TYPE}.
-
-        Threads default to one batch per core with one thread each (on a few CPU cores, parallel
-        batches beat threads inside a batch); above 8 cores, 2 threads per batch.
-        """
-        env = os.environ if env is None else env
-        cores = os.cpu_count() or 1
-        default_intra = 1 if cores <= 8 else 2
-        intra = _env_int(env, "CXLINK_TRANSLATE_INTRA_THREADS", default_intra)
-        inter = _env_int(env, "CXLINK_TRANSLATE_INTER_THREADS", max(1, cores // intra))
+    def from_settings(cls, settings: Settings) -> EngineSettings:
+        """The CXLINK_TRANSLATE_* settings (declared, defaulted and checked in cxlink.settings)."""
         return cls(
-            beam_size=_env_int(env, "CXLINK_TRANSLATE_BEAM_SIZE", cls.beam_size),
-            batch_size=_env_int(env, "CXLINK_TRANSLATE_BATCH_SIZE", cls.batch_size),
-            inter_threads=inter,
-            intra_threads=intra,
-            compute_type=env.get("CXLINK_TRANSLATE_COMPUTE_TYPE") or cls.compute_type,
+            beam_size=settings.translate_beam_size,
+            batch_size=settings.translate_batch_size,
+            inter_threads=settings.translate_inter_threads,
+            intra_threads=settings.translate_intra_threads,
+            compute_type=settings.translate_compute_type,
         )
 
 
@@ -99,7 +83,7 @@ class PackageTranslator:
         import sentencepiece
 
         self.package = package
-        self.settings = settings or EngineSettings.from_env()
+        self.settings = settings or EngineSettings()
         self.processor = sentencepiece.SentencePieceProcessor(
             model_file=str(package.sentencepiece_model)
         )

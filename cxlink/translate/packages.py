@@ -63,19 +63,6 @@ def packages_dir(env: Mapping[str, str] | None = None) -> Path:
     return (data / "argos-translate" / "packages").resolve()
 
 
-def models_source_dir(env: Mapping[str, str] | None = None, data_dir: Path | None = None) -> Path:
-    """Where `.argosmodel` files are picked up from: `$CXLINK_ARGOS_MODELS`, else
-    `<data dir>/argos-models`."""
-    env = os.environ if env is None else env
-    if env.get("CXLINK_ARGOS_MODELS"):
-        return Path(env["CXLINK_ARGOS_MODELS"]).expanduser().resolve()
-    if data_dir is None:
-        from cxlink.settings import Settings
-
-        data_dir = Settings.from_env(env).data_dir
-    return data_dir / "argos-models"
-
-
 @dataclass(frozen=True)
 class InstalledPackage:
     path: Path

@@ -110,7 +110,7 @@ class TranslationPipeline:
     ):
         self.packages = dict(packages)
         self.cache = cache
-        self.engine_settings = engine_settings or EngineSettings.from_env()
+        self.engine_settings = engine_settings or EngineSettings()
         self.detector = detector or LanguageDetector()
         self.max_chars = max_chars
         self.log = log or (lambda message: None)

@@ -1,15 +1,13 @@
 """dbt models as Dagster assets: staging, intermediate and marts, grouped by layer."""
 
-import os
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from cxlink.settings import Settings
 from orchestration.dbt_project import dbt_project
-from orchestration.resources import Warehouse
 
 LAYERS = ("staging", "intermediate", "marts")
 
@@ -32,21 +30,6 @@ class CxlinkDbtTranslator(DagsterDbtTranslator):
         return layer if layer in LAYERS else "marts"
 
 
-@contextmanager
-def environment(values: Mapping[str, str]) -> Iterator[None]:
-    """Set variables for the dbt subprocess started inside the block, then restore them."""
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, old in saved.items():
-            if old is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = old
-
-
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
@@ -54,15 +37,14 @@ def environment(values: Mapping[str, str]) -> Iterator[None]:
     name="cxlink_dbt_models",
 )
 def cxlink_dbt_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: dg.ResourceParam[Settings]
 ) -> Iterator[Any]:
-    # The profile reads CXLINK_DATA_DIR; hand dbt the absolute path this run resolved so dbt
-    # and the extract assets always open the same warehouse file.
-    settings = warehouse.settings()
-    with environment({**settings.dbt_env(), "DO_NOT_TRACK": "1"}):
-        invocation = dbt.cli(["build"], context=context)
-        yield from invocation.stream()
-        # The docs describe what was just built (catalog.json reads the warehouse), so they are
-        # generated here rather than on demand; `make docs` serves them.
-        dbt.cli(["docs", "generate"], target_path=settings.dbt_docs_dir).wait()
+    # Settings reach dbt as --vars: DbtCliResource gives its subprocess a copy of this process's
+    # environment and no other, and parses --vars itself for the adapter it opens in-process,
+    # so both see the same warehouse path (profiles.yml: var data_dir) and finance settings.
+    vars_args = settings.dbt_vars_args()
+    yield from dbt.cli(["build", *vars_args], context=context).stream()
+    # The docs describe what was just built (catalog.json reads the warehouse), so they are
+    # generated here rather than on demand; `make docs` serves them.
+    dbt.cli(["docs", "generate", *vars_args], target_path=settings.dbt_docs_dir).wait()
     context.log.info(f"dbt docs written to {settings.dbt_docs_dir} (serve them with `make docs`)")

@@ -11,9 +11,7 @@ from cxlink.publish import (
     PersonalDataError,
     PublishError,
     PublishReport,
-    bi_copy_path,
     export_marts,
-    exports_dir,
     mart_docs,
     mart_models,
     publish_bi_copy,
@@ -71,8 +69,8 @@ def publish_metadata(
     ),
 )
 def bi_copy(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    data_dir = warehouse.settings().data_dir
-    target = bi_copy_path(data_dir)
+    layout = warehouse.layout()
+    target = layout.bi_copy_path
     docs = mart_docs(dbt_project.manifest_path, MART_SCHEMA)
     try:
         # Read-only: the warehouse stays readable by others, and nothing here can change it.
@@ -96,7 +94,7 @@ def bi_copy(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mater
     # Exports read the published copy: the same rows, already checked for personal data.
     exports = export_marts(
         target,
-        exports_dir(data_dir),
+        layout.exports_dir,
         schema=published_schema(MART_SCHEMA, target),
         docs=docs,
         run_date=report.run_date,

@@ -6,11 +6,11 @@ text.feedback_translations, tags them and replaces those months in text.feedback
 text.statement_topics; text.topics is rewritten from the taxonomy.
 """
 
-import os
 from datetime import UTC, datetime
 
 import dagster as dg
 
+from cxlink.settings import Settings
 from cxlink.tagging.artifact import ArtifactError, ensure_model
 from cxlink.tagging.labeled import LabeledDataError
 from cxlink.tagging.lexicon import LexiconError
@@ -18,7 +18,6 @@ from cxlink.tagging.pipeline import SKIPPED_STATUSES, TagStats, tag_comments
 from cxlink.tagging.store import read_translations, write_tags
 from cxlink.tagging.taxonomy import TaxonomyError
 from orchestration.assets.translation import ASSET_KEY as TRANSLATIONS_KEY
-from orchestration.partitions import feedback_month_partitions
 from orchestration.resources import Warehouse
 
 ASSET_KEY = dg.AssetKey(["text", "statement_tags"])
@@ -49,46 +48,56 @@ def tagging_metadata(stats: TagStats, version: str, model_dir: str, trained: boo
     }
 
 
-@dg.asset(
-    key=ASSET_KEY,
-    group_name="text",
-    kinds={"python", "scikitlearn", "duckdb"},
-    deps=[TRANSLATIONS_KEY],
-    partitions_def=feedback_month_partitions(),
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    description=(
-        "Every English (or translated) comment split into statements, each tagged with a "
-        "sentiment score in [-1, 1] and label and with zero or more topics of the taxonomy "
-        "(assets/taxonomy/topics.yaml) by its rules and a classifier trained on "
-        "assets/tagging/labeled_statements.csv. Writes text.feedback_statements, "
-        "text.statement_topics and text.topics; every row records the model version. "
-        "Partitioned by feedback month; a rerun replaces its months."
-    ),
-)
-def statement_tags(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    window = context.partition_time_window
-    start, end = _naive_utc(window.start), _naive_utc(window.end)
-    env = {**os.environ, "CXLINK_DATA_DIR": str(warehouse.settings().data_dir)}
-    try:
-        model, model_dir, trained = ensure_model(env)
-    except (ArtifactError, TaxonomyError, LabeledDataError, LexiconError) as exc:
-        raise dg.Failure(description=f"no usable tagger: {exc}") from exc
-    context.log.info(
-        f"tagger {model.version} ({'trained now' if trained else 'loaded'}) from {model_dir}; "
-        f"months {start:%Y-%m} to {end:%Y-%m} (exclusive)"
+def build_statement_tags(months: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    """The asset over the feedback months ``months`` (the translations' partitions)."""
+
+    @dg.asset(
+        key=ASSET_KEY,
+        group_name="text",
+        kinds={"python", "scikitlearn", "duckdb"},
+        deps=[TRANSLATIONS_KEY],
+        partitions_def=months,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        description=(
+            "Every English (or translated) comment split into statements, each tagged with a "
+            "sentiment score in [-1, 1] and label and with zero or more topics of the taxonomy "
+            "(assets/taxonomy/topics.yaml) by its rules and a classifier trained on "
+            "assets/tagging/labeled_statements.csv. Writes text.feedback_statements, "
+            "text.statement_topics and text.topics; every row records the model version. "
+            "Partitioned by feedback month; a rerun replaces its months."
+        ),
     )
-    tagged_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-    with warehouse.connect() as con:
-        comments = read_translations(con, start.date(), end.date())
-        statements, topics, stats = tag_comments(model, comments, tagged_at)
-        write_tags(con, statements, topics, model.taxonomy, start.date(), end.date())
-    skipped = ", ".join(f"{s} {n}" for s, n in sorted(stats.skipped_by_status.items()))
-    context.log.info(
-        f"{stats.comments_in} comments: {stats.comments_tagged} tagged into {stats.statements} "
-        f"statements ({stats.statements_with_topic} with a topic), "
-        f"{stats.comments_without_statements} without any statement"
-        + (f"; skipped {skipped}" if skipped else "")
-    )
-    return dg.MaterializeResult(
-        metadata=tagging_metadata(stats, model.version, str(model_dir), trained)
-    )
+    def statement_tags(
+        context: dg.AssetExecutionContext,
+        warehouse: Warehouse,
+        settings: dg.ResourceParam[Settings],
+    ) -> dg.MaterializeResult:
+        window = context.partition_time_window
+        start, end = _naive_utc(window.start), _naive_utc(window.end)
+        try:
+            model, model_dir, trained = ensure_model(
+                settings.tagger_models_dir, settings.tagger_dir
+            )
+        except (ArtifactError, TaxonomyError, LabeledDataError, LexiconError) as exc:
+            raise dg.Failure(description=f"no usable tagger: {exc}") from exc
+        context.log.info(
+            f"tagger {model.version} ({'trained now' if trained else 'loaded'}) from {model_dir}; "
+            f"months {start:%Y-%m} to {end:%Y-%m} (exclusive)"
+        )
+        tagged_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+        with warehouse.connect() as con:
+            comments = read_translations(con, start.date(), end.date())
+            statements, topics, stats = tag_comments(model, comments, tagged_at)
+            write_tags(con, statements, topics, model.taxonomy, start.date(), end.date())
+        skipped = ", ".join(f"{s} {n}" for s, n in sorted(stats.skipped_by_status.items()))
+        context.log.info(
+            f"{stats.comments_in} comments: {stats.comments_tagged} tagged into {stats.statements} "
+            f"statements ({stats.statements_with_topic} with a topic), "
+            f"{stats.comments_without_statements} without any statement"
+            + (f"; skipped {skipped}" if skipped else "")
+        )
+        return dg.MaterializeResult(
+            metadata=tagging_metadata(stats, model.version, str(model_dir), trained)
+        )
+
+    return statement_tags

@@ -10,20 +10,19 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
+from cxlink.settings import Settings
 from cxlink.translate.cache import DuckDBTranslationCache
 from cxlink.translate.detect import DEFAULT_CANDIDATES, LanguageDetector
 from cxlink.translate.engine import EngineSettings
 from cxlink.translate.packages import (
     installed_packages,
     missing_models_help,
-    models_source_dir,
     packages_by_source,
     packages_dir,
 )
 from cxlink.translate.pipeline import RunStats, TranslationPipeline
 from cxlink.translate.schema import STATUSES
 from cxlink.translate.store import read_comments, write_translations
-from orchestration.partitions import feedback_month_partitions
 from orchestration.resources import Warehouse
 
 ASSET_KEY = dg.AssetKey(["text", "feedback_translations"])
@@ -68,64 +67,67 @@ def translation_metadata(stats: RunStats, packages, help_text: str | None) -> di
     return metadata
 
 
-@dg.asset(
-    key=ASSET_KEY,
-    group_name="text",
-    kinds={"python", "duckdb"},
-    deps=[dg.AssetKey(["raw", "feedback"])],
-    partitions_def=feedback_month_partitions(),
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    description=(
-        "Every feedback comment in English: argostranslate packages run offline, batched "
-        "(CTranslate2 over length-sorted sentences) and cached by (normalized text, language, "
-        "package, version). One row per commented response with its source language (given or "
-        "detected), original and translated text and a status: translated, already_english, "
-        "no_model, empty or failed. Partitioned by feedback month."
-    ),
-)
-def feedback_translations(
-    context: dg.AssetExecutionContext, warehouse: Warehouse
-) -> dg.MaterializeResult:
-    window = context.partition_time_window
-    start, end = _naive_utc(window.start), _naive_utc(window.end)
-    target_dir = packages_dir()
-    package_errors: list[str] = []
-    installed = installed_packages(target_dir, package_errors)
-    for problem in package_errors:
-        context.log.warning(f"skipping an unusable package: {problem}")
-    by_source = packages_by_source(installed)
-    context.log.info(
-        f"months {start:%Y-%m} to {end:%Y-%m} (exclusive); packages in {target_dir}: "
-        + (", ".join(f"{p.name} {p.version}" for p in by_source.values()) or "none")
+def build_feedback_translations(months: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    """The asset over the feedback months ``months`` (built from the settings' partition start)."""
+
+    @dg.asset(
+        key=ASSET_KEY,
+        group_name="text",
+        kinds={"python", "duckdb"},
+        deps=[dg.AssetKey(["raw", "feedback"])],
+        partitions_def=months,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        description=(
+            "Every feedback comment in English: argostranslate packages run offline, batched "
+            "(CTranslate2 over length-sorted sentences) and cached by (normalized text, language, "
+            "package, version). One row per commented response with its source language (given or "
+            "detected), original and translated text and a status: translated, already_english, "
+            "no_model, empty or failed. Partitioned by feedback month."
+        ),
     )
-    with warehouse.connect() as con:
-        comments = read_comments(con, start, end)
-        pipeline = TranslationPipeline(
-            by_source,
-            DuckDBTranslationCache(con),
-            engine_settings=EngineSettings.from_env(),
-            detector=LanguageDetector(candidates=(*DEFAULT_CANDIDATES, *by_source)),
-            log=context.log.info,
+    def feedback_translations(
+        context: dg.AssetExecutionContext,
+        warehouse: Warehouse,
+        settings: dg.ResourceParam[Settings],
+    ) -> dg.MaterializeResult:
+        window = context.partition_time_window
+        start, end = _naive_utc(window.start), _naive_utc(window.end)
+        target_dir = packages_dir()
+        package_errors: list[str] = []
+        installed = installed_packages(target_dir, package_errors)
+        for problem in package_errors:
+            context.log.warning(f"skipping an unusable package: {problem}")
+        by_source = packages_by_source(installed)
+        context.log.info(
+            f"months {start:%Y-%m} to {end:%Y-%m} (exclusive); packages in {target_dir}: "
+            + (", ".join(f"{p.name} {p.version}" for p in by_source.values()) or "none")
         )
-        rows, stats = pipeline.run(comments)
-        write_translations(con, rows, start, end)
-    missing = [lang for lang in stats.no_model_languages if lang]
-    help_text = (
-        missing_models_help(
-            missing, models_source_dir(data_dir=warehouse.settings().data_dir), target_dir
+        with warehouse.connect() as con:
+            comments = read_comments(con, start, end)
+            pipeline = TranslationPipeline(
+                by_source,
+                DuckDBTranslationCache(con),
+                engine_settings=EngineSettings.from_settings(settings),
+                detector=LanguageDetector(candidates=(*DEFAULT_CANDIDATES, *by_source)),
+                log=context.log.info,
+            )
+            rows, stats = pipeline.run(comments)
+            write_translations(con, rows, start, end)
+        missing = [lang for lang in stats.no_model_languages if lang]
+        help_text = (
+            missing_models_help(missing, settings.argos_models_dir, target_dir) if missing else None
         )
-        if missing
-        else None
-    )
-    if help_text:
-        context.log.warning(help_text)
-    context.log.info(
-        f"{len(rows)} comments: "
-        + ", ".join(f"{s} {n}" for s, n in sorted(stats.by_status.items()))
-        + f"; cache hits {stats.cache_hits}, {stats.engine.sentences} sentences translated"
-        + (f" at {stats.sentences_per_second:.1f}/s" if stats.engine.sentences else "")
-    )
-    metadata = translation_metadata(stats, by_source.values(), help_text)
-    if package_errors:
-        metadata["package_errors"] = dg.MetadataValue.json(package_errors)
-    return dg.MaterializeResult(metadata=metadata)
+        if help_text:
+            context.log.warning(help_text)
+        context.log.info(
+            f"{len(rows)} comments: "
+            + ", ".join(f"{s} {n}" for s, n in sorted(stats.by_status.items()))
+            + f"; cache hits {stats.cache_hits}, {stats.engine.sentences} sentences translated"
+            + (f" at {stats.sentences_per_second:.1f}/s" if stats.engine.sentences else "")
+        )
+        metadata = translation_metadata(stats, by_source.values(), help_text)
+        if package_errors:
+            metadata["package_errors"] = dg.MetadataValue.json(package_errors)
+        return dg.MaterializeResult(metadata=metadata)
+
+    return feedback_translations

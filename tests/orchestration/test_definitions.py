@@ -5,14 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from cxlink.contract import ENTITY_ORDER
+from cxlink.settings import Settings, SettingsError
 
 
 def test_definitions_load_with_layers_job_schedule_and_sensor(dbt_manifest: Path):
     from orchestration.definitions import build_definitions
 
-    defs = build_definitions()
+    defs = build_definitions(Settings.from_env({}))
     graph = defs.resolve_asset_graph()
     groups = {key.to_user_string(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
     for entity in ENTITY_ORDER:
@@ -33,3 +35,29 @@ def test_definitions_load_with_layers_job_schedule_and_sensor(dbt_manifest: Path
 
     check_keys = {key.name for key in graph.asset_check_keys}
     assert {f"gx_raw_{e}" for e in ENTITY_ORDER} <= check_keys
+
+    # the text assets are partitioned by month from the settings' partition start
+    translations = graph.get(dg.AssetKey(["text", "feedback_translations"]))
+    assert translations.partitions_def.get_first_partition_key() == "2022-01-01"
+    resources = defs.resources or {}
+    assert {"warehouse", "dbt", "settings"} <= set(resources)
+
+
+def test_the_code_location_reads_the_settings_when_loaded(
+    dbt_manifest: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`defs` is a @dg.definitions loader: the environment is read when Dagster loads the
+    location, not when the module is imported, and a bad value fails with its name."""
+    import orchestration.definitions as location
+
+    monkeypatch.setenv("CXLINK_SCHEDULE_CRON", "15 4 * * *")
+    monkeypatch.setenv("CXLINK_PARTITIONS_START", "2024-02-10")
+    defs = location.defs()
+    assert defs.resolve_schedule_def("cxlink_daily").cron_schedule == "15 4 * * *"
+    graph = defs.resolve_asset_graph()
+    tags = graph.get(dg.AssetKey(["text", "statement_tags"])).partitions_def
+    assert tags.get_first_partition_key() == "2024-02-01"
+
+    monkeypatch.setenv("CXLINK_SCHEDULE_TIMEZONE", "Mars/Olympus")
+    with pytest.raises(SettingsError, match=r"CXLINK_SCHEDULE_TIMEZONE='Mars/Olympus'"):
+        location.defs()

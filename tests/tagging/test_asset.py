@@ -7,14 +7,19 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-import pytest
 
 from cxlink.demo import generate
 from cxlink.extract import extract_entity
+from cxlink.settings import Settings
 from cxlink.tagging.pipeline import CommentIn, tag_comments
 from cxlink.tagging.schema import TABLES
-from orchestration.assets.tagging import statement_tags
-from orchestration.resources import Warehouse
+from orchestration.assets.tagging import build_statement_tags
+from orchestration.partitions import feedback_month_partitions
+from orchestration.resources import build_resources
+
+statement_tags = build_statement_tags(
+    feedback_month_partitions(Settings.from_env({}).partitions_start)
+)
 
 TRANSLATIONS = [
     # response_id, feedback_month, status, original_text, translated_text
@@ -44,22 +49,22 @@ def seed_translations(warehouse: Path, rows) -> None:
     con.close()
 
 
-def run(data_dir: Path, month: str) -> dg.ExecuteInProcessResult:
+def resources(data_dir: Path, tagger_dir: Path) -> dict:
+    env = {"CXLINK_DATA_DIR": str(data_dir), "CXLINK_TAGGER_DIR": str(tagger_dir)}
+    return build_resources(Settings.from_env(env))
+
+
+def run(data_dir: Path, month: str, tagger_dir: Path) -> dg.ExecuteInProcessResult:
     return dg.materialize(
-        [statement_tags],
-        partition_key=month,
-        resources={"warehouse": Warehouse(data_dir=str(data_dir))},
+        [statement_tags], partition_key=month, resources=resources(data_dir, tagger_dir)
     )
 
 
-def test_asset_tags_a_partition_and_reruns_idempotently(
-    tmp_path: Path, trained, monkeypatch: pytest.MonkeyPatch
-):
+def test_asset_tags_a_partition_and_reruns_idempotently(tmp_path: Path, trained):
     model, _, directory = trained
-    monkeypatch.setenv("CXLINK_TAGGER_DIR", str(directory))
     seed_translations(tmp_path / "warehouse.duckdb", TRANSLATIONS)
 
-    result = run(tmp_path, "2024-03-01")
+    result = run(tmp_path, "2024-03-01", directory)
     assert result.success
     meta = result.asset_materializations_for_node("text__statement_tags")[0].metadata
     assert meta["model_version"].value == model.version
@@ -98,9 +103,9 @@ def test_asset_tags_a_partition_and_reruns_idempotently(
         con.close()
 
     # a rerun replaces the partition: same rows, no duplicates; another month is untouched
-    assert run(tmp_path, "2024-03-01").success
-    assert run(tmp_path, "2024-04-01").success
-    assert run(tmp_path, "2024-03-01").success
+    assert run(tmp_path, "2024-03-01", directory).success
+    assert run(tmp_path, "2024-04-01", directory).success
+    assert run(tmp_path, "2024-03-01", directory).success
     con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
     try:
         march = con.execute(
@@ -121,13 +126,12 @@ def test_asset_tags_a_partition_and_reruns_idempotently(
         con.close()
 
 
-def test_asset_fails_clearly_without_an_artifact(tmp_path: Path, monkeypatch):
-    monkeypatch.setenv("CXLINK_TAGGER_DIR", str(tmp_path / "missing"))
+def test_asset_fails_clearly_without_an_artifact(tmp_path: Path):
     seed_translations(tmp_path / "warehouse.duckdb", TRANSLATIONS)
     result = dg.materialize(
         [statement_tags],
         partition_key="2024-03-01",
-        resources={"warehouse": Warehouse(data_dir=str(tmp_path))},
+        resources=resources(tmp_path, tmp_path / "missing"),
         raise_on_error=False,
     )
     assert not result.success

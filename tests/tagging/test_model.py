@@ -137,7 +137,7 @@ def test_bad_inputs_are_handled(trained):
 
 def test_missing_explicit_artifact_fails_with_an_actionable_message(tmp_path: Path):
     with pytest.raises(ArtifactError, match="run `make train-tagger`"):
-        ensure_model({"CXLINK_TAGGER_DIR": str(tmp_path / "none")})
+        ensure_model(tmp_path / "models", tagger_dir=tmp_path / "none")
 
 
 def test_sentiment_probabilities_keep_the_svm_decision():

@@ -50,7 +50,9 @@ def test_the_check_is_registered_non_blocking_on_the_mart():
     assert spec.asset_key == TOPIC_ALERTS_KEY
     assert spec.name == CHECK_NAME
     assert spec.blocking is False
-    from orchestration.definitions import defs
+    from cxlink.settings import Settings
+    from orchestration.definitions import build_definitions
 
+    defs = build_definitions(Settings.from_env({}))
     keys = {key for checks in defs.asset_checks or [] for key in checks.check_keys}
     assert dg.AssetCheckKey(TOPIC_ALERTS_KEY, CHECK_NAME) in keys

@@ -9,17 +9,25 @@ import duckdb
 import pytest
 
 from cxlink.demo import generate
+from cxlink.settings import Settings
 from cxlink.translate.packages import install_package
 from orchestration.assets.extract import extract_assets
-from orchestration.assets.translation import feedback_translations
-from orchestration.automation import full_range_tags
-from orchestration.resources import Warehouse
+from orchestration.assets.translation import build_feedback_translations
+from orchestration.automation import full_range_tags as full_range_tags_of
+from orchestration.partitions import feedback_month_partitions
+from orchestration.resources import build_resources
+
+MONTHS = feedback_month_partitions(Settings.from_env({}).partitions_start)
+feedback_translations = build_feedback_translations(MONTHS)
+
+
+def full_range_tags() -> dict[str, str]:
+    return full_range_tags_of(MONTHS)
 
 
 def run(data_dir: Path, assets, **kwargs) -> dg.ExecuteInProcessResult:
-    return dg.materialize(
-        assets, resources={"warehouse": Warehouse(data_dir=str(data_dir))}, **kwargs
-    )
+    settings = Settings.from_env({"CXLINK_DATA_DIR": str(data_dir)})
+    return dg.materialize(assets, resources=build_resources(settings), **kwargs)
 
 
 def metadata_of(result: dg.ExecuteInProcessResult) -> dict:

@@ -1,0 +1,118 @@
+"""The declaration of every ``CXLINK_*`` setting: name, default, allowed values, meaning.
+
+The one place a setting is defined. ``Settings`` (``cxlink.settings``) has one field per row;
+README.md's settings table has one line per row (tests/test_settings.py checks both).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from cxlink.settings.layout import DEFAULT_DATA_DIR, PROJECT_ROOT
+from cxlink.settings.parsers import (
+    COMPUTE_TYPES,
+    CRON_HELP,
+    choice,
+    cron,
+    currency,
+    decimal,
+    iso_date,
+    month_start,
+    optional,
+    path,
+    timezone,
+    whole,
+)
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str  # the environment variable
+    attr: str  # the Settings field
+    default: str  # the text used when the variable is unset or empty
+    allowed: str  # allowed values, in words (the error message quotes it)
+    doc: str  # what it means (README's third column)
+    parse: Callable[[str], Any]
+    shown_default: str = ""  # README's default column when the default is derived
+    dbt_var: str | None = None  # the dbt var it sets (dbt_project.yml reads the same variable)
+
+    @property
+    def default_text(self) -> str:
+        return self.shown_default or f"`{self.default}`"
+
+
+_MONTHS = "a whole number of months >= 1"
+DECLARED: tuple[Setting, ...] = (
+    Setting("CXLINK_DATA_DIR", "data_dir", str(DEFAULT_DATA_DIR), "a directory path",
+            "the data directory: `landing/<entity>/`, `warehouse.duckdb`, `marts.duckdb` (BI "
+            "copy), `exports/`, `dbt_docs/`, `models/` (tagger), `argos-models/`",
+            path, shown_default="`./data`"),
+    Setting("CXLINK_AS_OF_DATE", "as_of_date", "", "empty or a date YYYY-MM-DD",
+            "the date the marts are computed \"as of\" (which retention horizons have passed)",
+            optional(iso_date), shown_default="latest event in the data", dbt_var="as_of_date"),
+    Setting("CXLINK_REPORTING_CURRENCY", "reporting_currency", "EUR",
+            "an ISO 4217 code of three letters such as EUR or USD",
+            "ISO 4217 code money is reported in", currency, dbt_var="reporting_currency"),
+    Setting("CXLINK_CAC_LAG_MONTHS", "cac_lag_months", "0", "a whole number of months >= 0",
+            "months between marketing spend and the acquisitions it buys (`marts.cac_by_channel`)",
+            whole(0), dbt_var="cac_lag_months"),
+    Setting("CXLINK_GROSS_MARGIN", "gross_margin", "0.8", "a decimal share in (0, 1], e.g. 0.8",
+            "gross margin (share) of the finance marts (CAC payback, non-subscription CLV)",
+            decimal(0, 1, high_included=True), dbt_var="gross_margin"),
+    Setting("CXLINK_CLV_WINDOW_MONTHS", "clv_window_months", "12", _MONTHS,
+            "complete months before the as-of month over which ARPU, churn, CAC and CRC are "
+            "measured", whole(1), dbt_var="clv_window_months"),
+    Setting("CXLINK_CLV_LIFETIME", "clv_lifetime", "inverse_churn", "inverse_churn or rmst",
+            "lifetime used in CLV: `inverse_churn` (1 / monthly churn) or `rmst`",
+            choice("inverse_churn", "rmst"), dbt_var="clv_lifetime"),
+    Setting("CXLINK_RMST_HORIZON_MONTHS", "rmst_horizon_months", "36", _MONTHS,
+            "horizon of the restricted mean survival time (Kaplan-Meier)", whole(1),
+            dbt_var="rmst_horizon_months"),
+    Setting("CXLINK_LINKAGE_HORIZON_MONTHS", "linkage_horizon_months", "12", _MONTHS,
+            "NPS linkage horizon: churn and NRR of the customers active this many months ago",
+            whole(1), dbt_var="linkage_horizon_months"),
+    Setting("CXLINK_ALERT_FDR", "alert_fdr", "0.05", "a decimal in (0, 1), e.g. 0.05",
+            "false-discovery rate of the topic spike alerts (`marts.topic_alerts`)",
+            decimal(0, 1, high_included=False), dbt_var="alert_fdr"),
+    Setting("CXLINK_DUCKDB_THREADS", "duckdb_threads", "1", "a whole number >= 1",
+            "DuckDB threads per dbt query. One thread keeps the marts byte-for-byte "
+            "reproducible: a parallel aggregate adds floating-point values (ARR, standard "
+            "errors) in whatever order its threads finish, so more threads are faster on big "
+            "data but may change the last digit between runs",
+            whole(1)),
+    Setting("CXLINK_PARTITIONS_START", "partitions_start", "2022-01-01", "a date YYYY-MM-DD",
+            "first feedback month of the text assets' monthly partitions (any day of it)",
+            month_start),
+    Setting("CXLINK_SCHEDULE_CRON", "schedule_cron", "0 6 * * *", CRON_HELP,
+            "cron of the daily schedule", cron),
+    Setting("CXLINK_SCHEDULE_TIMEZONE", "schedule_timezone", "UTC",
+            "an IANA time zone such as UTC or Europe/Helsinki", "time zone of the schedule",
+            timezone),
+    Setting("CXLINK_ARGOS_MODELS", "argos_models", "", "empty or a directory path",
+            "where `make models` picks up `.argosmodel` files", optional(path),
+            shown_default="`$CXLINK_DATA_DIR/argos-models`"),
+    Setting("CXLINK_TRANSLATE_BEAM_SIZE", "translate_beam_size", "4", "a whole number >= 1",
+            "translation beam size (argos' default)", whole(1)),
+    Setting("CXLINK_TRANSLATE_BATCH_SIZE", "translate_batch_size", "32", "a whole number >= 1",
+            "sentences per CTranslate2 batch", whole(1)),
+    Setting("CXLINK_TRANSLATE_INTRA_THREADS", "translate_intra_threads", "",
+            "empty or a whole number >= 1", "CTranslate2 threads inside one batch",
+            optional(whole(1)), shown_default="1 (2 above 8 cores)"),
+    Setting("CXLINK_TRANSLATE_INTER_THREADS", "translate_inter_threads", "",
+            "empty or a whole number >= 1", "CTranslate2 batches decoded in parallel",
+            optional(whole(1)), shown_default="cores / intra threads"),
+    Setting("CXLINK_TRANSLATE_COMPUTE_TYPE", "translate_compute_type", "auto",
+            "one of " + ", ".join(COMPUTE_TYPES),
+            "CTranslate2 compute type (`auto`: int8 models stay int8)", choice(*COMPUTE_TYPES)),
+    Setting("CXLINK_TAGGER_DIR", "tagger_dir", "", "empty or a directory path",
+            "one tagger artifact to use as it is; unset, the current version under "
+            "`$CXLINK_DATA_DIR/models` is loaded, or trained when missing", optional(path),
+            shown_default="train or load under `$CXLINK_DATA_DIR/models`"),
+    Setting("CXLINK_BENCH_DIR", "bench_dir", str(PROJECT_ROOT / ".bench"), "a directory path",
+            "benchmark data (`make bench`)", path, shown_default="`./.bench`"),
+    Setting("CXLINK_BENCH_CACHE", "bench_cache", "~/.cache/cxlink/bench",
+            "a directory path", "the translation benchmark's package cache", path),
+)  # fmt: skip
+BY_NAME = {s.name: s for s in DECLARED}

@@ -1,0 +1,50 @@
+"""The project's own paths and the layout of the data directory (``CXLINK_DATA_DIR``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+
+
+@dataclass(frozen=True)
+class DataLayout:
+    """Where everything lives under the one data directory (``CXLINK_DATA_DIR``)."""
+
+    data_dir: Path
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.data_dir / "landing"
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.data_dir / "warehouse.duckdb"
+
+    @property
+    def bi_copy_path(self) -> Path:
+        """The published BI copy: the marts only, no personal data."""
+        return self.data_dir / "marts.duckdb"
+
+    @property
+    def exports_dir(self) -> Path:
+        """Parquet, CSV and the finance workbook."""
+        return self.data_dir / "exports"
+
+    @property
+    def dbt_docs_dir(self) -> Path:
+        """`dbt docs generate` output (index.html, catalog.json), refreshed by every dbt build."""
+        return self.data_dir / "dbt_docs"
+
+    @property
+    def tagger_models_dir(self) -> Path:
+        """Tagger artifacts, one folder per version (``tagger-<hash>``)."""
+        return self.data_dir / "models"
+
+    @property
+    def argos_models_dir(self) -> Path:
+        """Where `.argosmodel` files are picked up from unless CXLINK_ARGOS_MODELS says."""
+        return self.data_dir / "argos-models"
