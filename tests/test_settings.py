@@ -52,8 +52,10 @@ def test_defaults():
     assert s.layout.bi_copy_path == PROJECT_ROOT / "data" / "marts.duckdb"
     assert s.layout.exports_dir == PROJECT_ROOT / "data" / "exports"
     assert s.dbt_docs_dir == PROJECT_ROOT / "data" / "dbt_docs"
-    # an empty variable is the same as an unset one
+    # an empty variable is the same as an unset one; a field left out is its declared default
     assert Settings.from_env({"CXLINK_GROSS_MARGIN": " ", "CXLINK_DATA_DIR": ""}) == DEFAULTS
+    assert Settings() == DEFAULTS
+    assert Settings(gross_margin=0.5) == Settings.from_env({"CXLINK_GROSS_MARGIN": "0.5"})
 
 
 def test_thread_defaults_follow_the_cores(monkeypatch: pytest.MonkeyPatch):
@@ -63,6 +65,7 @@ def test_thread_defaults_follow_the_cores(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr("os.cpu_count", lambda: 2)
     s = Settings.from_env({})
     assert (s.translate_intra_threads, s.translate_inter_threads) == (1, 2)
+    assert (Settings().translate_intra_threads, Settings().translate_inter_threads) == (1, 2)
     s = Settings.from_env({"CXLINK_TRANSLATE_INTRA_THREADS": "2"})
     assert (s.translate_intra_threads, s.translate_inter_threads) == (2, 1)
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -38,37 +38,53 @@ __all__ = [
 ]
 
 
+def _declared(attr: str) -> Callable[[], Any]:
+    """A field's default: its declared default, parsed (so ``Settings(data_dir=...)`` works)."""
+    setting = next(s for s in DECLARED if s.attr == attr)
+    return lambda: setting.parse(setting.default)
+
+
 class SettingsError(ValueError):
     """One or more settings have a value outside their allowed values."""
 
 
 @dataclass(frozen=True)
 class Settings:
-    """The resolved settings: build it with ``from_env`` (meanings and defaults: ``DECLARED``)."""
+    """The resolved settings: build it with ``from_env`` (meanings and defaults: ``DECLARED``;
+    a field left out takes its declared default)."""
 
-    data_dir: Path
-    as_of_date: date | None
-    reporting_currency: str
-    cac_lag_months: int
-    gross_margin: float
-    clv_window_months: int
-    clv_lifetime: str
-    rmst_horizon_months: int
-    linkage_horizon_months: int
-    alert_fdr: float
-    duckdb_threads: int
-    partitions_start: date
-    schedule_cron: str
-    schedule_timezone: str
-    argos_models: Path | None
-    translate_beam_size: int
-    translate_batch_size: int
-    translate_intra_threads: int
-    translate_inter_threads: int
-    translate_compute_type: str
-    tagger_dir: Path | None
-    bench_dir: Path
-    bench_cache: Path
+    data_dir: Path = field(default_factory=_declared("data_dir"))
+    as_of_date: date | None = field(default_factory=_declared("as_of_date"))
+    reporting_currency: str = field(default_factory=_declared("reporting_currency"))
+    cac_lag_months: int = field(default_factory=_declared("cac_lag_months"))
+    gross_margin: float = field(default_factory=_declared("gross_margin"))
+    clv_window_months: int = field(default_factory=_declared("clv_window_months"))
+    clv_lifetime: str = field(default_factory=_declared("clv_lifetime"))
+    rmst_horizon_months: int = field(default_factory=_declared("rmst_horizon_months"))
+    linkage_horizon_months: int = field(default_factory=_declared("linkage_horizon_months"))
+    alert_fdr: float = field(default_factory=_declared("alert_fdr"))
+    duckdb_threads: int = field(default_factory=_declared("duckdb_threads"))
+    partitions_start: date = field(default_factory=_declared("partitions_start"))
+    schedule_cron: str = field(default_factory=_declared("schedule_cron"))
+    schedule_timezone: str = field(default_factory=_declared("schedule_timezone"))
+    argos_models: Path | None = field(default_factory=_declared("argos_models"))
+    translate_beam_size: int = field(default_factory=_declared("translate_beam_size"))
+    translate_batch_size: int = field(default_factory=_declared("translate_batch_size"))
+    translate_intra_threads: int = field(default_factory=_declared("translate_intra_threads"))
+    translate_inter_threads: int = field(default_factory=_declared("translate_inter_threads"))
+    translate_compute_type: str = field(default_factory=_declared("translate_compute_type"))
+    tagger_dir: Path | None = field(default_factory=_declared("tagger_dir"))
+    bench_dir: Path = field(default_factory=_declared("bench_dir"))
+    bench_cache: Path = field(default_factory=_declared("bench_cache"))
+
+    def __post_init__(self) -> None:
+        # Derived defaults: on a few CPU cores, parallel batches beat threads inside a batch.
+        cores = os.cpu_count() or 1
+        if self.translate_intra_threads is None:
+            object.__setattr__(self, "translate_intra_threads", 1 if cores <= 8 else 2)
+        if self.translate_inter_threads is None:
+            inter = max(1, cores // self.translate_intra_threads)
+            object.__setattr__(self, "translate_inter_threads", inter)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -84,12 +100,6 @@ class Settings:
                 errors.append(f"{setting.name}={text!r} is not allowed: use {setting.allowed}.")
         if errors:
             raise SettingsError(" ".join(errors))
-        # Derived defaults: on a few CPU cores, parallel batches beat threads inside a batch.
-        cores = os.cpu_count() or 1
-        if values["translate_intra_threads"] is None:
-            values["translate_intra_threads"] = 1 if cores <= 8 else 2
-        if values["translate_inter_threads"] is None:
-            values["translate_inter_threads"] = max(1, cores // values["translate_intra_threads"])
         return cls(**values)
 
     @property
