@@ -97,6 +97,7 @@ def test_a_bad_value_is_named_with_its_value_and_the_allowed_values():
         ("CXLINK_AS_OF_DATE", "20240630"),
         ("CXLINK_AS_OF_DATE", "30/06/2024"),
         ("CXLINK_REPORTING_CURRENCY", "euro"),
+        ("CXLINK_REPORTING_CURRENCY", "ABC"),
         ("CXLINK_REPORTING_CURRENCY", "E1R"),
         ("CXLINK_CAC_LAG_MONTHS", "-1"),
         ("CXLINK_CAC_LAG_MONTHS", "1.5"),

@@ -53,7 +53,7 @@ DECLARED: tuple[Setting, ...] = (
             "the date the marts are computed \"as of\" (which retention horizons have passed)",
             optional(iso_date), shown_default="latest event in the data", dbt_var="as_of_date"),
     Setting("CXLINK_REPORTING_CURRENCY", "reporting_currency", "EUR",
-            "an ISO 4217 code of three letters such as EUR or USD",
+            "an ISO 4217 currency code such as EUR or USD",
             "ISO 4217 code money is reported in", currency, dbt_var="reporting_currency"),
     Setting("CXLINK_CAC_LAG_MONTHS", "cac_lag_months", "0", "a whole number of months >= 0",
             "months between marketing spend and the acquisitions it buys (`marts.cac_by_channel`)",

@@ -82,7 +82,10 @@ def choice(*options: str) -> Callable[[str], str]:
 
 
 def currency(text: str) -> str:
-    if not re.fullmatch(r"[A-Za-z]{3}", text):
+    # The landing contract's list: the reporting currency must be one an amount can be in.
+    from cxlink.contract import ISO_4217
+
+    if text.upper() not in ISO_4217:
         raise ValueError(text)
     return text.upper()
 
