@@ -1,4 +1,4 @@
-{#- Finance-facing retention and churn by NPS category at each horizon (domain.md "Linking NPS
+{#- Finance-facing retention and churn by NPS category at each horizon (docs/metrics.md "Linking NPS
     to retention and revenue": compare churn by NPS category at a fixed horizon, counted from
     the response date; this mart uses EACH response whose horizon has passed, one per customer
     per month). A customer can contribute several responses, so the standard error is the

@@ -1,4 +1,4 @@
-{#- Topic spike alerts (domain.md "Text feedback", spike alerts; InMoment "Discover"): the spike
+{#- Topic spike alerts (docs/metrics.md "Text feedback", spike alerts; InMoment "Discover"): the spike
     tests of int_text__topic_alert_tests (the topic's share of tagged comments now against its
     trailing baseline, one-sided two-proportion z-test), with false discoveries controlled per
     period over every tested topic x segment row by the Benjamini-Hochberg step-up procedure:
