@@ -17,3 +17,9 @@
 {% macro topic_period_grain() -%}
     '{{ var("topic_period", "month") | string | trim | lower }}'
 {%- endmacro %}
+
+{#- Months in one topic period: 3 for 'quarter', else 1 (the step of the period series). -#}
+{% macro topic_period_months() -%}
+    {%- set grain = var('topic_period', 'month') | string | trim | lower -%}
+    {{ return(3 if grain == 'quarter' else 1) }}
+{%- endmacro %}

@@ -68,7 +68,7 @@ gaps as (
 
 ),
 
-impacts as (
+estimates as (
 
     select
         *,
@@ -77,6 +77,16 @@ impacts as (
         arr_share_mentioning
         * (arr_weighted_nps_mentioning - arr_weighted_nps_rest) as arr_weighted_impact
     from gaps
+
+),
+
+impacts as (
+
+    select
+        *,
+        {{ wald_bound('impact', 'impact_se', z, 'lower') }} as impact_ci_low,
+        {{ wald_bound('impact', 'impact_se', z, 'upper') }} as impact_ci_high
+    from estimates
 
 ),
 
@@ -117,13 +127,13 @@ final as (
         impacts.nps_gap_se,
         impacts.impact,
         impacts.impact_se,
-        impacts.impact - {{ z }} * impacts.impact_se as impact_ci_low,
-        impacts.impact + {{ z }} * impacts.impact_se as impact_ci_high,
+        impacts.impact_ci_low,
+        impacts.impact_ci_high,
         cast({{ z }} as double) as ci_z,
         case
             when impacts.impact_se is null then 'not_estimable'
-            when impacts.impact - {{ z }} * impacts.impact_se > 0 then 'positive'
-            when impacts.impact + {{ z }} * impacts.impact_se < 0 then 'negative'
+            when impacts.impact_ci_low > 0 then 'positive'
+            when impacts.impact_ci_high < 0 then 'negative'
             else 'not_significant'
         end as impact_sign,
 

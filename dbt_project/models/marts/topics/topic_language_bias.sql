@@ -96,8 +96,10 @@ final as (
         compared.other_mention_share,
         compared.share_diff,
         compared.share_diff_se,
-        compared.share_diff - {{ z }} * compared.share_diff_se as share_diff_ci_low,
-        compared.share_diff + {{ z }} * compared.share_diff_se as share_diff_ci_high,
+        {{ wald_bound('compared.share_diff', 'compared.share_diff_se', z, 'lower') }}
+            as share_diff_ci_low,
+        {{ wald_bound('compared.share_diff', 'compared.share_diff_se', z, 'upper') }}
+            as share_diff_ci_high,
         case
             when
                 compared.other_commented_responses > 0
