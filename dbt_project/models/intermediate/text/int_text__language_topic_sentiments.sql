@@ -1,8 +1,8 @@
 {#- Per comment language and topic (topic_id 'all' = every statement of the language's tagged
-    comments), the mean statement sentiment in [-1, 1] of the language's statements that
-    mention the topic against that of every other language's (docs/metrics.md "Text
-    feedback": a translation that shifts sentiment shows up as a language whose sentiment
-    differs from the others'). The languages are those of int_text__language_topic_shares. -#}
+    comments), the mean statement sentiment in [-1, 1] of the language's statements that mention the
+    topic against that of every other language's (docs/metrics.md "Text feedback": a translation
+    that shifts sentiment shows up as a language whose sentiment differs from the others'). The
+    languages are those of int_text__language_topic_shares. -#}
 
 with
 

@@ -1,5 +1,5 @@
-{#- Exchange rates to the reporting currency renamed from raw.fx_rates (docs/metrics.md
-    "Subscription revenue (MRR) metrics": FX changes create no MRR movement). -#}
+{#- Exchange rates to the reporting currency renamed from raw.fx_rates
+    (docs/metrics.md "Subscription revenue (MRR) metrics": FX changes create no MRR movement). -#}
 
 with
 

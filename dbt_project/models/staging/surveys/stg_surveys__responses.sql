@@ -1,6 +1,6 @@
-{#- Survey responses (NPS, CSAT, CES) renamed from raw.feedback (docs/metrics.md "Survey
-    metrics" and "CSAT and CES"). The raw `language` keeps its name: it is the comment
-    language the marts publish as `language`. -#}
+{#- Survey responses (NPS, CSAT, CES) renamed from raw.feedback (docs/metrics.md "Survey metrics"
+    and "CSAT and CES"). The raw `language` keeps its name: it is the comment language the marts
+    publish as `language`. -#}
 
 with
 

@@ -1,5 +1,5 @@
-{#- Topics each statement mentions, multi-label (text.statement_topics; docs/metrics.md
-    "Text feedback"). -#}
+{#- Topics each statement mentions, multi-label (text.statement_topics;
+    docs/metrics.md "Text feedback"). -#}
 
 with
 
