@@ -1,6 +1,6 @@
 {#-
     Settings and small formulas of the finance marts (clv_by_segment, cx_revenue_linkage;
-    shared/domain.md "CLV and CAC" and "Linking NPS to retention and revenue"). Every setting is
+    docs/metrics.md "CLV and CAC" and "Linking NPS to retention and revenue"). Every setting is
     validated here, so a bad value stops the build with a message naming the variable.
 -#}
 
@@ -38,12 +38,4 @@
         {{ exceptions.raise_compiler_error("var clv_lifetime must be 'inverse_churn' or 'rmst', got '" ~ method ~ "'") }}
     {%- endif -%}
     {{ return(method) }}
-{%- endmacro %}
-
-{#- Symmetric Wald bound estimate -/+ z * se; null when either is null. -#}
-{% macro wald_bound(estimate, se, z, bound) -%}
-    {%- if bound not in ('lower', 'upper') -%}
-        {{ exceptions.raise_compiler_error("wald_bound: bound must be 'lower' or 'upper', got " ~ bound) }}
-    {%- endif -%}
-    cast({{ estimate }} {{ '-' if bound == 'lower' else '+' }} cast({{ z }} as double) * {{ se }} as double)
 {%- endmacro %}

@@ -1,7 +1,8 @@
-{#- MRR movement of a customer-month (domain.md "Subscription revenue (MRR) metrics"; ChartMogul,
-    dbt-labs/mrr-playbook mrr.sql), in this CASE order: first active month -> new; inactive now
-    and active the month before -> churn; active now, inactive the month before, active
-    earlier -> reactivation; MRR up -> expansion; MRR down -> contraction; else unchanged. -#}
+{#- MRR movement of a customer-month (docs/metrics.md "Subscription revenue (MRR) metrics";
+    ChartMogul, dbt-labs/mrr-playbook mrr.sql), in this CASE order: first active month -> new;
+    inactive now and active the month before -> churn; active now, inactive the month before,
+    active earlier -> reactivation; MRR up -> expansion; MRR down -> contraction; else
+    unchanged. -#}
 {% macro mrr_movement(is_active, was_active_previous_month, is_first_active_month, mrr, previous_mrr) -%}
     case
         when {{ is_active }} and {{ is_first_active_month }} then 'new'

@@ -1,5 +1,6 @@
 {#- One row per response and topic its comment mentions (after the level-2 -> level-1
-    roll-up), with the response's attributes: the unit of "responses mentioning a topic". -#}
+    roll-up), with the response's attributes: the unit of "responses mentioning a topic"
+    (docs/metrics.md "Text feedback"). -#}
 
 with
 

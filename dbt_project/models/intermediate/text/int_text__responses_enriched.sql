@@ -1,8 +1,8 @@
-{#- Every survey response with what the topic marts slice and weigh by: period, segment,
-    language, NPS category and points (NPS surveys only), the customer's ARR in the response
-    month, and whether the comment was tagged (has statements in text.feedback_statements).
-    Language is the translation's source language, else the language given with the
-    feedback, else 'unknown'. -#}
+{#- Every survey response with what the topic marts slice and weigh by
+    (docs/metrics.md "Text feedback"): period, segment, language, NPS category and points (NPS
+    surveys only; docs/metrics.md "Survey metrics"), the customer's ARR in the response month, and
+    whether the comment was tagged (has statements in text.feedback_statements). Language is the
+    translation's source language, else the language given with the response, else 'unknown'. -#}
 
 with
 
@@ -59,7 +59,7 @@ enriched as (
         coalesce(customers.segment, 'unknown') as segment,
         customers.plan_tier,
         coalesce(
-            translations.source_language, responses.language_code, 'unknown'
+            translations.source_language, responses.language, 'unknown'
         ) as language,
         case
             when responses.survey_type = 'nps'

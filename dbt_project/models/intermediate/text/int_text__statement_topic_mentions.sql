@@ -1,6 +1,7 @@
 {#- One row per statement and topic it mentions, with level-2 mentions rolled up: a statement
     tagged with a sub-topic also mentions its level-1 parent (taken from the taxonomy, else from
-    the tag row). `is_direct` is false for a parent that only the roll-up added. -#}
+    the tag row). `is_direct` is false for a parent that only the roll-up added
+    (docs/metrics.md "Text feedback": statements tagged with multi-label topics). -#}
 
 with
 

@@ -1,8 +1,9 @@
-{#- The spike test per period, segment ('all') and topic (domain.md "Text feedback", spike
+{#- The spike test per period, segment ('all') and topic (docs/metrics.md "Text feedback", spike
     alerts): one-sided two-proportion z-test for an increase of the topic's share of tagged
     comments over its trailing baseline, pooled variance:
         p1 = x1 / n1, p0 = x0 / n0, p = (x1 + x0) / (n1 + n0),
-        z = (p1 - p0) / sqrt(p (1 - p) (1 / n1 + 1 / n0)), p_value = P(Z >= z).
+        z = (p1 - p0) / sqrt(p (1 - p) (1 / n1 + 1 / n0)), p_value = P(Z >= z)
+    (macros pooled_two_proportion_z, normal_upper_tail).
     Tested only with n1 and n0 >= var `alert_min_responses` (default 30), at least var
     `alert_min_baseline_periods` (default 3) baseline periods with comments, and 0 < p < 1;
     test_status says why a row is not tested. The multiple-testing adjustment is in
@@ -56,10 +57,10 @@ tested as (
         *,
         case
             when test_status = 'tested'
-                then (share_now - baseline_share) / sqrt(
-                    pooled_share * (1 - pooled_share)
-                    * (1.0 / commented_responses + 1.0 / baseline_commented_responses)
-                )
+                then {{ pooled_two_proportion_z(
+                    '(share_now - baseline_share)', 'pooled_share',
+                    'commented_responses', 'baseline_commented_responses'
+                ) }}
         end as z_statistic
     from eligibility
 

@@ -1,12 +1,12 @@
-{#- The inputs of the spike test (domain.md "Text feedback", spike alerts): per period, segment
-    ('all' = every segment) and topic, the tagged comments of the period, how many mention the
-    topic, and the same two counts pooled over the trailing baseline window (var
-    `alert_baseline_periods` periods before it, default 6). Dense: every period from the first to
-    the last with a tagged comment, every topic of the taxonomy and every segment, zero-filled,
-    so a topic nobody mentions in a period still has its row. Accounts and ARR are those of the
-    current period's mentions. -#}
+{#- The inputs of the spike test (docs/metrics.md "Text feedback", spike alerts): per period,
+    segment ('all' = every segment) and topic, the tagged comments of the period, how many
+    mention the topic, and the same two counts pooled over the trailing baseline window (var
+    `alert_baseline_periods` periods before it, default 6). Dense: every period from the first
+    to the last with a tagged comment, every topic of the taxonomy and every segment,
+    zero-filled, so a topic nobody mentions in a period still has its row. Accounts and ARR
+    are those of the current period's mentions. -#}
 {%- set window = var('alert_baseline_periods', 6) | int -%}
-{%- set months = 3 if (var('topic_period', 'month') | string | trim | lower) == 'quarter' else 1 -%}
+{%- set months = topic_period_months() -%}
 
 with
 
@@ -86,7 +86,7 @@ commented_counts as (
 
     select
         period_start,
-        case when grouping(segment) = 1 then 'all' else segment end as segment,
+        {{ rollup_label('segment') }} as segment,
         count(*) as commented_responses
     from commented
     group by period_start, cube(segment)
@@ -114,7 +114,7 @@ mention_counts as (
     select
         period_start,
         topic_id,
-        case when grouping(segment) = 1 then 'all' else segment end as segment,
+        {{ rollup_label('segment') }} as segment,
         sum(responses_mentioning) as responses_mentioning,
         count(distinct customer_id) as accounts_mentioning,
         sum(arr) as arr_accounts_mentioning

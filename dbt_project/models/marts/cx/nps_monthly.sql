@@ -1,5 +1,5 @@
 {#- NPS per response month and slice, with n and an adjusted Wald CI on every figure
-    (domain.md "Survey metrics"). Rows where a dimension is 'all' are its rollup
+    (docs/metrics.md "Survey metrics"). Rows where a dimension is 'all' are its rollup
     (group by response_month, cube(...)). -#}
 {%- set z = var('ci_z') -%}
 
@@ -15,12 +15,10 @@ counted as (
 
     select
         response_month,
-        case when grouping(segment) = 1 then 'all' else segment end as segment,
-        case when grouping(plan_tier) = 1 then 'all' else plan_tier end as plan_tier,
-        case
-            when grouping(acquisition_channel) = 1 then 'all' else acquisition_channel
-        end as acquisition_channel,
-        case when grouping(language) = 1 then 'all' else language end as language,
+        {{ rollup_label('segment') }} as segment,
+        {{ rollup_label('plan_tier') }} as plan_tier,
+        {{ rollup_label('acquisition_channel') }} as acquisition_channel,
+        {{ rollup_label('language') }} as language,
         cast(
             grouping(segment)
             + grouping(plan_tier)

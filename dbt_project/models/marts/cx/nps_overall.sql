@@ -1,5 +1,5 @@
 {#- Headline NPS over fixed windows ending on the as-of date, each with n and an adjusted Wald
-    CI (domain.md "Survey metrics"). Every period has a row, with 0 responses and null
+    CI (docs/metrics.md "Survey metrics"). Every period has a row, with 0 responses and null
     figures when nobody answered in it. -#}
 {%- set z = var('ci_z') -%}
 

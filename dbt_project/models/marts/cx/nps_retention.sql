@@ -1,7 +1,8 @@
-{#- Retention by NPS category per response month (domain.md "Linking NPS to retention and
-    revenue", seed method): of the customers who answered in a month, how many were still
-    active k months after their response, with a Wilson score interval. One response per
-    customer per month (their latest, int_nps_responses_retention). -#}
+{#- Retention by NPS category per response month
+    (docs/metrics.md "Linking NPS to retention and revenue", seed method): of the customers who
+    answered in a month, how many were still active k months after their response, with a Wilson
+    score interval. One response per customer per month (their latest,
+    int_nps_responses_retention). -#}
 {%- set z = var('ci_z') -%}
 {%- set horizons = var('retention_horizons') -%}
 

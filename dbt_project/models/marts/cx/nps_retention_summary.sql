@@ -1,8 +1,8 @@
-{#- Finance-facing retention and churn by NPS category at each horizon (domain.md "Linking NPS
-    to retention and revenue": compare churn by NPS category at a fixed horizon, counted from
-    the response date; this mart uses EACH response whose horizon has passed, one per customer
-    per month). A customer can contribute several responses, so the standard error is the
-    customer-clustered (sandwich) one:
+{#- Finance-facing retention and churn by NPS category at each horizon
+    (docs/metrics.md "Linking NPS to retention and revenue": compare churn by NPS category at a
+    fixed horizon, counted from the response date; this mart uses EACH response whose horizon has
+    passed, one per customer per month). A customer can contribute several responses, so the
+    standard error is the customer-clustered (sandwich) one:
         Var(p) = sum over customers c of (sum over i in c of (y_i - p))^2 / n^2
     computed exactly from integer counts as sum_c (n * r_c - n_c * r)^2 / n^4
     (n, r: responses and retained in the cell; n_c, r_c: the same for customer c). -#}

@@ -1,4 +1,4 @@
-"""Key drivers of NPS among the topics (shared/domain.md "Text feedback", key-driver analysis).
+"""Key drivers of NPS among the topics (docs/metrics.md "Text feedback", key-driver analysis).
 
 Per period (var ``topic_period`` plus one ``all_time`` set), outcome and topic level: Johnson's
 relative weights of the topic-mention indicators (0/1 per NPS response with a tagged comment,

@@ -1,10 +1,10 @@
-{#- Topic spike alerts (domain.md "Text feedback", spike alerts; InMoment "Discover"): the spike
-    tests of int_text__topic_alert_tests (the topic's share of tagged comments now against its
-    trailing baseline, one-sided two-proportion z-test), with false discoveries controlled per
-    period over every tested topic x segment row by the Benjamini-Hochberg step-up procedure:
-    q_(i) = min over j >= i of p_(j) m / j, capped at 1. is_alert: q_value <= var `alert_fdr`
-    (default 0.05, env CXLINK_ALERT_FDR), the share rose, and at least var
-    `alert_min_mentions` (default 5) comments mention the topic in the period. -#}
+{#- Topic spike alerts (docs/metrics.md "Text feedback", spike alerts; InMoment "Discover"):
+    the spike tests of int_text__topic_alert_tests (the topic's share of tagged comments now
+    against its trailing baseline, one-sided two-proportion z-test), with false discoveries
+    controlled per period over every tested topic x segment row by the Benjamini-Hochberg
+    step-up procedure: q_(i) = min over j >= i of p_(j) m / j, capped at 1. is_alert:
+    q_value <= var `alert_fdr` (default 0.05, env CXLINK_ALERT_FDR), the share rose, and at
+    least var `alert_min_mentions` (default 5) comments mention the topic in the period. -#}
 {%- set fdr = var('alert_fdr') | float -%}
 {%- if not (0 < fdr < 1) -%}
     {{ exceptions.raise_compiler_error("var alert_fdr / CXLINK_ALERT_FDR must be a number in (0, 1), got '" ~ var('alert_fdr') ~ "'") }}

@@ -1,5 +1,5 @@
 {#- Topic mentions per response month, topic, segment, language and sentiment label
-    (domain.md "Text feedback"), with rollups where a dimension reads 'all'. A level-2 mention
+    (docs/metrics.md "Text feedback"), with rollups where a dimension reads 'all'. A level-2 mention
     counts for its level-1 parent too. The share's denominator is the tagged comments of the
     same month, segment and language (every survey type: a comment is a comment); its interval
     is Wilson's. -#}
@@ -53,11 +53,9 @@ counted as (
     select
         response_month,
         topic_id,
-        case when grouping(segment) = 1 then 'all' else segment end as segment,
-        case when grouping(language) = 1 then 'all' else language end as language,
-        case
-            when grouping(sentiment_label) = 1 then 'all' else sentiment_label
-        end as sentiment_label,
+        {{ rollup_label('segment') }} as segment,
+        {{ rollup_label('language') }} as language,
+        {{ rollup_label('sentiment_label') }} as sentiment_label,
         cast(
             grouping(segment) + grouping(language) + grouping(sentiment_label) as integer
         ) as grouping_level,
@@ -73,8 +71,8 @@ denominators as (
 
     select
         response_month,
-        case when grouping(segment) = 1 then 'all' else segment end as segment,
-        case when grouping(language) = 1 then 'all' else language end as language,
+        {{ rollup_label('segment') }} as segment,
+        {{ rollup_label('language') }} as language,
         count(*) as commented_responses
     from commented
     group by response_month, cube(segment, language)

@@ -1,3 +1,6 @@
+{#- Exchange rates to the reporting currency renamed from raw.fx_rates
+    (docs/metrics.md "Subscription revenue (MRR) metrics": FX changes create no MRR movement). -#}
+
 with
 
 source as (

@@ -1,3 +1,6 @@
+{#- Invoice lines renamed from raw.invoices (docs/metrics.md "CLV and CAC": ARPU counts
+    original, renewal, upsell and cross-sell revenue; "Transactional customers": orders). -#}
+
 with
 
 source as (

@@ -1,3 +1,7 @@
+{#- Subscription periods renamed from raw.subscriptions
+    (docs/metrics.md "Subscription revenue (MRR) metrics": the MRR of a customer-month comes from
+    the periods active in it). -#}
+
 with
 
 source as (

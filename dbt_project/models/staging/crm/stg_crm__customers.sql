@@ -1,3 +1,6 @@
+{#- CRM customers renamed from raw.customers, with the slices CLV is segmented by
+    (docs/metrics.md "CLV and CAC": pricing tier, persona, segment, acquisition channel). -#}
+
 with
 
 source as (

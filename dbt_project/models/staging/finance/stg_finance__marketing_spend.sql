@@ -1,3 +1,6 @@
+{#- Sales and marketing spend renamed from raw.marketing_spend: the numerator of the CAC
+    (docs/metrics.md "CLV and CAC"). -#}
+
 with
 
 source as (

@@ -1,3 +1,6 @@
+{#- Onboarding, support and success costs renamed from raw.service_costs: the numerator of
+    the CRC (docs/metrics.md "CLV and CAC"). -#}
+
 with
 
 source as (

@@ -1,3 +1,7 @@
+{#- Survey responses (NPS, CSAT, CES) renamed from raw.feedback (docs/metrics.md "Survey metrics"
+    and "CSAT and CES"). The raw `language` keeps its name: it is the comment language the marts
+    publish as `language`. -#}
+
 with
 
 source as (
@@ -18,7 +22,7 @@ renamed as (
         score,
         channel as survey_channel,
         comment as comment_text,
-        nullif(lower(trim(language)), '') as language_code,
+        nullif(lower(trim(language)), '') as language,
 
         -- timestamps and dates (UTC)
         responded_at,

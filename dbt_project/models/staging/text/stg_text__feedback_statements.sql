@@ -1,3 +1,7 @@
+{#- Statements of the translated comments with their sentiment (text.feedback_statements;
+    docs/metrics.md "Text feedback": statements tagged with a sentiment in [-1, 1]). The
+    partition column feedback_month is the response month: named response_month here. -#}
+
 with
 
 source as (
@@ -32,7 +36,7 @@ renamed as (
         model_version as tagger_model_version,
 
         -- dates and timestamps (UTC)
-        feedback_month,
+        feedback_month as response_month,
         tagged_at
 
     from source

@@ -1,3 +1,7 @@
+{#- Translated comments (text.feedback_translations; docs/metrics.md "Text feedback":
+    every comment translated to English, keeping the original, its language and the model).
+    The partition column feedback_month is the response month: named response_month here. -#}
+
 with
 
 source as (
@@ -34,7 +38,7 @@ renamed as (
         model_version as translation_model_version,
 
         -- dates and timestamps (UTC)
-        feedback_month,
+        feedback_month as response_month,
         translated_at
 
     from source

@@ -1,3 +1,6 @@
+{#- Topics each statement mentions, multi-label (text.statement_topics;
+    docs/metrics.md "Text feedback"). -#}
+
 with
 
 source as (

@@ -1,3 +1,5 @@
+{#- The two-level topic taxonomy (text.topics; docs/metrics.md "Text feedback"). -#}
+
 with
 
 source as (

@@ -1,8 +1,7 @@
-{#- Generic data tests of the topic marts (marts/topics). -#}
-
-{#- Johnson's relative weights add up to the model's R^2 (domain.md "Text feedback", key-driver
-    analysis): per group of one fitted model, sum(raw_weight) = r_squared within `tolerance`,
-    and the published (zeroed) weights add up to significant_r_squared. -#}
+{#- Johnson's relative weights add up to the model's R^2 (docs/metrics.md "Text feedback",
+    key-driver analysis; used on marts.nps_drivers): per group of one fitted model,
+    sum(raw_weight) = r_squared within `tolerance`, and the published (zeroed) weights add up
+    to significant_r_squared. -#}
 {% test weights_sum_to_r_squared(model, group_by, tolerance=0.000001) %}
 
 select
