@@ -16,13 +16,13 @@ cac_by_channel as (
 
 service_costs as (
 
-    select * from {{ ref('int_service_costs_reporting') }}
+    select * from {{ ref('int_billing__service_costs_converted') }}
 
 ),
 
 measurement_window as (
 
-    select * from {{ ref('int_finance__measurement_window') }}
+    select * from {{ ref('int_finance__measurement_windows') }}
 
 ),
 

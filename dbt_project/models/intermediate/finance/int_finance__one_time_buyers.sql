@@ -12,7 +12,7 @@ with
 
 invoices as (
 
-    select * from {{ ref('int_invoices_reporting') }}
+    select * from {{ ref('int_billing__invoices_converted') }}
 
 ),
 
@@ -24,7 +24,7 @@ customer_cells as (
 
 measurement_window as (
 
-    select * from {{ ref('int_finance__measurement_window') }}
+    select * from {{ ref('int_finance__measurement_windows') }}
 
 ),
 

@@ -9,19 +9,19 @@ with
 
 subscriptions as (
 
-    select * from {{ ref('int_subscription_periods_reporting') }}
+    select * from {{ ref('int_billing__subscription_periods_converted') }}
 
 ),
 
 invoices as (
 
-    select * from {{ ref('int_invoices_reporting') }}
+    select * from {{ ref('int_billing__invoices_converted') }}
 
 ),
 
 spend as (
 
-    select * from {{ ref('int_marketing_spend_reporting') }}
+    select * from {{ ref('int_billing__marketing_spend_converted') }}
 
 ),
 
@@ -34,7 +34,7 @@ customers as (
 as_of as (
 
     select cast(date_trunc('month', as_of_date) as date) as as_of_month
-    from {{ ref('int_as_of_date') }}
+    from {{ ref('int_calendar__as_of_dates') }}
 
 ),
 

@@ -15,7 +15,7 @@ mrr_monthly as (
 as_of as (
 
     select cast(date_trunc('month', as_of_date) as date) as as_of_month
-    from {{ ref('int_as_of_date') }}
+    from {{ ref('int_calendar__as_of_dates') }}
 
 ),
 
