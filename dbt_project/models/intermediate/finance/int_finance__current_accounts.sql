@@ -1,5 +1,5 @@
 {#- Every subscription customer's position on the as-of date for the B2B aggregations of
-    domain.md "Survey metrics": active or not, MRR and ARR (12 x MRR) in the reporting currency
+    docs/metrics.md "Survey metrics": active or not, MRR and ARR (12 x MRR) in the reporting currency
     (the periods covering the as-of date, int_billing__subscription_periods_converted), and its NPS
     answers of the last var linkage_horizon_months (response dates after the cohort date, up to
     the as-of date): the number of responses per category (respondent-level NPS) and the

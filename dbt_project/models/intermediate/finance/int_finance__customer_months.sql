@@ -3,7 +3,7 @@
     first activity spell on: activity (int_revenue__activity_spells), the month's net invoiced
     revenue in the reporting currency (all line types, refunds negative; int_billing__invoices_converted)
     and the category of the customer's latest NPS response dated before the month's first day.
-    Monthly churn follows domain.md "Subscription revenue (MRR) metrics": a customer is at risk
+    Monthly churn follows docs/metrics.md "Subscription revenue (MRR) metrics": a customer is at risk
     in a month when active on its first day and churns in it when not active on the next
     month's first day (joining and leaving inside a month is not counted). -#}
 

@@ -1,4 +1,4 @@
-{#- The seed method's cohort (domain.md "Linking NPS to retention and revenue": "of the
+{#- The seed method's cohort (docs/metrics.md "Linking NPS to retention and revenue": "of the
     promoters you had a year ago, how many stayed?"): every customer active on the cohort date
     (as-of date minus var linkage_horizon_months) who had answered an NPS survey on or before
     it, categorised by the LATEST such response. The horizon is counted from the cohort date

@@ -1,7 +1,7 @@
 {#- Month-end MRR snapshots: one row per customer and month in which at least one subscription
     period covers the month's snapshot date (the last day of the month; the as-of date in the
     as-of month). Overlapping subscriptions of a customer add up. Months after the as-of month
-    are not built. -#}
+    are not built. The MRR of docs/metrics.md "Subscription revenue (MRR) metrics". -#}
 
 with
 

@@ -1,6 +1,6 @@
 {#- Per customer per response month: the customer's latest NPS response in that month, and
     whether the customer was active (inside an activity spell) k months after the response
-    date, for each k in var('retention_horizons'). Seed method of domain.md "Linking NPS to
+    date, for each k in var('retention_horizons'). Seed method of docs/metrics.md "Linking NPS to
     retention and revenue", counted from the response date. -#}
 {%- set horizons = var('retention_horizons') -%}
 

@@ -1,4 +1,4 @@
-{#- Customer acquisition cost per acquisition month and channel (domain.md "CLV and CAC"):
+{#- Customer acquisition cost per acquisition month and channel (docs/metrics.md "CLV and CAC"):
     CAC = sales and marketing spend / new customers, where customers acquired in month m are set
     against the spend of month m - lag (var cac_lag_months). A customer is new in the month of
     their first subscription period, or of their first invoice when they never subscribed

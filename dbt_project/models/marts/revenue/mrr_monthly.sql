@@ -1,4 +1,4 @@
-{#- MRR per customer and month with its movement (domain.md "Subscription revenue (MRR)
+{#- MRR per customer and month with its movement (docs/metrics.md "Subscription revenue (MRR)
     metrics"). Rows: every month a customer is active (month-end snapshot, see
     int_revenue__customer_mrr_months) plus the month after each active stretch ends, where the customer
     churns (only when no subscription at all is left). Months in which a churned customer stays
