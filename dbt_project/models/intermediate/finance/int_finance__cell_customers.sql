@@ -72,7 +72,9 @@ cell_customers_categories as (
     -- segment x category with rollups; a customer whose category changed is one cluster
     -- in 'answered'
     select
-        case when segment_rollup.is_rolled then 'all' else category_customers.segment end as segment,
+        case
+            when segment_rollup.is_rolled then 'all' else category_customers.segment
+        end as segment,
         case
             when category_rollup.is_rolled then 'answered' else category_customers.nps_category
         end as nps_category,

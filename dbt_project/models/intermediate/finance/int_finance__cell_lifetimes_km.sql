@@ -14,6 +14,8 @@
 {%- set horizon = 'cast(' ~ rmst_months ~ ' * ' ~ dpm ~ ' as double)' -%}
 {%- set cell_keys = ['billing_model', 'segment', 'plan_tier', 'acquisition_channel'] -%}
 
+-- the loops below generate whole CTEs: they are not an indent level
+-- sqlfluff:indentation:template_blocks_indent:False
 with
 {% for group in ['all', 'categories'] %}
 {#- The NPS group 'all' and the categories are estimated separately (one template, two
@@ -104,7 +106,10 @@ areas_{{ group }} as (
         *,
         survival * (
             least(
-                coalesce(lead(event_time) over (partition by {{ cell }} order by event_time), {{ horizon }}),
+                coalesce(
+                    lead(event_time) over (partition by {{ cell }} order by event_time),
+                    {{ horizon }}
+                ),
                 {{ horizon }}
             ) - event_time
         ) as area_after
@@ -138,8 +143,9 @@ steps_{{ group }} as (
         sum(
             case
                 when at_risk > deaths
-                    then area_to_horizon * area_to_horizon * deaths
-                    / (cast(at_risk as double) * (at_risk - deaths))
+                    then
+                        area_to_horizon * area_to_horizon * deaths
+                        / (cast(at_risk as double) * (at_risk - deaths))
                 else 0.0
             end
         ) as rmst_variance

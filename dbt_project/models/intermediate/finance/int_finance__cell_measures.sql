@@ -35,11 +35,17 @@
         },
     },
 } -%}
-{%- set columns = ['billing_model', 'segment', 'plan_tier', 'acquisition_channel', 'grouping_level', 'nps_category'] -%}
+{%- set columns = [
+    'billing_model', 'segment', 'plan_tier', 'acquisition_channel', 'grouping_level',
+    'nps_category',
+] -%}
 
+-- the loops below generate whole CTEs: they are not an indent level
+-- sqlfluff:indentation:template_blocks_indent:False
 with
 {% for name, instance in instances.items() %}
 {%- set keys = instance['keys'] %}
+{%- set cluster_keys = keys | reject('equalto', 'grouping_level') | list %}
 -- one import per instance: DuckDB materializes a CTE read twice, which would reorder rows
 cell_customers_{{ name }} as (
 
@@ -76,12 +82,10 @@ ratios_{{ name }} as (
 
 ),
 
-clustered_{{ name }} as (
+residuals_{{ name }} as (
 
     select
-        {% for key in keys if key != 'grouping_level' -%}
-            cell_customers.{{ key }},
-        {% endfor -%}
+        {{ 'cell_customers.' ~ cluster_keys | join(', cell_customers.') }},
         sum(
             (cell_customers.revenue - ratios.arpu * cell_customers.exposure_months)
             * (cell_customers.revenue - ratios.arpu * cell_customers.exposure_months)
@@ -97,31 +101,28 @@ clustered_{{ name }} as (
     from cell_customers_{{ name }} as cell_customers
     inner join ratios_{{ name }} as ratios
         on
-        {%- for key in keys if key != 'grouping_level' %}
+        {%- for key in cluster_keys %}
             {{ 'and ' if not loop.first }}cell_customers.{{ key }} = ratios.{{ key }}
         {%- endfor %}
-    group by
-        {%- for key in keys if key != 'grouping_level' %}
-        cell_customers.{{ key }}{{ ',' if not loop.last }}
-        {%- endfor %}
+    group by {{ 'cell_customers.' ~ cluster_keys | join(', cell_customers.') }}
 
 ),
 
 measures_{{ name }} as (
 
     select
-        {% for column in columns -%}
-            {{ instance['constants'].get(column, 'ratios.' ~ column) }} as {{ column }},
-        {% endfor -%}
+        {%- for column in columns %}
+        {{ instance['constants'].get(column, 'ratios.' ~ column) }} as {{ column }},
+        {%- endfor %}
         ratios.* exclude ({{ keys | join(', ') }}),
-        clustered.arpu_residual_square_sum,
-        clustered.transactions_residual_square_sum,
-        clustered.order_value_residual_square_sum
+        residuals.arpu_residual_square_sum,
+        residuals.transactions_residual_square_sum,
+        residuals.order_value_residual_square_sum
     from ratios_{{ name }} as ratios
-    inner join clustered_{{ name }} as clustered
+    inner join residuals_{{ name }} as residuals
         on
-        {%- for key in keys if key != 'grouping_level' %}
-            {{ 'and ' if not loop.first }}ratios.{{ key }} = clustered.{{ key }}
+        {%- for key in cluster_keys %}
+            {{ 'and ' if not loop.first }}ratios.{{ key }} = residuals.{{ key }}
         {%- endfor %}
 
 ),

@@ -8,6 +8,8 @@
     One-time buyers (int_finance__one_time_buyers): revenue, active buyer-months, lapse and
     orders in the window, 'all' only (their answers are not tracked by month). -#}
 
+-- the loops below generate whole CTEs: they are not an indent level
+-- sqlfluff:indentation:template_blocks_indent:False
 with
 
 one_time_buyers as (

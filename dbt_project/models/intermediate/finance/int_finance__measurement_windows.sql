@@ -1,5 +1,5 @@
-{#- One row: the dates and settings every finance model measures with (docs/metrics.md "CLV and CAC",
-    "Linking NPS to retention and revenue"). The CLV window is the var clv_window_months complete
+{#- One row: the dates and settings every finance model measures with (docs/metrics.md "CLV
+    and CAC", "Linking NPS to retention and revenue"). The CLV window is the var clv_window_months complete
     calendar months before the as-of month; the linkage cohort date is the as-of date minus
     var linkage_horizon_months, and its horizon date that date plus the same months (month ends
     clip, as in int_surveys__nps_responses_with_retention). -#}

@@ -11,6 +11,8 @@
 {%- set a_p, a_n, a_d = ('promoter_accounts', 'passive_accounts', 'detractor_accounts') -%}
 {%- set weighted, weighted_se = ('weighted_mean_points', 'weighted_points_se') -%}
 
+-- jinja loops below generate column lists: they are not an indent level
+-- sqlfluff:indentation:template_blocks_indent:False
 with
 
 current_accounts as (
@@ -47,14 +49,14 @@ segment_sums as (
             where is_active and latest_nps_category is not null
         ), 0) as answered_arr,
         count(*) filter (where is_active and latest_nps_category is not null) as answered_customers,
-        {% for category in ['promoter', 'passive', 'detractor'] -%}
+        {%- for category in ['promoter', 'passive', 'detractor'] %}
         count(*) filter (
             where is_active and latest_nps_category = '{{ category }}'
         ) as {{ category }}_customers,
         coalesce(sum(cast(arr as double)) filter (
             where is_active and latest_nps_category = '{{ category }}'
         ), 0) as {{ category }}_arr,
-        {% endfor -%}
+        {%- endfor %}
         cast(sum(responses) as bigint) as responses,
         sum(promoter_responses) as promoter_responses,
         sum(passive_responses) as passive_responses,

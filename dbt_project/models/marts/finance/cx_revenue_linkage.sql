@@ -1,20 +1,22 @@
-{#- Finance's link from NPS to retention and revenue, one row per segment x NPS category, with
-    'all' rollups (docs/metrics.md "Linking NPS to retention and revenue", "CLV and CAC",
-    "Survey metrics"). An assembly of intermediates, each the one home of its formulas:
-    current accounts and their ARR (int_finance__current_account_cells), the seed-method
-    cohort's logo churn, NRR and churn gap (int_finance__cohort_outcomes), the monthly churn,
-    ARPU, expected lifetime and CLV of the CLV window (int_finance__clv_cells, the model behind
-    clv_by_segment; lifetime per var clv_lifetime), the retention-vs-score slope
-    (int_finance__retention_slopes) and the three NPS variants
-    (int_finance__segment_nps_scores). Derived here, on the nps_category = 'all' rows: revenue
-    at risk = detractor ARR x churn gap and the value of one NPS point = 0.01 x slope x
-    segment ARR, annualised from the linkage horizon. -#}
+{#- Finance's link from NPS to retention and revenue per segment x NPS category, 'all' rollups
+    (docs/metrics.md "Linking NPS to retention and revenue", "CLV and CAC", "Survey metrics"),
+    assembled from the one home of each formula: int_finance__segment_nps_scores (current
+    accounts, ARR, NPS variants), int_finance__cohort_outcomes (logo churn, NRR, churn gap),
+    int_finance__clv_cells (churn, ARPU, lifetime per var clv_lifetime, CLV: as clv_by_segment)
+    and int_finance__retention_slopes. Derived here, on the 'all' rows: revenue at risk =
+    detractor ARR x churn gap; one NPS point = 0.01 x slope x segment ARR, annualised. -#}
 {%- set z = var('ci_z') -%}
 {%- set gap = 'segment_figures.churn_gap_detractor_vs_promoter' -%}
 {%- set slope = 'segment_figures.retention_slope' -%}
 {%- set slope_se = 'segment_figures.retention_slope_se' -%}
-{%- set per_year = 'segment_figures.segment_arr * 12.0 / measurement_window.linkage_horizon_months' -%}
+{%- set per_year = 'segment_figures.segment_arr * 12.0'
+    ~ ' / measurement_window.linkage_horizon_months' -%}
+{%- set account_groups = {
+    'all': 'answered', 'promoter': 'promoter', 'passive': 'passive', 'detractor': 'detractor',
+} -%}
 
+-- jinja loops below generate column lists: they are not an indent level
+-- sqlfluff:indentation:template_blocks_indent:False
 with
 
 customers as (
@@ -88,10 +90,9 @@ category_clv as (
 
 segment_figures as (
 
-    -- segments with current accounts; a segment without detractor accounts risks 0
+    -- segments with current accounts
     select
         segment_nps.*,
-        segment_nps.detractor_arr,
         gaps.churn_gap_detractor_vs_promoter,
         gaps.churn_gap_se,
         gaps.churn_gap_ci_low,
@@ -116,18 +117,22 @@ final as (
         measurement_window.cohort_date,
         measurement_window.cohort_horizon_date,
         measurement_window.linkage_horizon_months,
-        coalesce(case grid.nps_category
-            when 'all' then accounts.answered_customers
-            {% for c in ['promoter', 'passive', 'detractor'] -%}
-            when '{{ c }}' then accounts.{{ c }}_customers
-            {% endfor -%}
-        end, 0) as customers,
-        cast(coalesce(case grid.nps_category
-            when 'all' then accounts.answered_arr
-            {% for c in ['promoter', 'passive', 'detractor'] -%}
-            when '{{ c }}' then accounts.{{ c }}_arr
-            {% endfor -%}
-        end, 0) as double) as arr,
+        coalesce(
+            case grid.nps_category
+                {%- for category, group in account_groups.items() %}
+                when '{{ category }}' then account_figures.{{ group }}_customers
+                {%- endfor %}
+            end,
+            0
+        ) as customers,
+        cast(coalesce(
+            case grid.nps_category
+                {%- for category, group in account_groups.items() %}
+                when '{{ category }}' then account_figures.{{ group }}_arr
+                {%- endfor %}
+            end,
+            0
+        ) as double) as arr,
         coalesce(cohort_outcomes.cohort_customers, 0) as cohort_customers,
         coalesce(cohort_outcomes.cohort_churned, 0) as cohort_churned,
         cohort_outcomes.logo_churn_rate,
@@ -202,8 +207,8 @@ final as (
         cast({{ z }} as double) as ci_z
     from grid
     cross join measurement_window
-    left join segment_nps as accounts
-        on grid.segment = accounts.segment
+    left join segment_nps as account_figures
+        on grid.segment = account_figures.segment
     left join cohort_outcomes
         on
             grid.segment = cohort_outcomes.segment

@@ -1,5 +1,5 @@
-{#- Cohort retention (docs/metrics.md "Subscription revenue (MRR) metrics"): customers grouped by the
-    month of their first MRR (their `new` movement), followed month by month up to the as-of
+{#- Cohort retention (docs/metrics.md "Subscription revenue (MRR) metrics"): customers grouped
+    by the month of their first MRR (their `new` movement), followed month by month up to the as-of
     month. Logo retention counts active customers; net revenue retention compares the cohort's
     MRR with its starting MRR (expansion and reactivation included); gross revenue retention
     caps each customer at their starting MRR. -#}

@@ -55,7 +55,8 @@ final as (
         grouping_level,
         grouping_level = 3 as is_total,
         cast(mrr_start as decimal(38, 4)) as mrr_start,
-        -- the bridge column is named `new` (issue #3; the bridge identity of docs/metrics.md "Subscription revenue (MRR) metrics")
+        -- the bridge column is named `new` (issue #3; the bridge identity of docs/metrics.md
+        -- "Subscription revenue (MRR) metrics")
         cast(new_mrr as decimal(38, 4)) as new,  -- noqa: RF04
         cast(expansion_mrr as decimal(38, 4)) as expansion,
         cast(contraction_mrr as decimal(38, 4)) as contraction,
