@@ -1,4 +1,4 @@
--- Rates delivered for the reporting currency itself must be 1: int_fx_rates converts it at
+-- Rates delivered for the reporting currency itself must be 1: int_billing__fx_rates converts it at
 -- exactly 1 and ignores those rows, which is only right when they agree.
 with
 

@@ -11,7 +11,7 @@ mrr_monthly as (
 
 periods as (
 
-    select * from {{ ref('int_subscription_periods_reporting') }}
+    select * from {{ ref('int_billing__subscription_periods_converted') }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 spells as (
 
-    select * from {{ ref('int_customer_activity_spells') }}
+    select * from {{ ref('int_revenue__activity_spells') }}
 
 ),
 

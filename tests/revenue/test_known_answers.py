@@ -227,7 +227,7 @@ def test_foreign_currency_converted_at_period_start_and_fx_moves_make_no_movemen
     periods = query(
         lag0,
         "select subscription_period_id, fx_rate, mrr_reporting"
-        " from intermediate.int_subscription_periods_reporting"
+        " from intermediate.int_billing__subscription_periods_converted"
         " where customer_id in ('E', 'H') order by 1",
     )
     assert periods == [
@@ -243,7 +243,7 @@ def test_invoices_converted_at_their_date_refunds_stay_negative(warehouses):
     rows = query(
         lag0,
         "select invoice_id, line_type, fx_rate, amount_reporting, strftime(invoice_month, '%Y-%m')"
-        " from intermediate.int_invoices_reporting order by invoice_id",
+        " from intermediate.int_billing__invoices_converted order by invoice_id",
     )
     assert rows == [
         ("I1", "new", D(1), D(100), "2024-01"),
@@ -428,7 +428,11 @@ def test_currency_without_rate_fails_the_build_naming_it(tmp_path):
         "fx_rates": LANDING["fx_rates"],
     }
     result = build(
-        tmp_path, landing, env=ENV, check=False, select="+int_subscription_periods_reporting"
+        tmp_path,
+        landing,
+        env=ENV,
+        check=False,
+        select="+int_billing__subscription_periods_converted",
     )
     assert result.returncode != 0
     assert "no fx rate to EUR for currency CHF (needed for subscription periods)" in result.stdout

@@ -1,5 +1,5 @@
 {#- Acquisition and retention costs over the CLV window, per acquisition channel and for all
-    channels ('all'), in the reporting currency (domain.md "CLV and CAC"):
+    channels ('all'), in the reporting currency (docs/metrics.md "CLV and CAC"):
     CAC = sales and marketing spend / new customers gained (marts.cac_by_channel, whose spend is
     lagged by var cac_lag_months; only months whose spend is known count, on both sides);
     CRC = onboarding + support + success cost / customers gained in the same months (the seed's
@@ -16,13 +16,13 @@ cac_by_channel as (
 
 service_costs as (
 
-    select * from {{ ref('int_service_costs_reporting') }}
+    select * from {{ ref('int_billing__service_costs_converted') }}
 
 ),
 
 measurement_window as (
 
-    select * from {{ ref('int_finance__measurement_window') }}
+    select * from {{ ref('int_finance__measurement_windows') }}
 
 ),
 

@@ -2,7 +2,7 @@
     segment x plan_tier x acquisition_channel and every rollup where a dimension reads 'all'
     (the convention of marts.nps_monthly). billing_model: 'subscription' when the customer has
     any subscription period, 'one_time' when it has none but at least one one_time invoice
-    line (the non-subscription form of domain.md "CLV and CAC"); other customers are left
+    line (the non-subscription form of docs/metrics.md "CLV and CAC"); other customers are left
     out. Aggregating by cell then gives every rollup with per-customer clusters intact. -#}
 
 with

@@ -1,9 +1,9 @@
 {#- One row per subscription customer and calendar month of the CLV window (var
     clv_window_months complete months before the as-of month), from the month of the customer's
-    first activity spell on: activity (int_customer_activity_spells), the month's net invoiced
-    revenue in the reporting currency (all line types, refunds negative; int_invoices_reporting)
+    first activity spell on: activity (int_revenue__activity_spells), the month's net invoiced
+    revenue in the reporting currency (all line types, refunds negative; int_billing__invoices_converted)
     and the category of the customer's latest NPS response dated before the month's first day.
-    Monthly churn follows domain.md "Subscription revenue (MRR) metrics": a customer is at risk
+    Monthly churn follows docs/metrics.md "Subscription revenue (MRR) metrics": a customer is at risk
     in a month when active on its first day and churns in it when not active on the next
     month's first day (joining and leaving inside a month is not counted). -#}
 
@@ -11,25 +11,25 @@ with
 
 spells as (
 
-    select * from {{ ref('int_customer_activity_spells') }}
+    select * from {{ ref('int_revenue__activity_spells') }}
 
 ),
 
 invoices as (
 
-    select * from {{ ref('int_invoices_reporting') }}
+    select * from {{ ref('int_billing__invoices_converted') }}
 
 ),
 
 nps_responses as (
 
-    select * from {{ ref('int_nps_responses_categorized') }}
+    select * from {{ ref('int_surveys__nps_responses_categorized') }}
 
 ),
 
 measurement_window as (
 
-    select * from {{ ref('int_finance__measurement_window') }}
+    select * from {{ ref('int_finance__measurement_windows') }}
 
 ),
 

@@ -1,15 +1,18 @@
-{#- One lifetime per row, the input of the Kaplan-Meier / RMST estimates (domain.md "CLV and
-    CAC": lifetime from survival curves). Subscription customers: every activity spell
-    (int_customer_activity_spells) is one lifetime, from its first day to its end (the churn:
+{#- One lifetime per row, the input of the Kaplan-Meier / RMST estimates (docs/metrics.md "CLV
+    and CAC": lifetime from survival curves). Subscription customers: every activity spell
+    (int_revenue__activity_spells) is one lifetime, from its first day to its end (the churn:
     the event) or to the as-of date (censored; an end after the as-of date is not known yet),
     so a reactivation starts a new lifetime. One-time buyers: first order to lapse (event) or
-    the as-of date (censored), see int_finance__one_time_buyers. Durations in days. -#}
+    the as-of date (censored), see int_finance__one_time_buyers. Durations in days. nps_category:
+    the category of the customer's latest NPS response dated before the lifetime's end (the
+    rule of int_finance__customer_months, whose churned month counts under the category
+    before it), null when it has none; the Kaplan-Meier by NPS category groups by it. -#}
 
 with
 
 spells as (
 
-    select * from {{ ref('int_customer_activity_spells') }}
+    select * from {{ ref('int_revenue__activity_spells') }}
 
 ),
 
@@ -19,9 +22,15 @@ one_time_buyers as (
 
 ),
 
+nps_responses as (
+
+    select * from {{ ref('int_surveys__nps_responses_categorized') }}
+
+),
+
 measurement_window as (
 
-    select * from {{ ref('int_finance__measurement_window') }}
+    select * from {{ ref('int_finance__measurement_windows') }}
 
 ),
 
@@ -65,17 +74,38 @@ unioned as (
 
 ),
 
+latest_categories as (
+
+    -- same-day responses: the later one by time, then id (as int_finance__customer_months)
+    select
+        unioned.lifetime_id,
+        arg_max(
+            nps_responses.nps_category,
+            (nps_responses.responded_at, nps_responses.response_id)
+        ) as nps_category
+    from unioned
+    inner join nps_responses
+        on
+            unioned.customer_id = nps_responses.customer_id
+            and unioned.end_date > nps_responses.response_date
+    group by unioned.lifetime_id
+
+),
+
 final as (
 
     select
-        lifetime_id,
-        customer_id,
-        billing_model,
-        start_date,
-        end_date,
-        cast(end_date - start_date as integer) as duration_days,
-        is_event
+        unioned.lifetime_id,
+        unioned.customer_id,
+        unioned.billing_model,
+        unioned.start_date,
+        unioned.end_date,
+        cast(unioned.end_date - unioned.start_date as integer) as duration_days,
+        unioned.is_event,
+        latest_categories.nps_category
     from unioned
+    left join latest_categories
+        on unioned.lifetime_id = latest_categories.lifetime_id
 
 )
 

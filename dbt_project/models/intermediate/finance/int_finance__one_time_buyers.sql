@@ -1,6 +1,6 @@
 {#- One row per one-time buyer (billing_model 'one_time' of int_finance__customer_cells: no
     subscription period, at least one one_time invoice line), for the non-subscription CLV of
-    domain.md "CLV and CAC" (monthly transactions x average order value x gross margin x
+    docs/metrics.md "CLV and CAC" (monthly transactions x average order value x gross margin x
     lifespan). A buyer counts as active from the first order until var one_time_lapse_months
     after the latest order (then it has lapsed: the lifetime event) or until the as-of date
     (still active: censored). Orders are one_time lines with a positive amount; net revenue
@@ -12,7 +12,7 @@ with
 
 invoices as (
 
-    select * from {{ ref('int_invoices_reporting') }}
+    select * from {{ ref('int_billing__invoices_converted') }}
 
 ),
 
@@ -24,7 +24,7 @@ customer_cells as (
 
 measurement_window as (
 
-    select * from {{ ref('int_finance__measurement_window') }}
+    select * from {{ ref('int_finance__measurement_windows') }}
 
 ),
 

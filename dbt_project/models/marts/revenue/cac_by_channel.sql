@@ -1,4 +1,4 @@
-{#- Customer acquisition cost per acquisition month and channel (domain.md "CLV and CAC"):
+{#- Customer acquisition cost per acquisition month and channel (docs/metrics.md "CLV and CAC"):
     CAC = sales and marketing spend / new customers, where customers acquired in month m are set
     against the spend of month m - lag (var cac_lag_months). A customer is new in the month of
     their first subscription period, or of their first invoice when they never subscribed
@@ -9,19 +9,19 @@ with
 
 subscriptions as (
 
-    select * from {{ ref('int_subscription_periods_reporting') }}
+    select * from {{ ref('int_billing__subscription_periods_converted') }}
 
 ),
 
 invoices as (
 
-    select * from {{ ref('int_invoices_reporting') }}
+    select * from {{ ref('int_billing__invoices_converted') }}
 
 ),
 
 spend as (
 
-    select * from {{ ref('int_marketing_spend_reporting') }}
+    select * from {{ ref('int_billing__marketing_spend_converted') }}
 
 ),
 
@@ -34,7 +34,7 @@ customers as (
 as_of as (
 
     select cast(date_trunc('month', as_of_date) as date) as as_of_month
-    from {{ ref('int_as_of_date') }}
+    from {{ ref('int_calendar__as_of_dates') }}
 
 ),
 

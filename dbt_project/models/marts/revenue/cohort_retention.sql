@@ -1,5 +1,5 @@
-{#- Cohort retention (domain.md "Subscription revenue (MRR) metrics"): customers grouped by the
-    month of their first MRR (their `new` movement), followed month by month up to the as-of
+{#- Cohort retention (docs/metrics.md "Subscription revenue (MRR) metrics"): customers grouped
+    by the month of their first MRR (their `new` movement), followed month by month up to the as-of
     month. Logo retention counts active customers; net revenue retention compares the cohort's
     MRR with its starting MRR (expansion and reactivation included); gross revenue retention
     caps each customer at their starting MRR. -#}
@@ -15,7 +15,7 @@ mrr_monthly as (
 as_of as (
 
     select cast(date_trunc('month', as_of_date) as date) as as_of_month
-    from {{ ref('int_as_of_date') }}
+    from {{ ref('int_calendar__as_of_dates') }}
 
 ),
 

@@ -1,4 +1,4 @@
-{#- The MRR bridge per month and slice (domain.md "Subscription revenue (MRR) metrics"):
+{#- The MRR bridge per month and slice (docs/metrics.md "Subscription revenue (MRR) metrics"):
     mrr_end = mrr_start + new + expansion + reactivation - contraction - churn, exactly (decimal
     sums of mrr_monthly). Rows where a dimension is 'all' are its rollup (group by month,
     cube(...)), as in nps_monthly. Slices use the customer's plan_tier in the month (the tier
@@ -55,7 +55,8 @@ final as (
         grouping_level,
         grouping_level = 3 as is_total,
         cast(mrr_start as decimal(38, 4)) as mrr_start,
-        -- the bridge column is named `new` (issue #3, domain.md bridge identity)
+        -- the bridge column is named `new` (issue #3; the bridge identity of docs/metrics.md
+        -- "Subscription revenue (MRR) metrics")
         cast(new_mrr as decimal(38, 4)) as new,  -- noqa: RF04
         cast(expansion_mrr as decimal(38, 4)) as expansion,
         cast(contraction_mrr as decimal(38, 4)) as contraction,

@@ -1,6 +1,6 @@
-{#- MRR per customer and month with its movement (domain.md "Subscription revenue (MRR)
+{#- MRR per customer and month with its movement (docs/metrics.md "Subscription revenue (MRR)
     metrics"). Rows: every month a customer is active (month-end snapshot, see
-    int_customer_mrr_months) plus the month after each active stretch ends, where the customer
+    int_revenue__customer_mrr_months) plus the month after each active stretch ends, where the customer
     churns (only when no subscription at all is left). Months in which a churned customer stays
     inactive have no row. movement_amount = mrr - previous_mrr, so the bridge adds up. -#}
 
@@ -8,7 +8,7 @@ with
 
 customer_months as (
 
-    select * from {{ ref('int_customer_mrr_months') }}
+    select * from {{ ref('int_revenue__customer_mrr_months') }}
 
 ),
 
@@ -23,7 +23,7 @@ as_of as (
     select
         as_of_date,
         cast(date_trunc('month', as_of_date) as date) as as_of_month
-    from {{ ref('int_as_of_date') }}
+    from {{ ref('int_calendar__as_of_dates') }}
 
 ),
 

@@ -1,4 +1,4 @@
-{#- 12-month net and gross revenue retention per month (domain.md "Subscription revenue (MRR)
+{#- 12-month net and gross revenue retention per month (docs/metrics.md "Subscription revenue (MRR)
     metrics"): over the accounts active at t-12 (month-end snapshot of mrr_monthly),
     NRR = sum MRR_t / sum MRR_(t-12), GRR = sum min(MRR_t, MRR_(t-12)) / sum MRR_(t-12).
     Slices by the account's segment and acquisition channel, with 'all' rollups as in

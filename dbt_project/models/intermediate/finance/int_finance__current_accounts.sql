@@ -1,6 +1,6 @@
 {#- Every subscription customer's position on the as-of date for the B2B aggregations of
-    domain.md "Survey metrics": active or not, MRR and ARR (12 x MRR) in the reporting currency
-    (the periods covering the as-of date, int_subscription_periods_reporting), and its NPS
+    docs/metrics.md "Survey metrics": active or not, MRR and ARR (12 x MRR) in the reporting currency
+    (the periods covering the as-of date, int_billing__subscription_periods_converted), and its NPS
     answers of the last var linkage_horizon_months (response dates after the cohort date, up to
     the as-of date): the number of responses per category (respondent-level NPS) and the
     category and score of the latest one (the account's score: account-level and
@@ -11,13 +11,13 @@ with
 
 periods as (
 
-    select * from {{ ref('int_subscription_periods_reporting') }}
+    select * from {{ ref('int_billing__subscription_periods_converted') }}
 
 ),
 
 nps_responses as (
 
-    select * from {{ ref('int_nps_responses_categorized') }}
+    select * from {{ ref('int_surveys__nps_responses_categorized') }}
 
 ),
 
@@ -29,7 +29,7 @@ customers as (
 
 measurement_window as (
 
-    select * from {{ ref('int_finance__measurement_window') }}
+    select * from {{ ref('int_finance__measurement_windows') }}
 
 ),
 

@@ -1,4 +1,4 @@
-{#- The seed method's cohort (domain.md "Linking NPS to retention and revenue": "of the
+{#- The seed method's cohort (docs/metrics.md "Linking NPS to retention and revenue": "of the
     promoters you had a year ago, how many stayed?"): every customer active on the cohort date
     (as-of date minus var linkage_horizon_months) who had answered an NPS survey on or before
     it, categorised by the LATEST such response. The horizon is counted from the cohort date
@@ -6,32 +6,32 @@
     active on that day. Counting from the cohort date rather than from each response date keeps
     the outcome free of look-ahead: choosing a customer's latest response whatever its date
     picks the last one before a churn. MRR in the reporting currency on both days (the periods
-    covering the day, int_subscription_periods_reporting) gives the cohort's NRR. One row per
+    covering the day, int_billing__subscription_periods_converted) gives the cohort's NRR. One row per
     customer. -#}
 
 with
 
 spells as (
 
-    select * from {{ ref('int_customer_activity_spells') }}
+    select * from {{ ref('int_revenue__activity_spells') }}
 
 ),
 
 periods as (
 
-    select * from {{ ref('int_subscription_periods_reporting') }}
+    select * from {{ ref('int_billing__subscription_periods_converted') }}
 
 ),
 
 nps_responses as (
 
-    select * from {{ ref('int_nps_responses_categorized') }}
+    select * from {{ ref('int_surveys__nps_responses_categorized') }}
 
 ),
 
 measurement_window as (
 
-    select * from {{ ref('int_finance__measurement_window') }}
+    select * from {{ ref('int_finance__measurement_windows') }}
 
 ),
 

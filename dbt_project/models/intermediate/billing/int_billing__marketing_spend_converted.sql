@@ -1,5 +1,6 @@
 {#- Every staged marketing spend row with its amount in the reporting currency, converted at
-    the rate in effect on the first day of its month (int_fx_rates). -#}
+    the rate in effect on the first day of its month (int_billing__fx_rates). The spend of
+    docs/metrics.md "CLV and CAC" (CAC). -#}
 {%- set reporting = reporting_currency() -%}
 
 with
@@ -12,7 +13,7 @@ marketing_spend as (
 
 fx_rates as (
 
-    select * from {{ ref('int_fx_rates') }}
+    select * from {{ ref('int_billing__fx_rates') }}
 
 ),
 

@@ -1,6 +1,6 @@
 {#- Per customer per response month: the customer's latest NPS response in that month, and
     whether the customer was active (inside an activity spell) k months after the response
-    date, for each k in var('retention_horizons'). Seed method of domain.md "Linking NPS to
+    date, for each k in var('retention_horizons'). Seed method of docs/metrics.md "Linking NPS to
     retention and revenue", counted from the response date. -#}
 {%- set horizons = var('retention_horizons') -%}
 
@@ -8,19 +8,19 @@ with
 
 nps_responses as (
 
-    select * from {{ ref('int_nps_responses_categorized') }}
+    select * from {{ ref('int_surveys__nps_responses_categorized') }}
 
 ),
 
 activity_spells as (
 
-    select * from {{ ref('int_customer_activity_spells') }}
+    select * from {{ ref('int_revenue__activity_spells') }}
 
 ),
 
 as_of as (
 
-    select * from {{ ref('int_as_of_date') }}
+    select * from {{ ref('int_calendar__as_of_dates') }}
 
 ),
 

@@ -1,6 +1,7 @@
 {#- Every staged subscription period with its MRR in the reporting currency. Each period is
-    converted once, at the rate in effect on its period_start_date (int_fx_rates), so reporting
-    MRR changes only where a period changes: FX moves create no MRR movement. -#}
+    converted once, at the rate in effect on its period_start_date (int_billing__fx_rates), so reporting
+    MRR changes only where a period changes: FX moves create no MRR movement
+    (docs/metrics.md "Subscription revenue (MRR) metrics"). -#}
 {%- set reporting = reporting_currency() -%}
 
 with
@@ -13,7 +14,7 @@ subscriptions as (
 
 fx_rates as (
 
-    select * from {{ ref('int_fx_rates') }}
+    select * from {{ ref('int_billing__fx_rates') }}
 
 ),
 

@@ -1,5 +1,6 @@
 {#- One row: the date the marts are computed "as of". Configured (var as_of_date, env
-    CXLINK_AS_OF_DATE) or, when empty, the latest event in the data. -#}
+    CXLINK_AS_OF_DATE) or, when empty, the latest event in the data. Every horizon of docs/metrics.md
+    "Linking NPS to retention and revenue" and "Subscription revenue (MRR) metrics" ends on it. -#}
 {%- set configured = configured_as_of_date() -%}
 
 with

@@ -1,13 +1,13 @@
 {#- Month-end MRR snapshots: one row per customer and month in which at least one subscription
     period covers the month's snapshot date (the last day of the month; the as-of date in the
     as-of month). Overlapping subscriptions of a customer add up. Months after the as-of month
-    are not built. -#}
+    are not built. The MRR of docs/metrics.md "Subscription revenue (MRR) metrics". -#}
 
 with
 
 periods as (
 
-    select * from {{ ref('int_subscription_periods_reporting') }}
+    select * from {{ ref('int_billing__subscription_periods_converted') }}
 
 ),
 
@@ -16,7 +16,7 @@ as_of as (
     select
         as_of_date,
         cast(date_trunc('month', as_of_date) as date) as as_of_month
-    from {{ ref('int_as_of_date') }}
+    from {{ ref('int_calendar__as_of_dates') }}
 
 ),
 

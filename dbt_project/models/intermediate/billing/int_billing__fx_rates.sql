@@ -2,7 +2,8 @@
     delivered rate holds from its date until the next rate of the currency; the earliest rate
     also covers every earlier day, the latest every later day. The reporting currency itself
     converts at exactly 1 over all time (rows delivered for it are not used; the singular test
-    fx_reporting_currency_rate_is_one rejects any that are not 1). -#}
+    fx_reporting_currency_rate_is_one rejects any that are not 1). docs/metrics.md "Subscription
+    revenue (MRR) metrics": FX changes create no movement. -#}
 {%- set reporting = reporting_currency() -%}
 {%- set beginning_of_time = "date '0001-01-01'" -%}
 {%- set end_of_time = "date '9999-12-31'" -%}

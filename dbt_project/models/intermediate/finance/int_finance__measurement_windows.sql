@@ -1,8 +1,8 @@
-{#- One row: the dates and settings every finance model measures with (domain.md "CLV and CAC",
-    "Linking NPS to retention and revenue"). The CLV window is the var clv_window_months complete
+{#- One row: the dates and settings every finance model measures with (docs/metrics.md "CLV
+    and CAC", "Linking NPS to retention and revenue"). The CLV window is the var clv_window_months complete
     calendar months before the as-of month; the linkage cohort date is the as-of date minus
     var linkage_horizon_months, and its horizon date that date plus the same months (month ends
-    clip, as in int_nps_responses_retention). -#}
+    clip, as in int_surveys__nps_responses_with_retention). -#}
 {%- set window_months = finance_months_var('clv_window_months', 12) -%}
 {%- set horizon_months = finance_months_var('linkage_horizon_months', 12) -%}
 {%- set rmst_months = finance_months_var('rmst_horizon_months', 36) -%}
@@ -12,7 +12,7 @@ with
 
 as_of as (
 
-    select * from {{ ref('int_as_of_date') }}
+    select * from {{ ref('int_calendar__as_of_dates') }}
 
 ),
 

@@ -1,7 +1,8 @@
 {#- Gaps and islands: merge each customer's overlapping or contiguous subscription periods into
     activity spells [spell_start_date, spell_end_date). End dates are exclusive, so a period
     starting on the day another ends continues the same spell. A customer is active on date X
-    iff some spell has spell_start_date <= X < spell_end_date (null end = ongoing). -#}
+    iff some spell has spell_start_date <= X < spell_end_date (null end = ongoing): a customer churns
+    only when their last subscription ends (docs/metrics.md "Subscription revenue (MRR) metrics"). -#}
 {%- set open_end = "date '9999-12-31'" -%}
 
 with

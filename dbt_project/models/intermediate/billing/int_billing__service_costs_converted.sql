@@ -1,5 +1,6 @@
 {#- Every staged service costs row with its amount in the reporting currency, converted at
-    the rate in effect on the first day of its month (int_fx_rates). -#}
+    the rate in effect on the first day of its month (int_billing__fx_rates). The costs of
+    docs/metrics.md "CLV and CAC" (CRC). -#}
 {%- set reporting = reporting_currency() -%}
 
 with
@@ -12,7 +13,7 @@ service_costs as (
 
 fx_rates as (
 
-    select * from {{ ref('int_fx_rates') }}
+    select * from {{ ref('int_billing__fx_rates') }}
 
 ),
 

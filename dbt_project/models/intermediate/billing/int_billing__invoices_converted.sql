@@ -1,5 +1,6 @@
 {#- Every staged invoice line with its amount in the reporting currency, converted at the rate
-    in effect on the issue date (int_fx_rates). Refunds and credits stay negative. -#}
+    in effect on the issue date (int_billing__fx_rates). Refunds and credits stay negative.
+    The revenue of docs/metrics.md "Subscription revenue (MRR) metrics" and "CLV and CAC". -#}
 {%- set reporting = reporting_currency() -%}
 
 with
@@ -12,7 +13,7 @@ invoices as (
 
 fx_rates as (
 
-    select * from {{ ref('int_fx_rates') }}
+    select * from {{ ref('int_billing__fx_rates') }}
 
 ),
 

@@ -1,4 +1,4 @@
-{#- NPS responses only, bucketed (promoter 9-10, passive 7-8, detractor 0-6; domain.md "Survey
+{#- NPS responses only, bucketed (promoter 9-10, passive 7-8, detractor 0-6; docs/metrics.md "Survey
     metrics") and joined to the customer attributes the marts slice by. -#}
 
 with

@@ -1,6 +1,6 @@
 {#- ARR per customer and month: 12 x the month-end MRR snapshot in the reporting currency
-    (domain.md "B2B aggregations": ARR is the revenue weight). The MRR is the revenue marts'
-    (int_customer_mrr_months, the snapshot behind marts.mrr_monthly: every subscription period
+    (docs/metrics.md "Survey metrics": ARR is the revenue weight). The MRR is the revenue marts'
+    (int_revenue__customer_mrr_months, the snapshot behind marts.mrr_monthly: every subscription period
     active on the month's last day, converted at the rate in effect on its start), so topic
     revenue exposure and the MRR reports agree. No row for a month without an active
     subscription on its last day (a customer who churned during the month weighs 0). -#}
@@ -9,7 +9,7 @@ with
 
 mrr_months as (
 
-    select * from {{ ref('int_customer_mrr_months') }}
+    select * from {{ ref('int_revenue__customer_mrr_months') }}
 
 ),
 
