@@ -428,7 +428,11 @@ def test_currency_without_rate_fails_the_build_naming_it(tmp_path):
         "fx_rates": LANDING["fx_rates"],
     }
     result = build(
-        tmp_path, landing, env=ENV, check=False, select="+int_billing__subscription_periods_converted"
+        tmp_path,
+        landing,
+        env=ENV,
+        check=False,
+        select="+int_billing__subscription_periods_converted",
     )
     assert result.returncode != 0
     assert "no fx rate to EUR for currency CHF (needed for subscription periods)" in result.stdout
