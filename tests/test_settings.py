@@ -302,7 +302,7 @@ def test_dbt_vars_known_answer(tmp_path: Path):
         "data_dir": str(tmp_path),
         "duckdb_threads": "4",
     }
-    # unset as-of date: empty, as dbt_project.yml's default (int_as_of_date derives it)
+    # unset as-of date: empty, as dbt_project.yml's default (int_calendar__as_of_dates derives it)
     assert DEFAULTS.dbt_vars()["as_of_date"] == ""
 
 

@@ -1,5 +1,5 @@
 {#- The configured as-of date (var `as_of_date`, env CXLINK_AS_OF_DATE) as a SQL date literal,
-    or none when it is empty and int_as_of_date derives it from the data. A malformed value
+    or none when it is empty and int_calendar__as_of_dates derives it from the data. A malformed value
     fails the build: it is cast, never guessed. -#}
 {% macro configured_as_of_date() -%}
     {%- set value = (var('as_of_date', '') or '') | string | trim -%}

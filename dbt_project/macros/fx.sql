@@ -1,6 +1,6 @@
 {#-
     Currency conversion to the reporting currency (var `reporting_currency`), see
-    intermediate/billing/int_fx_rates. A currency that has no rate at all must stop the build
+    intermediate/billing/int_billing__fx_rates. A currency that has no rate at all must stop the build
     with a message naming it: never a silent drop or an assumed rate of 1.
 -#}
 
@@ -13,7 +13,7 @@
     {{ return(code) }}
 {%- endmacro %}
 
-{#- Join condition of a row (currency column, date column) to its int_fx_rates validity range. -#}
+{#- Join condition of a row (currency column, date column) to its int_billing__fx_rates validity range. -#}
 {% macro fx_rate_join(fx_alias, currency_column, date_column) -%}
     {{ fx_alias }}.currency_code = {{ currency_column }}
     and {{ date_column }} >= {{ fx_alias }}.valid_from_date
@@ -21,7 +21,7 @@
 {%- endmacro %}
 
 {#- The joined rate, or a query-time error (DuckDB error()) naming the currency and where it was
-    needed when int_fx_rates has no rate for it at all. -#}
+    needed when int_billing__fx_rates has no rate for it at all. -#}
 {% macro fx_rate_or_error(rate_column, currency_column, needed_for) -%}
     coalesce(
         {{ rate_column }},

@@ -33,7 +33,7 @@ categorized as (
         nps_responses.score as nps_score,
         {{ nps_category('nps_responses.score') }} as nps_category,
         {{ nps_points('nps_responses.score') }} as nps_points,
-        coalesce(nps_responses.language_code, 'unknown') as language,
+        coalesce(nps_responses.language, 'unknown') as language,
         nps_responses.survey_channel,
         nps_responses.has_comment,
         customers.segment,

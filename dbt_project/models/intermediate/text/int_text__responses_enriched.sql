@@ -32,7 +32,7 @@ translations as (
 
 customer_arr as (
 
-    select * from {{ ref('int_text__customer_arr_monthly') }}
+    select * from {{ ref('int_revenue__customer_arr_months') }}
 
 ),
 

@@ -7,7 +7,7 @@ with
 
 nps_responses as (
 
-    select * from {{ ref('int_nps_responses_categorized') }}
+    select * from {{ ref('int_surveys__nps_responses_categorized') }}
 
 ),
 

@@ -2,7 +2,7 @@
     (docs/metrics.md "Linking NPS to retention and revenue", seed method): of the customers who
     answered in a month, how many were still active k months after their response, with a Wilson
     score interval. One response per customer per month (their latest,
-    int_nps_responses_retention). -#}
+    int_surveys__nps_responses_with_retention). -#}
 {%- set z = var('ci_z') -%}
 {%- set horizons = var('retention_horizons') -%}
 
@@ -10,7 +10,7 @@ with
 
 retention as (
 
-    select * from {{ ref('int_nps_responses_retention') }}
+    select * from {{ ref('int_surveys__nps_responses_with_retention') }}
 
 ),
 

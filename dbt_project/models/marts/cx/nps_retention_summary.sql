@@ -13,7 +13,7 @@ with
 
 retention as (
 
-    select * from {{ ref('int_nps_responses_retention') }}
+    select * from {{ ref('int_surveys__nps_responses_with_retention') }}
 
 ),
 
@@ -89,7 +89,7 @@ clustered_variance as (
 
 as_of as (
 
-    select * from {{ ref('int_as_of_date') }}
+    select * from {{ ref('int_calendar__as_of_dates') }}
 
 ),
 
