@@ -5,7 +5,6 @@ from __future__ import annotations
 import duckdb
 
 from cxlink.extract.ledger import read_ledger
-from cxlink.publish.common import bi_copy_path, exports_dir
 from cxlink.settings import Settings
 
 
@@ -54,13 +53,13 @@ def summary_lines(settings: Settings) -> list[str]:
 def _where_lines(settings: Settings) -> list[str]:
     # BI tools read the published copy, never the warehouse: the warehouse holds raw rows with
     # personal data and is locked while a run writes to it.
-    bi_copy = bi_copy_path(settings.data_dir)
+    bi_copy = settings.layout.bi_copy_path
     published = "open it read-only" if bi_copy.exists() else "not there yet: no run published it"
     return [
         f"landing zone: {settings.landing_dir}  (add files under landing/<entity>/, "
         f"then `make run`)",
-        f"BI tools:     {bi_copy}  (schema marts, no personal data; {published})",
-        f"exports:      {exports_dir(settings.data_dir)}/  (parquet/ and csv/ per mart, "
+        f"BI tools:     {bi_copy}  (the marts as marts.<name>, no personal data; {published})",
+        f"exports:      {settings.layout.exports_dir}/  (parquet/ and csv/ per mart, "
         f"cxlink_finance.xlsx)",
         f"warehouse:    {settings.warehouse_path}  (the pipeline's own file: raw rows with "
         f"personal data; not for BI tools)",

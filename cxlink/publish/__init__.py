@@ -11,7 +11,7 @@ from cxlink.publish.bi_copy import (
     PublishReport,
     publish_bi_copy,
 )
-from cxlink.publish.common import DataWindow, bi_copy_path, exports_dir
+from cxlink.publish.common import DataWindow
 from cxlink.publish.exports import FINANCE_TABLES, ExportedFile, ExportReport, export_marts
 from cxlink.publish.manifest import TableDocs, mart_docs, mart_models
 from cxlink.publish.personal_data import scan_for_personal_data
@@ -25,9 +25,7 @@ __all__ = [
     "PublishError",
     "PublishReport",
     "TableDocs",
-    "bi_copy_path",
     "export_marts",
-    "exports_dir",
     "mart_docs",
     "mart_models",
     "publish_bi_copy",

@@ -14,20 +14,7 @@ import duckdb
 
 from cxlink.duckdb_sql import qualified, quote_identifier, quote_literal
 
-BI_COPY_NAME = "marts.duckdb"
-EXPORTS_DIR_NAME = "exports"
-
 Source = str | os.PathLike[str] | duckdb.DuckDBPyConnection
-
-
-def bi_copy_path(data_dir: Path) -> Path:
-    """Where the published BI copy lives: ``$CXLINK_DATA_DIR/marts.duckdb``."""
-    return Path(data_dir) / BI_COPY_NAME
-
-
-def exports_dir(data_dir: Path) -> Path:
-    """Where the exports live: ``$CXLINK_DATA_DIR/exports``."""
-    return Path(data_dir) / EXPORTS_DIR_NAME
 
 
 def temp_path(target: Path) -> Path:
