@@ -9,17 +9,6 @@ MAX_PYTHON_LINES = 300
 MAX_SQL_MODEL_LINES = 200
 PYTHON_FOLDERS = ("cxlink", "orchestration", "benchmarks")
 
-# SQL models still over the limit while issue 10's dbt restructuring is under way. This set may
-# only shrink: the lead empties it once the dbt branches are merged (then delete it).
-SQL_MODELS_OVER_LIMIT = {
-    "dbt_project/models/intermediate/text/int_text__topic_period_shares.sql",
-    "dbt_project/models/marts/finance/clv_by_segment.sql",
-    "dbt_project/models/intermediate/finance/int_finance__cell_measures.sql",
-    "dbt_project/models/marts/topics/topic_impact.sql",
-    "dbt_project/models/marts/topics/topic_language_bias.sql",
-    "dbt_project/models/marts/finance/cx_revenue_linkage.sql",
-}
-
 
 def _lines(path: Path) -> int:
     return len(path.read_text(encoding="utf-8").splitlines())
@@ -45,7 +34,4 @@ def test_no_sql_model_over_the_limit():
         for path in sorted((ROOT / "dbt_project" / "models").rglob("*.sql"))
         if _lines(path) > MAX_SQL_MODEL_LINES
     }
-    new = {name: n for name, n in too_long.items() if name not in SQL_MODELS_OVER_LIMIT}
-    assert not new, f"SQL models over {MAX_SQL_MODEL_LINES} lines (split them): {new}"
-    fixed = sorted(SQL_MODELS_OVER_LIMIT - set(too_long))
-    assert not fixed, f"now within the limit: remove from SQL_MODELS_OVER_LIMIT: {fixed}"
+    assert not too_long, f"SQL models over {MAX_SQL_MODEL_LINES} lines (split them): {too_long}"

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from cxlink.contract import (
     DUCKDB_TYPES,
-    ISO_3166_ALPHA2,
-    ISO_4217,
     PLAUSIBLE_DATE_MAX,
     PLAUSIBLE_DATE_MIN,
     Entity,
 )
 from cxlink.duckdb_sql import quote_identifier, quote_literal
+from cxlink.iso_codes import ISO_3166_ALPHA2, ISO_4217
 
 # Rule names, in the order a row's first broken rule is reported. Documented in the README.
 RULES: tuple[str, ...] = (

@@ -37,13 +37,12 @@ from typing import Any
 
 from cxlink.contract import (
     ENTITIES,
-    ISO_3166_ALPHA2,
-    ISO_4217,
     PLAUSIBLE_DATE_MAX,
     PLAUSIBLE_DATE_MIN,
     Entity,
     unique_key,
 )
+from cxlink.iso_codes import ISO_3166_ALPHA2, ISO_4217
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
 

@@ -83,7 +83,7 @@ def choice(*options: str) -> Callable[[str], str]:
 
 def currency(text: str) -> str:
     # The landing contract's list: the reporting currency must be one an amount can be in.
-    from cxlink.contract import ISO_4217
+    from cxlink.iso_codes import ISO_4217
 
     if text.upper() not in ISO_4217:
         raise ValueError(text)

@@ -21,8 +21,6 @@ import pytest
 from cxlink.contract import (
     ENTITIES,
     ENTITY_ORDER,
-    ISO_3166_ALPHA2,
-    ISO_4217,
     SURVEY_SCORE_RANGES,
 )
 from cxlink.demo import generate
@@ -30,6 +28,7 @@ from cxlink.demo import parameters as p
 from cxlink.demo.__main__ import main as cli_main
 from cxlink.demo.phrases import load_phrase_bank
 from cxlink.extract import extract_entity
+from cxlink.iso_codes import ISO_3166_ALPHA2, ISO_4217
 
 CUSTOMERS = 400
 CHUNK = 150

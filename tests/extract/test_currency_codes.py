@@ -1,6 +1,6 @@
-"""Which currency and country codes the contract accepts (cxlink.contract, from pycountry)."""
+"""Which currency and country codes the contract accepts (cxlink.iso_codes, from pycountry)."""
 
-from cxlink.contract import ISO_3166_ALPHA2, ISO_4217
+from cxlink.iso_codes import ISO_3166_ALPHA2, ISO_4217
 
 
 def test_current_codes_are_accepted():

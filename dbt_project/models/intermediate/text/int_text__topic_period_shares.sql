@@ -1,10 +1,9 @@
 {#- The inputs of the spike test (docs/metrics.md "Text feedback", spike alerts): per period,
     segment ('all' = every segment) and topic, the tagged comments of the period, how many
-    mention the topic, and the same two counts pooled over the trailing baseline window (var
-    `alert_baseline_periods` periods before it, default 6). Dense: every period from the first
-    to the last with a tagged comment, every topic of the taxonomy and every segment,
-    zero-filled, so a topic nobody mentions in a period still has its row. Accounts and ARR
-    are those of the current period's mentions. -#}
+    mention the topic, and both counts pooled over the trailing baseline window (var
+    `alert_baseline_periods` periods before it, default 6). Dense (every period with a tagged
+    comment, every topic, every segment, zero-filled), so a topic nobody mentions in a period
+    still has its row. Accounts and ARR are those of the current period's mentions. -#}
 {%- set window = var('alert_baseline_periods', 6) | int -%}
 {%- set months = topic_period_months() -%}
 

@@ -1,16 +1,10 @@
 {#- Finance's link from NPS to retention and revenue per segment x NPS category, 'all' rollups
     (docs/metrics.md "Linking NPS to retention and revenue", "CLV and CAC", "Survey metrics"),
-    assembled from the one home of each formula: int_finance__segment_nps_scores (current
-    accounts, ARR, NPS variants), int_finance__cohort_outcomes (logo churn, NRR, churn gap),
-    int_finance__clv_cells (churn, ARPU, lifetime per var clv_lifetime, CLV: as clv_by_segment)
-    and int_finance__retention_slopes. Derived here, on the 'all' rows: revenue at risk =
-    detractor ARR x churn gap; one NPS point = 0.01 x slope x segment ARR, annualised. -#}
+    assembled from the one home of each formula: int_finance__segment_linkage_values (current
+    accounts, ARR, the NPS variants, revenue at risk and the value of one NPS point),
+    int_finance__cohort_outcomes (logo churn, NRR, churn gap) and int_finance__clv_cells (churn,
+    ARPU, lifetime per var clv_lifetime, CLV: as clv_by_segment). -#}
 {%- set z = var('ci_z') -%}
-{%- set gap = 'segment_figures.churn_gap_detractor_vs_promoter' -%}
-{%- set slope = 'segment_figures.retention_slope' -%}
-{%- set slope_se = 'segment_figures.retention_slope_se' -%}
-{%- set per_year = 'segment_figures.segment_arr * 12.0'
-    ~ ' / measurement_window.linkage_horizon_months' -%}
 {%- set account_groups = {
     'all': 'answered', 'promoter': 'promoter', 'passive': 'passive', 'detractor': 'detractor',
 } -%}
@@ -37,15 +31,9 @@ clv_cells as (
 
 ),
 
-retention_slopes as (
+segment_figures as (
 
-    select * from {{ ref('int_finance__retention_slopes') }}
-
-),
-
-segment_nps as (
-
-    select * from {{ ref('int_finance__segment_nps_scores') }}
+    select * from {{ ref('int_finance__segment_linkage_values') }}
 
 ),
 
@@ -85,25 +73,6 @@ category_clv as (
         and plan_tier = 'all'
         and acquisition_channel = 'all'
         and nps_category != 'all'
-
-),
-
-segment_figures as (
-
-    -- segments with current accounts
-    select
-        segment_nps.*,
-        gaps.churn_gap_detractor_vs_promoter,
-        gaps.churn_gap_se,
-        gaps.churn_gap_ci_low,
-        gaps.churn_gap_ci_high,
-        retention_slopes.retention_slope,
-        retention_slopes.retention_slope_se
-    from segment_nps
-    left join cohort_outcomes as gaps
-        on segment_nps.segment = gaps.segment and gaps.nps_category = 'all'
-    left join retention_slopes
-        on segment_nps.segment = retention_slopes.segment
 
 ),
 
@@ -170,19 +139,15 @@ final as (
         segment_figures.churn_gap_ci_low,
         segment_figures.churn_gap_ci_high,
         segment_figures.detractor_arr,
-        segment_figures.detractor_arr * {{ gap }} as revenue_at_risk,
-        segment_figures.detractor_arr * segment_figures.churn_gap_ci_low as revenue_at_risk_ci_low,
-        segment_figures.detractor_arr * segment_figures.churn_gap_ci_high
-            as revenue_at_risk_ci_high,
-        {{ slope }},
-        {{ slope_se }},
-        -- one NPS point = 0.01 on the mean +1/0/-1 score; retention over the horizon, annualised
-        0.01 * {{ slope }} * {{ per_year }} as nps_point_value_per_year,
-        0.01 * {{ slope_se }} * {{ per_year }} as nps_point_value_se,
-        0.01 * {{ wald_bound(slope, slope_se, z, 'lower') }} * {{ per_year }}
-            as nps_point_value_ci_low,
-        0.01 * {{ wald_bound(slope, slope_se, z, 'upper') }} * {{ per_year }}
-            as nps_point_value_ci_high,
+        segment_figures.revenue_at_risk,
+        segment_figures.revenue_at_risk_ci_low,
+        segment_figures.revenue_at_risk_ci_high,
+        segment_figures.retention_slope,
+        segment_figures.retention_slope_se,
+        segment_figures.nps_point_value_per_year,
+        segment_figures.nps_point_value_se,
+        segment_figures.nps_point_value_ci_low,
+        segment_figures.nps_point_value_ci_high,
         segment_figures.responses,
         segment_figures.nps_respondent,
         segment_figures.nps_respondent_se,
@@ -207,7 +172,7 @@ final as (
         cast({{ z }} as double) as ci_z
     from grid
     cross join measurement_window
-    left join segment_nps as account_figures
+    left join segment_figures as account_figures
         on grid.segment = account_figures.segment
     left join cohort_outcomes
         on
