@@ -75,13 +75,15 @@ docs: setup
 	test -f "$(CXLINK_DATA_DIR)/dbt_docs/index.html" || { echo "no dbt docs yet: run \`make demo\` or \`make run\` first" >&2; exit 1; }
 	cd dbt_project && ../$(BIN)/dbt docs serve --profiles-dir . --target-path "$(CXLINK_DATA_DIR)/dbt_docs" --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
 
-# Lint first (fast, and CI should fail on it), then the suite on two workers; the end-to-end
-# tests share one demo run, so they stay on one worker (xdist_group + loadgroup).
+# Lint first (fast, and CI should fail on it), then the suite on two workers. The tests that share
+# a costly session fixture (the demo run, the topic warehouses, a known-answer pipeline) form one
+# xdist group each, so one worker builds it once (tests/conftest.py); the last lines say how often
+# each was built and which tests were slowest.
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint --processes 2 dbt_project/models dbt_project/macros dbt_project/tests
-	$(BIN)/pytest -q -n 2 --dist loadgroup
+	$(BIN)/pytest -q -n 2 --dist loadgroup --durations=10
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1,8 +1,9 @@
 """End to end: demo landing zone -> dg.materialize of every asset and check -> marts.
 
-One full run at the default demo scale (the session fixture `demo_run`, tests/conftest.py; about a
-minute) is shared: the marts must balance, recover the planted ground truth within their confidence
-intervals, and come out identical on a rerun.
+One full run at the default demo scale (the session fixture `demo_run`, tests/conftest.py; about
+two minutes) is shared: the marts must balance, recover the planted ground truth within their
+confidence intervals, and come out identical on a rerun. The pipelines run here load the session's
+tagger (`shared_tagger`) instead of training their own.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from cxlink.contract import ENTITY_ORDER
 from cxlink.demo import generate
 from tests.mart_fingerprints import mart_fingerprints
 from tests.pipeline_run import materialize
-
-pytestmark = pytest.mark.xdist_group("demo_run")
 
 
 def test_every_asset_and_check_succeeds(demo_run):
@@ -131,7 +130,7 @@ def test_personal_data_stays_in_raw_and_staging(con):
     assert leaked == []
 
 
-def test_rerun_changes_nothing(demo_run):
+def test_rerun_changes_nothing(demo_run, shared_tagger):
     data_dir, _, _ = demo_run
     warehouse = data_dir / "warehouse.duckdb"
     before = mart_fingerprints(warehouse)
@@ -145,7 +144,9 @@ def test_rerun_changes_nothing(demo_run):
     assert mart_fingerprints(warehouse) == before
 
 
-def test_an_unreadable_file_fails_only_its_entity(tmp_path: Path, dbt_manifest: Path):
+def test_an_unreadable_file_fails_only_its_entity(
+    tmp_path: Path, dbt_manifest: Path, shared_tagger
+):
     generate(tmp_path / "landing", customers=60, seed=7)
     (tmp_path / "landing" / "invoices" / "broken.csv").write_bytes(
         b"invoice_id,customer_id\n\xff\xfe,x\n"

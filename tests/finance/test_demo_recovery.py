@@ -12,8 +12,6 @@ import math
 
 import pytest
 
-pytestmark = pytest.mark.xdist_group("demo_run")
-
 # Four intervals are checked together (three categories and the gap), so each uses z = 2.576
 # (99%): at the mart's own 95% a correct pipeline would miss at least one of four about 19% of
 # the time. At seed 42 the draws sit within about 1.1 SE of the planted values (promoter

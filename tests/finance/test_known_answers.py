@@ -3,7 +3,8 @@
 A hand-built landing zone of seven customers, all smb, reporting currency EUR, as of 2025-01-31
 (so the CLV window is 2024-01 .. 2024-12, the linkage cohort date 2024-01-31 and its horizon
 date 2025-01-31), run through the real pipeline (`dg.materialize` of every asset and check on a
-temporary data dir). Every expected figure is worked out by hand in the comments.
+temporary data dir, loading the session's tagger). Every expected figure is worked out by hand in
+the comments. The module's tests are one xdist group, so the pipeline runs once per session.
 
     P1  organic      starter  100 EUR from 2023-07-01, ongoing; NPS 9 on 2023-12-15, 10 on 2024-06-15
     P2  paid_search  starter  100 USD (0.9 EUR) 2023-07-01 .. 2024-07-01 (cancelled), reactivated
@@ -23,7 +24,6 @@ support 260 EUR in 2024-06. USD converts at 0.9 (one rate, dated 2023-01-01).
 
 from __future__ import annotations
 
-import csv
 import math
 from datetime import date, timedelta
 from pathlib import Path
@@ -32,6 +32,10 @@ import duckdb
 import pytest
 
 from tests.pipeline_run import materialize
+from tests.shared_builds import record_build
+from tests.warehouse import write_landing
+
+pytestmark = pytest.mark.xdist_group("finance_known_answers")
 
 AS_OF = date(2025, 1, 31)
 DAYS_PER_MONTH = 30.4375
@@ -156,23 +160,17 @@ def landing_rows() -> dict[str, list[dict]]:
     }
 
 
-def write_landing(landing: Path) -> None:
-    for entity, rows in landing_rows().items():
-        folder = landing / entity
-        folder.mkdir(parents=True)
-        with (folder / f"{entity}.csv").open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
-
-
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory, dbt_manifest) -> Path:
+def warehouse(request, tmp_path_factory, dbt_manifest, tagger) -> Path:
     data_dir = tmp_path_factory.mktemp("finance_known")
-    write_landing(data_dir / "landing")
-    with pytest.MonkeyPatch.context() as mp:
+    write_landing(data_dir / "landing", landing_rows())
+    with (
+        record_build(request.config, "finance known-answer pipeline"),
+        pytest.MonkeyPatch.context() as mp,
+    ):
         mp.setenv("CXLINK_AS_OF_DATE", AS_OF.isoformat())
         mp.setenv("CXLINK_REPORTING_CURRENCY", "EUR")
+        mp.setenv("CXLINK_TAGGER_DIR", str(tagger.directory))
         result = materialize(data_dir)
     assert result.success
     failed = [e.check_name for e in result.get_asset_check_evaluations() if not e.passed]

@@ -1,4 +1,5 @@
-"""End to end: a small demo landing zone -> every asset and check, then publish/bi_copy.
+"""End to end: the shared demo run (tests/conftest.py `demo_run`: every asset and check on the
+5,000-customer demo) ends with publish/bi_copy and the exports.
 
 The BI copy must hold exactly the warehouse's marts (same rows), no personal data, and the
 exports must match it.
@@ -11,12 +12,6 @@ from pathlib import Path
 
 import duckdb
 import openpyxl
-import pytest
-
-from cxlink.demo import generate
-from tests.pipeline_run import materialize
-
-pytestmark = pytest.mark.xdist_group("demo_run")
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 
@@ -36,21 +31,20 @@ def mart_rows(path: Path, schema: str) -> dict[str, list[tuple]]:
         con.close()
 
 
-def test_full_pipeline_publishes_the_marts(tmp_path: Path, dbt_manifest: Path):
+def test_full_pipeline_publishes_the_marts(demo_run):
     from orchestration.assets.publish import PUBLISH_KEY
 
-    generate(tmp_path / "landing", customers=400, seed=11)
-    result = materialize(tmp_path)
+    data_dir, _, result = demo_run
     assert result.success
     materialized = {e.asset_key for e in result.get_asset_materialization_events()}
     assert PUBLISH_KEY in materialized
 
-    warehouse_marts = mart_rows(tmp_path / "warehouse.duckdb", "marts")
-    published = mart_rows(tmp_path / "marts.duckdb", "main")
+    warehouse_marts = mart_rows(data_dir / "warehouse.duckdb", "marts")
+    published = mart_rows(data_dir / "marts.duckdb", "main")
     assert set(warehouse_marts) >= {"nps_monthly", "nps_overall", "nps_retention_summary"}
     assert published == warehouse_marts
 
-    con = duckdb.connect(str(tmp_path / "marts.duckdb"), read_only=True)
+    con = duckdb.connect(str(data_dir / "marts.duckdb"), read_only=True)
     try:
         columns = con.execute(
             "select table_schema, table_name, column_name from information_schema.columns"
@@ -64,7 +58,7 @@ def test_full_pipeline_publishes_the_marts(tmp_path: Path, dbt_manifest: Path):
     finally:
         con.close()
 
-    exports = tmp_path / "exports"
+    exports = data_dir / "exports"
     for table, rows in warehouse_marts.items():
         con = duckdb.connect()
         parquet = con.execute(

@@ -10,7 +10,7 @@ import pytest
 
 from cxlink.contract import ENTITY_ORDER
 from orchestration.checks.gx_checks import build_gx_asset_checks
-from tests.quality.raw_data import GOOD_ROWS, create_raw_table
+from tests.warehouse import GOOD_ROWS, create_raw_table
 
 
 class StandInWarehouse(dg.ConfigurableResource):

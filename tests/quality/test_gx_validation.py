@@ -11,7 +11,8 @@ import pytest
 
 from cxlink.contract import ENTITY_ORDER
 from cxlink.quality.gx_validation import load_suite, validate_dataframe, validate_table
-from tests.quality.raw_data import GOOD_ROWS, write_warehouse
+from tests.warehouse import GOOD_ROWS
+from tests.warehouse import write_raw_warehouse as write_warehouse
 
 BETWEEN = "expect_column_values_to_be_between"
 IN_SET = "expect_column_values_to_be_in_set"

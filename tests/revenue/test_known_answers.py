@@ -29,7 +29,11 @@ from decimal import Decimal
 
 import pytest
 
-from tests.revenue.warehouse import build, dbt, query
+from tests.shared_builds import record_build
+from tests.warehouse import build, query, run_dbt
+
+# one worker builds the module's warehouses (`--dist loadgroup`)
+pytestmark = pytest.mark.xdist_group("revenue_known_answers")
 
 ENV = {"CXLINK_AS_OF_DATE": "2024-06-30", "CXLINK_REPORTING_CURRENCY": "EUR"}
 
@@ -143,13 +147,16 @@ def D(value) -> Decimal:
 
 
 @pytest.fixture(scope="module")
-def warehouses(tmp_path_factory):
+def warehouses(request, tmp_path_factory):
     """The landing zone built with lag 0; a copy with cac_by_channel rebuilt at lag 1."""
-    lag0 = tmp_path_factory.mktemp("revenue_lag0")
-    build(lag0, LANDING, env={**ENV, "CXLINK_CAC_LAG_MONTHS": "0"})
-    lag1 = tmp_path_factory.mktemp("revenue_lag1")
-    shutil.copy(lag0 / "warehouse.duckdb", lag1 / "warehouse.duckdb")
-    dbt(lag1, "run", "--select", "cac_by_channel", env={**ENV, "CXLINK_CAC_LAG_MONTHS": "1"})
+    with record_build(request.config, "revenue known-answer warehouses"):
+        lag0 = tmp_path_factory.mktemp("revenue_lag0")
+        build(lag0, LANDING, env={**ENV, "CXLINK_CAC_LAG_MONTHS": "0"})
+        lag1 = tmp_path_factory.mktemp("revenue_lag1")
+        shutil.copy(lag0 / "warehouse.duckdb", lag1 / "warehouse.duckdb")
+        run_dbt(
+            lag1, ["run", "--select", "cac_by_channel"], env={**ENV, "CXLINK_CAC_LAG_MONTHS": "1"}
+        )
     return lag0, lag1
 
 

@@ -1,4 +1,8 @@
-"""The topic tests' warehouses, built once per session (about 30 s each; designs.py)."""
+"""The topic tests' warehouses, built once per session (about 30 s each; designs.py).
+
+Every test using them is in the xdist group "topic_warehouses" (tests/conftest.py), so one worker
+builds both.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,22 @@ from pathlib import Path
 
 import pytest
 
+from tests.shared_builds import record_build
 from tests.topics.designs import design_a, design_b
-from tests.topics.warehouse import Response, build_warehouse
+from tests.warehouse import Response, build_topic_warehouse
 
 
 @pytest.fixture(scope="session")
-def blocks(tmp_path_factory) -> Path:
+def blocks(request: pytest.FixtureRequest, tmp_path_factory) -> Path:
     customers, responses = design_a()
-    return build_warehouse(tmp_path_factory.mktemp("topics_a"), customers, responses)
+    with record_build(request.config, "topic warehouse A (blocks)"):
+        warehouse = build_topic_warehouse(tmp_path_factory.mktemp("topics_a"), customers, responses)
+    return warehouse
 
 
 @pytest.fixture(scope="session")
-def stream(tmp_path_factory) -> tuple[Path, list[Response]]:
+def stream(request: pytest.FixtureRequest, tmp_path_factory) -> tuple[Path, list[Response]]:
     customers, responses = design_b()
-    return build_warehouse(tmp_path_factory.mktemp("topics_b"), customers, responses), responses
+    with record_build(request.config, "topic warehouse B (stream)"):
+        warehouse = build_topic_warehouse(tmp_path_factory.mktemp("topics_b"), customers, responses)
+    return warehouse, responses

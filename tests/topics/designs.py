@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import random
 
-from tests.topics.warehouse import Customer, Response, Statement
+from tests.warehouse import Customer, Response, Statement
 
 MONTHS_A = [f"2024-{m:02d}" for m in range(1, 9)]
 SEGMENTS = ("smb", "ent")

@@ -12,7 +12,7 @@ import pytest
 from scipy import stats
 
 from tests.topics.designs import MONTHS_A, MONTHS_B, design_a
-from tests.topics.warehouse import build_warehouse
+from tests.warehouse import build_topic_warehouse
 
 
 def query(warehouse: Path, sql: str, params: list | None = None) -> list[dict]:
@@ -270,7 +270,7 @@ def test_language_bias_shows_the_dropped_topic_and_the_sentiment_shift(stream):
 
 def test_the_project_builds_without_text_tables_and_the_marts_are_empty(tmp_path):
     customers, responses = design_a()
-    warehouse = build_warehouse(tmp_path, customers, responses[:200], with_text_tables=False)
+    warehouse = build_topic_warehouse(tmp_path, customers, responses[:200], with_text_tables=False)
     counts = one(
         warehouse,
         """

@@ -6,14 +6,14 @@ import duckdb
 import pytest
 
 from tests.topics.designs import design_a
-from tests.topics.warehouse import build_warehouse, run_dbt
+from tests.warehouse import build_topic_warehouse, run_dbt
 
 
 @pytest.fixture(scope="module")
 def quarterly(tmp_path_factory):
     customers, responses = design_a()
     data_dir = tmp_path_factory.mktemp("topics_quarter")
-    build_warehouse(data_dir, customers, responses, dbt_vars={"topic_period": "quarter"})
+    build_topic_warehouse(data_dir, customers, responses, dbt_vars={"topic_period": "quarter"})
     return data_dir
 
 
