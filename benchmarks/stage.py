@@ -171,7 +171,8 @@ def sql_direct(settings: Settings) -> dict:
 
 
 def pipeline(settings: Settings) -> dict:
-    """The whole Dagster job, as `make run` runs it (fresh warehouse)."""
+    """The main Dagster job (`cxlink_main`: extract, checks, dbt, publish; no text assets) on a
+    fresh warehouse."""
     import dagster as dg
 
     from orchestration.automation import MAIN_JOB_NAME

@@ -1,5 +1,6 @@
--- FX changes make no MRR movement (domain.md): a customer's MRR can only go up or down between
--- two month-end snapshots when one of their subscription periods starts or ends in between.
+-- FX changes make no MRR movement (docs/metrics.md "Subscription revenue (MRR) metrics"): a
+-- customer's MRR can only go up or down between two month-end snapshots when one of their
+-- subscription periods starts or ends in between.
 -- Every expansion and contraction must have such a period change.
 with
 
