@@ -16,16 +16,15 @@ from cxlink.tagging.artifact import (
     ensure_model,
     load_artifact,
     load_inputs,
-    models_dir,
 )
 
 # A pickle of a function at a path this code no longer has (protocol 0: module, name, STOP).
 STALE_PICKLE = b"ccxlink.tagging.model\nsentiment_text\n."
 
 
-def _stale_artifact(data_dir: Path) -> Path:
+def _stale_artifact(models_dir: Path) -> Path:
     version = load_inputs().version
-    directory = models_dir({"CXLINK_DATA_DIR": str(data_dir)}) / version
+    directory = models_dir / version
     directory.mkdir(parents=True)
     (directory / MODEL_FILE).write_bytes(STALE_PICKLE)
     manifest = {"version": version, "scikit_learn": sklearn.__version__}
@@ -44,7 +43,6 @@ def test_a_stale_artifact_of_the_current_version_is_retrained(
 ):
     model, evaluation, _ = trained
     directory = _stale_artifact(tmp_path)
-    env = {"CXLINK_DATA_DIR": str(tmp_path)}
     roots = []
 
     def train_and_write(inputs, root):
@@ -52,6 +50,6 @@ def test_a_stale_artifact_of_the_current_version_is_retrained(
         return model, evaluation, directory, 0.0
 
     monkeypatch.setattr(artifact, "train_and_write", train_and_write)
-    got, found, trained_now = ensure_model(env)
-    assert roots == [models_dir(env)]
+    got, found, trained_now = ensure_model(tmp_path)
+    assert roots == [tmp_path]
     assert got is model and found == directory and trained_now
