@@ -18,13 +18,10 @@ from cxlink.tagging.pipeline import SKIPPED_STATUSES, TagStats, tag_comments
 from cxlink.tagging.store import read_translations, write_tags
 from cxlink.tagging.taxonomy import TaxonomyError
 from orchestration.assets.translation import ASSET_KEY as TRANSLATIONS_KEY
+from orchestration.partitions import partition_window_utc
 from orchestration.resources import Warehouse
 
 ASSET_KEY = dg.AssetKey(["text", "statement_tags"])
-
-
-def _naive_utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def tagging_metadata(stats: TagStats, version: str, model_dir: str, trained: bool) -> dict:
@@ -72,8 +69,7 @@ def build_statement_tags(months: dg.PartitionsDefinition) -> dg.AssetsDefinition
         warehouse: Warehouse,
         settings: dg.ResourceParam[Settings],
     ) -> dg.MaterializeResult:
-        window = context.partition_time_window
-        start, end = _naive_utc(window.start), _naive_utc(window.end)
+        start, end = partition_window_utc(context)
         try:
             model, model_dir, trained = ensure_model(
                 settings.tagger_models_dir, settings.tagger_dir

@@ -6,8 +6,6 @@ those months in text.feedback_translations. A single run can cover a range of mo
 (BackfillPolicy.single_run), which is how `cxlink run` translates everything at once.
 """
 
-from datetime import UTC, datetime
-
 import dagster as dg
 
 from cxlink.settings import Settings
@@ -23,13 +21,10 @@ from cxlink.translate.packages import (
 from cxlink.translate.pipeline import RunStats, TranslationPipeline
 from cxlink.translate.schema import STATUSES
 from cxlink.translate.store import read_comments, write_translations
+from orchestration.partitions import partition_window_utc
 from orchestration.resources import Warehouse
 
 ASSET_KEY = dg.AssetKey(["text", "feedback_translations"])
-
-
-def _naive_utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def translation_metadata(stats: RunStats, packages, help_text: str | None) -> dict:
@@ -90,8 +85,7 @@ def build_feedback_translations(months: dg.PartitionsDefinition) -> dg.AssetsDef
         warehouse: Warehouse,
         settings: dg.ResourceParam[Settings],
     ) -> dg.MaterializeResult:
-        window = context.partition_time_window
-        start, end = _naive_utc(window.start), _naive_utc(window.end)
+        start, end = partition_window_utc(context)
         target_dir = packages_dir()
         package_errors: list[str] = []
         installed = installed_packages(target_dir, package_errors)
