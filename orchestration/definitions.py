@@ -11,6 +11,7 @@ import dagster as dg
 
 from cxlink.contract import ENTITY_ORDER
 from cxlink.settings import Settings
+from cxlink.sources.config import load_sources
 from orchestration.automation import all_job, daily_schedule, landing_sensor, main_job, text_job
 from orchestration.dbt_project import dbt_project
 from orchestration.partitions import feedback_month_partitions
@@ -25,18 +26,21 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         )
     # Imported here: @dbt_assets reads the manifest when the module loads.
     from orchestration.assets.dbt import cxlink_dbt_models
-    from orchestration.assets.extract import extract_assets
+    from orchestration.assets.extract import build_extract_assets
     from orchestration.assets.publish import bi_copy
     from orchestration.assets.quality import ledger_balances, quarantine_ledger
+    from orchestration.assets.sources import build_source_asset
     from orchestration.assets.tagging import build_statement_tags
     from orchestration.assets.translation import build_feedback_translations
     from orchestration.checks.gx_checks import build_gx_asset_checks
     from orchestration.checks.topic_alerts import topic_alerts_new
 
     months = feedback_month_partitions(settings.partitions_start)
+    sources = load_sources(settings.sources_path)
     return dg.Definitions(
         assets=[
-            *extract_assets,
+            *[build_source_asset(source) for source in sources.sources],
+            *build_extract_assets(sources),
             quarantine_ledger,
             build_feedback_translations(months),
             build_statement_tags(months),

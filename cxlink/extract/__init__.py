@@ -9,7 +9,13 @@ import duckdb
 
 from cxlink.contract import ENTITIES
 from cxlink.extract.files import discover
-from cxlink.extract.store import SyncReport, ensure_schemas, ensure_store_table, sync_files
+from cxlink.extract.store import (
+    SyncReport,
+    ensure_schemas,
+    ensure_store_table,
+    retire_origins,
+    sync_files,
+)
 from cxlink.extract.validate import ValidationCounts, create_rejected_rows_view, validate_entity
 
 
@@ -19,6 +25,7 @@ class ExtractReport:
     sync: SyncReport
     counts: ValidationCounts
     ignored_files: list[str] = field(default_factory=list)
+    retired_rows: dict[str, int] = field(default_factory=dict)  # origin -> rows no longer fed
 
     @property
     def errors(self) -> list[str]:
@@ -26,17 +33,28 @@ class ExtractReport:
 
 
 def extract_entity(
-    con: duckdb.DuckDBPyConnection, landing_dir: Path, entity_name: str
+    con: duckdb.DuckDBPyConnection,
+    landing_dir: Path,
+    entity_name: str,
+    sources: list[str] | None = None,
 ) -> ExtractReport:
     """Load an entity's landing files and rebuild its raw and quarantine tables.
 
     Files that cannot be read are reported in ``errors`` (their earlier rows, if any, stay);
     the caller decides to fail. Everything else is loaded regardless.
+
+    ``sources`` names the sources that feed the entity (their rows are already staged by the
+    ``source/<name>`` assets); then ``landing/<entity>/`` is not read (its files are reported
+    as ignored) and rows of origins that no longer feed it are retired.
     """
     entity = ENTITIES[entity_name]
-    files, ignored = discover(landing_dir, entity_name)
     ensure_schemas(con)
     ensure_store_table(con, entity)
+    if sources:
+        files, ignored = [], [f.relative_path for f in discover(landing_dir, entity_name)[0]]
+    else:
+        files, ignored = discover(landing_dir, entity_name)
+    retired = retire_origins(con, entity_name, set(sources or ()), contract_files=not sources)
     sync = sync_files(con, entity, files)
     counts = validate_entity(con, entity)
     create_rejected_rows_view(con)
@@ -45,4 +63,4 @@ def extract_entity(
             f"{entity_name}: rows in ({counts.rows_in}) != raw ({counts.rows_raw}) + "
             f"quarantined ({counts.rows_quarantined})"
         )
-    return ExtractReport(entity_name, sync, counts, ignored)
+    return ExtractReport(entity_name, sync, counts, ignored, retired)

@@ -33,14 +33,17 @@ def sha256_of(path: Path, chunk_size: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
-def discover(landing_dir: Path, entity: str) -> tuple[list[LandingFile], list[str]]:
-    """Files of one entity, sorted by path (the order rows are appended in), and ignored names.
+def discover(
+    landing_dir: Path, folder_name: str, formats: dict[str, str] = FORMATS
+) -> tuple[list[LandingFile], list[str]]:
+    """Files of one landing folder (an entity's, or a file source's), sorted by path (the order
+    rows are appended in), and ignored names.
 
     Hidden files (``.name``) and files still being written by convention (``*.tmp``,
-    ``*.part``) are skipped silently; other unknown suffixes are returned as ignored so the
-    caller can report them.
+    ``*.part``) are skipped silently; suffixes not in ``formats`` are returned as ignored so
+    the caller can report them.
     """
-    folder = landing_dir / entity
+    folder = landing_dir / folder_name
     if not folder.is_dir():
         return [], []
     found: list[LandingFile] = []
@@ -51,7 +54,7 @@ def discover(landing_dir: Path, entity: str) -> tuple[list[LandingFile], list[st
             continue
         if path.suffix.lower() in {".tmp", ".part"}:
             continue
-        fmt = FORMATS.get(path.suffix.lower())
+        fmt = formats.get(path.suffix.lower())
         if fmt is None:
             ignored.append(relative)
             continue
@@ -68,13 +71,17 @@ def discover(landing_dir: Path, entity: str) -> tuple[list[LandingFile], list[st
 
 
 def landing_fingerprint(landing_dir: Path) -> list[tuple[str, int, int]]:
-    """Cheap listing (path, size, mtime_ns) of every landing file, for sensors to spot changes."""
+    """Cheap listing (path, size, mtime_ns) of every landing file (contract files and source
+    exports), for sensors to spot changes."""
     if not landing_dir.is_dir():
         return []
     listing = []
     for path in sorted(p for p in landing_dir.rglob("*") if p.is_file()):
-        if path.suffix.lower() not in FORMATS:
+        relative = path.relative_to(landing_dir)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.suffix.lower() in {".tmp", ".part"}:
             continue
         stat = path.stat()
-        listing.append((path.relative_to(landing_dir).as_posix(), stat.st_size, stat.st_mtime_ns))
+        listing.append((relative.as_posix(), stat.st_size, stat.st_mtime_ns))
     return listing

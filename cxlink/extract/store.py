@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from cxlink.contract import Entity
+from cxlink.contract import ENTITIES, Entity
 from cxlink.extract.files import LandingFile
 from cxlink.extract.readers import LandingFileError, describe_read_error, select_as_text
 
@@ -62,12 +62,19 @@ def store_table(entity: Entity) -> str:
     return f"landing.{entity.name}"
 
 
+# Lineage of rows that came through a source (cxlink/sources/staging.py); NULL for the rows of
+# landing/<entity>/ files. Added to stores created before sources existed.
+SOURCE_LINEAGE = ("_source", "_source_record", "_source_rule", "_source_detail", "_source_original")
+
+
 def ensure_store_table(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
     columns = ", ".join(f'"{c}" varchar' for c in entity.column_names)
     con.execute(
         f"create table if not exists {store_table(entity)} ({columns}, _bad_record varchar, "
         "_source_file varchar not null, _source_row bigint not null)"
     )
+    for column in SOURCE_LINEAGE:
+        con.execute(f"alter table {store_table(entity)} add column if not exists {column} varchar")
 
 
 def sync_files(
@@ -128,3 +135,38 @@ def _replace_file_rows(con: duckdb.DuckDBPyConnection, entity: Entity, file: Lan
         con.execute("rollback")
         raise
     return rows
+
+
+def retire_origins(
+    con: duckdb.DuckDBPyConnection, entity_name: str, active_sources: set[str], contract_files: bool
+) -> dict[str, int]:
+    """Remove the rows (and manifest entries) of origins that no longer feed the entity: sources
+    taken out of the sources file, and ``landing/<entity>/`` files once sources feed it.
+    Returns rows removed per origin, for the run's log."""
+    entity = ENTITIES[entity_name]
+    ensure_schemas(con)
+    ensure_store_table(con, entity)
+    origins = con.execute(
+        f"select coalesce(_source, ''), count(*) from {store_table(entity)} group by 1"
+    ).fetchall()
+    removed: dict[str, int] = {}
+    for origin, n in origins:
+        if origin in active_sources or (origin == "" and contract_files):
+            continue
+        files = [
+            r[0]
+            for r in con.execute(
+                f"select distinct _source_file from {store_table(entity)} "
+                "where coalesce(_source, '') = ?",
+                [origin],
+            ).fetchall()
+        ]
+        con.execute(f"delete from {store_table(entity)} where coalesce(_source, '') = ?", [origin])
+        if files:
+            con.execute(
+                f"delete from {MANIFEST} where entity = ? and file_path in "
+                f"({', '.join('?' * len(files))})",
+                [entity_name, *files],
+            )
+        removed[origin or f"landing/{entity_name}/"] = n
+    return removed

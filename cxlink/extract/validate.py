@@ -40,9 +40,18 @@ def validation_sql(entity: Entity) -> list[str]:
         f"{typed_value(entity, c)} as {quote_identifier(c)}, {quote_identifier(c)} as {text_column(c)}"
         for c in entity.column_names
     )
+    # A record its source kind refused (a survey preview, an unknown status) breaks the kind's
+    # own rule first (docs/sources.md lists them).
+    source_rule = (
+        "case when _source_rule is not null then "
+        "{'rule': _source_rule, 'detail': coalesce(_source_detail, _source_rule)} end"
+    )
     flags = ", ".join(
-        f"case when {condition} then {{'rule': {quote_literal(rule)}, 'detail': {detail}}} end"
-        for rule, condition, detail in violations(entity)
+        [source_rule]
+        + [
+            f"case when {condition} then {{'rule': {quote_literal(rule)}, 'detail': {detail}}} end"
+            for rule, condition, detail in violations(entity)
+        ]
     )
     key = unique_key(entity)
     key_cols = ", ".join(quote_identifier(k) for k in key)
@@ -58,7 +67,9 @@ def validation_sql(entity: Entity) -> list[str]:
         f"""
         create or replace temp table _checked as
         with typed as (
-            select {typed}, _bad_record, _source_file, _source_row from {store_table(entity)}
+            select {typed}, _bad_record, _source_file, _source_row, _source, _source_record,
+                _source_rule, _source_detail, _source_original
+            from {store_table(entity)}
         ),
         flagged as (
             select t.*, list_filter([{flags}], lambda v: v is not null) as _violations from typed t
@@ -100,10 +111,13 @@ def validation_sql(entity: Entity) -> list[str]:
         select
             _source_file as source_file,
             _source_row as source_row,
+            _source as source,
+            _source_record as source_record,
             _violations[1].rule as rule,
             _violations[1].detail as detail,
             list_transform(_violations, lambda v: v.rule) as rules,
-            cast(to_json({{{originals}, '_record': _bad_record}}) as varchar) as original_values
+            cast(to_json({{{originals}, '_record': coalesce(_bad_record, _source_original)}})
+                as varchar) as original_values
         from _checked where len(_violations) > 0
         order by source_file, source_row
         """,
@@ -136,8 +150,8 @@ def create_rejected_rows_view(con: duckdb.DuckDBPyConnection) -> None:
     if not present:
         return
     union = " union all ".join(
-        f"select {quote_literal(name)} as entity, source_file, source_row, rule, detail, rules, "
-        f"original_values from quarantine.{name}"
+        f"select {quote_literal(name)} as entity, source, source_record, source_file, "
+        f"source_row, rule, detail, rules, original_values from quarantine.{name}"
         for name in present
     )
     con.execute(f"create or replace view quarantine.rejected_rows as {union}")

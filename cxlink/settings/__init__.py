@@ -54,6 +54,7 @@ class Settings:
     a field left out takes its declared default)."""
 
     data_dir: Path = field(default_factory=_declared("data_dir"))
+    sources_file: Path | None = field(default_factory=_declared("sources_file"))
     as_of_date: date | None = field(default_factory=_declared("as_of_date"))
     reporting_currency: str = field(default_factory=_declared("reporting_currency"))
     cac_lag_months: int = field(default_factory=_declared("cac_lag_months"))
@@ -113,6 +114,11 @@ class Settings:
     @property
     def warehouse_path(self) -> Path:
         return self.layout.warehouse_path
+
+    @property
+    def sources_path(self) -> Path:
+        """The sources file: CXLINK_SOURCES, else ``sources.yml`` in the data directory."""
+        return self.sources_file or self.layout.sources_path
 
     @property
     def dbt_docs_dir(self) -> Path:

@@ -49,6 +49,10 @@ DECLARED: tuple[Setting, ...] = (
             "the data directory: `landing/<entity>/`, `warehouse.duckdb`, `marts.duckdb` (BI "
             "copy), `exports/`, `dbt_docs/`, `models/` (tagger), `argos-models/`",
             path, shown_default="`./data`"),
+    Setting("CXLINK_SOURCES", "sources_file", "", "empty or a file path",
+            "the sources file (survey tools, billing and CRM APIs, a database, mapped exports: "
+            "docs/sources.md); without one, every entity reads `landing/<entity>/`",
+            optional(path), shown_default="`$CXLINK_DATA_DIR/sources.yml`"),
     Setting("CXLINK_AS_OF_DATE", "as_of_date", "", "empty or a date YYYY-MM-DD",
             "the date the marts are computed \"as of\" (which retention horizons have passed)",
             optional(iso_date), shown_default="latest event in the data", dbt_var="as_of_date"),

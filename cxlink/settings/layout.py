@@ -21,6 +21,11 @@ class DataLayout:
         return self.data_dir / "landing"
 
     @property
+    def sources_path(self) -> Path:
+        """The default sources file (docs/sources.md); CXLINK_SOURCES can point elsewhere."""
+        return self.data_dir / "sources.yml"
+
+    @property
     def warehouse_path(self) -> Path:
         return self.data_dir / "warehouse.duckdb"
 

@@ -4,6 +4,7 @@ import dagster as dg
 
 from cxlink.contract import ENTITIES, ENTITY_ORDER
 from cxlink.extract import ExtractReport, extract_entity
+from cxlink.sources.config import SourcesConfig
 from orchestration.resources import Warehouse
 
 
@@ -32,26 +33,47 @@ def extract_metadata(report: ExtractReport) -> dict[str, dg.MetadataValue | int 
     }
 
 
-def build_extract_asset(entity_name: str) -> dg.AssetsDefinition:
+def build_extract_asset(entity_name: str, sources: tuple[str, ...] = ()) -> dg.AssetsDefinition:
+    """``raw/<entity>``: from ``landing/<entity>/`` files, or from the rows the ``sources`` that
+    feed it staged (then their ``source/<name>`` assets come first)."""
     entity = ENTITIES[entity_name]
     parents = sorted({parent for parent, _ in entity.references.values()})
+    origin = (
+        f"Rows staged by source(s) {', '.join(sources)}"
+        if sources
+        else f"Landing files under landing/{entity_name}/"
+    )
 
     @dg.asset(
         key=dg.AssetKey(["raw", entity_name]),
         group_name="extract",
         kinds={"duckdb"},
-        deps=[dg.AssetKey(["raw", parent]) for parent in parents],
+        deps=[dg.AssetKey(["raw", parent]) for parent in parents]
+        + [dg.AssetKey(["source", name]) for name in sources],
         description=(
-            f"{entity.description} Landing files under landing/{entity_name}/ loaded idempotently "
-            f"(load manifest) into raw.{entity_name}; rows that break the contract go to "
-            f"quarantine.{entity_name} with a reason."
+            f"{entity.description} {origin} loaded idempotently (load manifest) into "
+            f"raw.{entity_name}; rows that break the contract go to quarantine.{entity_name} "
+            "with a reason."
         ),
     )
     def _extract(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         landing_dir = warehouse.landing_dir()
-        context.log.info(f"extracting {entity_name} from {landing_dir / entity_name}")
+        context.log.info(
+            f"extracting {entity_name} from "
+            + (f"source(s) {', '.join(sources)}" if sources else str(landing_dir / entity_name))
+        )
         with warehouse.connect() as con:
-            report = extract_entity(con, landing_dir, entity_name)
+            report = extract_entity(con, landing_dir, entity_name, list(sources))
+        for origin_name, n in report.retired_rows.items():
+            context.log.warning(
+                f"{entity_name}: {n} rows from {origin_name} retired (it no longer feeds "
+                f"{entity_name}; see the sources file)"
+            )
+        if sources and report.ignored_files:
+            context.log.warning(
+                f"{entity_name} is fed by source(s) {', '.join(sources)}: "
+                f"{len(report.ignored_files)} file(s) under landing/{entity_name}/ are not read"
+            )
         for outcome in report.sync.files:
             context.log.info(f"{outcome.relative_path}: {outcome.status} ({outcome.rows} rows)")
         counts = report.counts
@@ -66,7 +88,7 @@ def build_extract_asset(entity_name: str) -> dg.AssetsDefinition:
                 + "\n".join(report.errors),
                 metadata=metadata,
             )
-        if not report.sync.files and not entity.optional:
+        if not report.sync.files and not entity.optional and not sources:
             context.log.warning(
                 f"no landing files for {entity_name} under {landing_dir / entity_name}"
             )
@@ -75,4 +97,13 @@ def build_extract_asset(entity_name: str) -> dg.AssetsDefinition:
     return _extract
 
 
-extract_assets = [build_extract_asset(name) for name in ENTITY_ORDER]
+def build_extract_assets(sources: SourcesConfig | None = None) -> list[dg.AssetsDefinition]:
+    """One ``raw/<entity>`` asset per contract entity, wired to the sources that feed it."""
+    config = sources or SourcesConfig(path=None)
+    return [
+        build_extract_asset(name, tuple(s.name for s in config.feeding(name)))
+        for name in ENTITY_ORDER
+    ]
+
+
+extract_assets = build_extract_assets()

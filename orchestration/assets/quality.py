@@ -3,7 +3,7 @@
 import dagster as dg
 
 from cxlink.contract import ENTITY_ORDER
-from cxlink.extract.ledger import build_ledger, unbalanced_entities
+from cxlink.extract.ledger import build_ledger, build_source_ledger, unbalanced_entities
 from orchestration.resources import Warehouse
 
 LEDGER_KEY = dg.AssetKey(["quarantine", "ledger"])
@@ -16,12 +16,18 @@ LEDGER_KEY = dg.AssetKey(["quarantine", "ledger"])
     deps=[dg.AssetKey(["raw", name]) for name in ENTITY_ORDER],
     description=(
         "quarantine.ledger: per entity, rows in the landing store = rows in raw + rows "
-        "quarantined, with the quarantined rows counted per rule."
+        "quarantined, with the quarantined rows counted per rule; quarantine.source_ledger: the "
+        "same balance per origin (each source, and landing/<entity>/ files)."
     ),
 )
 def quarantine_ledger(warehouse: Warehouse) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         ledger = build_ledger(con)
+        by_origin = build_source_ledger(con)
+    origins = "\n".join(
+        f"| {r.origin} | {r.entity} | {r.rows_in} | {r.rows_raw} | {r.rows_quarantined} |"
+        for r in by_origin
+    )
     table = "\n".join(
         f"| {r.entity} | {r.rows_in} | {r.rows_raw} | {r.rows_quarantined} |" for r in ledger
     )
@@ -29,6 +35,10 @@ def quarantine_ledger(warehouse: Warehouse) -> dg.MaterializeResult:
         metadata={
             "ledger": dg.MetadataValue.md(
                 "| entity | rows in | raw | quarantined |\n|---|---|---|---|\n" + table
+            ),
+            "by_origin": dg.MetadataValue.md(
+                "| origin | entity | rows in | raw | quarantined |\n|---|---|---|---|---|\n"
+                + origins
             ),
             "rows_quarantined": sum(r.rows_quarantined for r in ledger),
         }

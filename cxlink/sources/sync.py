@@ -1,0 +1,139 @@
+"""Bringing one source up to date: its export files, or its API / database objects, into the
+landing store as contract rows. The Dagster asset ``source/<name>`` calls ``sync_source``."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from cxlink.extract.files import discover
+from cxlink.extract.store import MANIFEST, FileOutcome, ensure_schemas
+from cxlink.sources import objects, staging
+from cxlink.sources.model import FetchContext, FetchKind, FileKind, Source
+from cxlink.sources.rows import SourceError, SourceFileError, SourceRow
+
+
+@dataclass
+class SourceReport:
+    source: str
+    kind: str
+    files: list[FileOutcome] = field(default_factory=list)
+    ignored_files: list[str] = field(default_factory=list)
+    fetched: dict[str, int] = field(default_factory=dict)  # resource -> objects fetched this run
+    pages: dict[str, int] = field(default_factory=dict)  # resource -> pages fetched this run
+    staged: dict[str, int] = field(default_factory=dict)  # entity -> rows now in landing
+    refused: dict[str, int] = field(default_factory=dict)  # entity -> rows with a source rule
+    dropped_unseen: int = 0  # objects a full reload no longer saw
+
+    @property
+    def errors(self) -> list[str]:
+        return [f.error for f in self.files if f.error]
+
+    def count(self, status: str) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+
+def sync_source(
+    con: duckdb.DuckDBPyConnection,
+    landing_dir: Path,
+    source: Source,
+    full_reload: bool = False,
+    log: Callable[[str], None] = print,
+    env: dict[str, str] | None = None,
+) -> SourceReport:
+    """Load what is new from one source. File errors are reported in ``errors`` (the other
+    files still load); an API or database that cannot be read raises SourceError."""
+    ensure_schemas(con)
+    report = SourceReport(source.name, source.kind_name)
+    if isinstance(source.kind, FileKind):
+        _sync_files(con, landing_dir, source, source.kind, full_reload, report, log)
+    else:
+        _sync_fetched(con, source, source.kind, full_reload, report, log, env)
+    return report
+
+
+def _sync_files(con, landing_dir, source, kind: FileKind, full_reload, report, log) -> None:
+    (entity,) = source.entities
+    formats = {suffix: suffix.lstrip(".") for suffix in kind.suffixes}
+    files, report.ignored_files = discover(landing_dir, source.landing_folder, formats)
+    known = dict(
+        con.execute(
+            f"select file_path, sha256 from {MANIFEST} where entity = ? and file_path like ?",
+            [entity, f"{source.landing_folder}/%"],
+        ).fetchall()
+    )
+    for file in files:
+        previous = known.get(file.relative_path)
+        if previous == file.sha256 and not full_reload:
+            report.files.append(FileOutcome(file.relative_path, "unchanged"))
+            continue
+        try:
+            rows = kind.read(source, file.path, file.relative_path)
+        except SourceFileError as exc:
+            report.files.append(FileOutcome(file.relative_path, "failed", error=str(exc)))
+            log(f"{file.relative_path}: cannot be read: {exc.problem}")
+            continue
+        _check_entities(source, rows)
+        n = staging.stage_file(
+            con, entity, source.name, file.relative_path, file.size_bytes, file.sha256, rows
+        )
+        status = "new" if previous is None else "changed"
+        report.files.append(FileOutcome(file.relative_path, status, rows=n))
+        log(f"{file.relative_path}: {status}, {n} rows")
+    _count_staged(con, source, report)
+
+
+def _sync_fetched(con, source, kind: FetchKind, full_reload, report, log, env) -> None:
+    objects.ensure_tables(con)
+    fetch_id = uuid.uuid4().hex
+    if full_reload:
+        objects.forget_cursors(con, source.name)
+        log(f"{source.name}: full reload, cursors cleared")
+    context = FetchContext(source=source, log=log, env=dict(env) if env is not None else {})
+    resources = kind.resources(source)
+    for resource in resources:
+        cursor = objects.stored_cursor(con, source.name, resource.name)
+        report.fetched[resource.name] = report.pages[resource.name] = 0
+        for batch in resource.fetch(context, cursor):
+            objects.store_page(
+                con, source.name, resource.name, batch.objects, batch.cursor, fetch_id
+            )
+            report.pages[resource.name] += 1
+            report.fetched[resource.name] += len(batch.objects)
+        log(
+            f"{source.name}/{resource.name}: {report.fetched[resource.name]} object(s) in "
+            f"{report.pages[resource.name]} page(s) since "
+            + ("the start (full load)" if cursor is None else f"cursor {cursor}")
+        )
+    if full_reload:
+        report.dropped_unseen = objects.drop_unseen(con, source.name, fetch_id)
+    stored = objects.load_objects(con, source.name, [r.name for r in resources])
+    rows = kind.map(source, stored)
+    _check_entities(source, rows, allow_unfed=True)
+    for entity in source.entities:
+        mine = [r for r in rows if r.entity == entity]
+        item = f"{source.name}/{kind.transport}/{entity}"
+        staging.stage_fetched(con, entity, source.name, staging.numbered(mine, item))
+    _count_staged(con, source, report)
+
+
+def _check_entities(source: Source, rows: list[SourceRow], allow_unfed: bool = False) -> None:
+    strays = sorted({r.entity for r in rows} - set(source.entities))
+    if strays and not allow_unfed:
+        raise SourceError(
+            f"source {source.name}: produced rows for {', '.join(strays)}, which it does not feed"
+        )
+
+
+def _count_staged(con, source: Source, report: SourceReport) -> None:
+    for entity in source.entities:
+        total, refused = con.execute(
+            f"select count(*), count(_source_rule) from landing.{entity} where _source = ?",
+            [source.name],
+        ).fetchone()
+        report.staged[entity] = total
+        report.refused[entity] = refused
