@@ -9,9 +9,27 @@ from datetime import date
 from pathlib import Path
 
 from cxlink.settings import Settings, SettingsError, render_table
+from cxlink.sources.options import SourceConfigError
 
 
-def _run_pipeline(settings: Settings) -> int:
+def _full_reload_config(settings: Settings, names: list[str] | None) -> dict:
+    """Run config that makes the named sources (all of them for an empty list) reload fully."""
+    if names is None:
+        return {}
+    from cxlink.sources.config import load_sources
+
+    configured = [s.name for s in load_sources(settings.sources_path).sources]
+    unknown = sorted(set(names) - set(configured))
+    if unknown:
+        raise SourceConfigError(
+            f"--full-reload: no source named {', '.join(unknown)} in {settings.sources_path} "
+            f"(configured: {', '.join(configured) or 'none'})."
+        )
+    chosen = names or configured
+    return {"ops": {f"source__{name}": {"config": {"full_reload": True}} for name in chosen}}
+
+
+def _run_pipeline(settings: Settings, full_reload: list[str] | None = None) -> int:
     import dagster as dg
 
     from orchestration.automation import ALL_JOB_NAME, full_range_tags
@@ -25,7 +43,10 @@ def _run_pipeline(settings: Settings) -> int:
     job = build_definitions(settings).resolve_job_def(ALL_JOB_NAME)
     months = feedback_month_partitions(settings.partitions_start)
     result = job.execute_in_process(
-        instance=instance, raise_on_error=False, tags=full_range_tags(months)
+        run_config=_full_reload_config(settings, full_reload),
+        instance=instance,
+        raise_on_error=False,
+        tags=full_range_tags(months),
     )
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
@@ -39,6 +60,15 @@ def _run_pipeline(settings: Settings) -> int:
                 )
         return 1
     return 0
+
+
+def _config_errors_as_exit_code(action) -> int:
+    """A wrong sources file stops the command with its one-sentence message (exit code 2)."""
+    try:
+        return action()
+    except SourceConfigError as err:
+        print(f"cxlink: {err}", file=sys.stderr)
+        return 2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,6 +89,15 @@ def main(argv: list[str] | None = None) -> int:
 
     run = sub.add_parser("run", help="materialize every asset on the landing zone as it is")
     run.add_argument("--no-summary", action="store_true")
+    run.add_argument(
+        "--full-reload",
+        nargs="*",
+        metavar="SOURCE",
+        default=None,
+        help="read the named sources (all, without names) from scratch instead of from their "
+        "stored cursors and file manifest",
+    )
+    sub.add_parser("sources", help="check the sources file and list its sources and their state")
     sub.add_parser("summary", help="print row counts, the headline NPS and where things are")
     sub.add_parser("settings", help="print every CXLINK_* setting: default, current value, meaning")
 
@@ -85,8 +124,14 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"demo landing zone written to {landing}: {report}")
         return 0
+    if args.command == "sources":
+        from cxlink.sources.status import print_sources
+
+        return _config_errors_as_exit_code(lambda: print_sources(settings))
     if args.command == "run":
-        code = _run_pipeline(settings)
+        code = _config_errors_as_exit_code(lambda: _run_pipeline(settings, args.full_reload))
+        if code == 2:
+            return code
         if not args.no_summary:
             from cxlink.summary import print_summary
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from cxlink.extract.ledger import read_ledger
+from cxlink.extract.ledger import read_ledger, read_source_ledger
 from cxlink.settings import Settings
 
 
@@ -35,6 +35,17 @@ def summary_lines(settings: Settings) -> list[str]:
             lines.append(
                 f"{row.entity:<16}{row.rows_in:>10}{row.rows_raw:>10}{row.rows_quarantined:>13}"
             )
+        origins = [r for r in read_source_ledger(con) if not r.origin.startswith("landing/")]
+        if origins:
+            lines.append("")
+            lines.append(
+                f"{'source':<16}{'entity':<16}{'rows in':>9}{'raw':>10}{'quarantined':>13}"
+            )
+            for r in origins:
+                lines.append(
+                    f"{r.origin:<16}{r.entity:<16}{r.rows_in:>9}{r.rows_raw:>10}"
+                    f"{r.rows_quarantined:>13}"
+                )
         for schema in ("staging", "intermediate", "marts"):
             tables = _tables(con, schema)
             if tables:
@@ -56,8 +67,8 @@ def _where_lines(settings: Settings) -> list[str]:
     bi_copy = settings.layout.bi_copy_path
     published = "open it read-only" if bi_copy.exists() else "not there yet: no run published it"
     return [
-        f"landing zone: {settings.landing_dir}  (add files under landing/<entity>/, "
-        f"then `make run`)",
+        f"landing zone: {settings.landing_dir}  (add files under landing/<entity>/, or list "
+        f"your systems in {settings.sources_path.name}: docs/sources.md; then `make run`)",
         f"BI tools:     {bi_copy}  (the marts as marts.<name>, no personal data; {published})",
         f"exports:      {settings.layout.exports_dir}/  (parquet/ and csv/ per mart, "
         f"cxlink_finance.xlsx)",
