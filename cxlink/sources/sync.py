@@ -98,12 +98,19 @@ def _sync_fetched(con, source, kind: FetchKind, full_reload, report, log, env) -
     for resource in resources:
         cursor = objects.stored_cursor(con, source.name, resource.name)
         report.fetched[resource.name] = report.pages[resource.name] = 0
-        for batch in resource.fetch(context, cursor):
-            objects.store_page(
-                con, source.name, resource.name, batch.objects, batch.cursor, fetch_id
-            )
-            report.pages[resource.name] += 1
-            report.fetched[resource.name] += len(batch.objects)
+        try:
+            for batch in resource.fetch(context, cursor):
+                objects.store_page(
+                    con, source.name, resource.name, batch.objects, batch.cursor, fetch_id
+                )
+                report.pages[resource.name] += 1
+                report.fetched[resource.name] += len(batch.objects)
+        except OSError as exc:  # requests' ConnectionError and Timeout are OSErrors
+            raise SourceError(
+                f"source {source.name}: {resource.name}: cannot reach the {kind.transport} "
+                f"({type(exc).__name__}: {str(exc)[:200]}); check base_url / the network, then "
+                f"rerun: the {report.pages[resource.name]} page(s) stored so far are kept."
+            ) from None
         log(
             f"{source.name}/{resource.name}: {report.fetched[resource.name]} object(s) in "
             f"{report.pages[resource.name]} page(s) since "
