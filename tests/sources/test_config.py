@@ -103,5 +103,5 @@ def test_not_yaml_or_wrong_shape(tmp_path: Path):
 
 def test_credentials_come_from_the_named_variable_only():
     assert credential("stripe", "api_key_env", "STRIPE_API_KEY", {"STRIPE_API_KEY": "k"}) == "k"
-    with pytest.raises(SourceConfigError, match="STRIPE_API_KEY .* is not set: export"):
+    with pytest.raises(SourceConfigError, match=r"STRIPE_API_KEY .* is not set: export"):
         credential("stripe", "api_key_env", "STRIPE_API_KEY", {})
