@@ -273,6 +273,9 @@ def test_bad_options_fail_the_source(tmp_path):
         read(DENVER, channel_map={"email": "letter"})
     with pytest.raises(SourceError, match="IANA"):
         read(NO_ZONE, timezone="Mars/Olympus")
+    text = DENVER.read_text("utf-8").replace("America/Denver", "America/Springfield")
+    with pytest.raises(SourceFileError, match="row 3 timeZone 'America/Springfield'"):
+        read(write(tmp_path, "zone.csv", text))
 
 
 def test_languages_and_scores():

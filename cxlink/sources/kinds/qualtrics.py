@@ -18,7 +18,7 @@ from pathlib import Path
 from cxlink.sources.kinds import survey_files as sf
 from cxlink.sources.model import FileKind, Source
 from cxlink.sources.options import Option
-from cxlink.sources.rows import SourceFileError, SourceRow
+from cxlink.sources.rows import SourceError, SourceFileError, SourceRow
 
 DEFAULT_CHANNELS = {
     "anonymous": "web",
@@ -169,9 +169,11 @@ def read(source: Source, path: Path, relative_path: str) -> list[SourceRow]:
     col["comment"] = _comment_column(source, relative_path, lay, col["score"])
     col["language"] = lay.find("UserLanguage")
     recorded_zone = lay.import_ids[col["RecordedDate"]].get("timeZone")
-    tz = sf.zone(source, recorded_zone, f"landing/{relative_path}: row 3 timeZone") or sf.zone(
-        source, source.options["timezone"], "option timezone"
-    )
+    try:
+        tz = sf.zone(source, recorded_zone, "row 3 timeZone")
+    except SourceError as exc:  # the file's problem, not the source's
+        raise SourceFileError(source.name, relative_path, str(exc).split(": ", 1)[1]) from None
+    tz = tz or sf.zone(source, source.options["timezone"], "option timezone")
     channels = _channels(source)
     return [
         map_response(source, lay, record, col, tz, channels, f"{relative_path} record {n}")
