@@ -285,3 +285,19 @@ def test_languages_and_scores():
     assert survey_files.score("10 - Extremely likely", "Q1") == "10"
     with pytest.raises(survey_files.Refused):
         survey_files.score("9.5", "Q1")
+
+
+def test_the_demo_encoder_round_trips_demo_shaped_rows(tmp_path):
+    rows = [
+        {"response_id": "R0000001-0001", "customer_id": "C0000001",
+         "responded_at": "2024-10-27T00:30:00", "survey_type": "nps", "score": 6,
+         "comment": 'Slow, "buggy" export;\nplease fix', "language": "pt", "channel": "web"},
+        {"response_id": "R0000002-0001", "customer_id": "C0000002",
+         "responded_at": "2024-03-31T01:15:00", "survey_type": "nps", "score": 10,
+         "channel": "social"},
+    ]  # fmt: skip
+    path = write(tmp_path, "demo.csv", qualtrics_export_csv(rows, "Europe/Helsinki"))
+    got = [r.values for r in read(path)]
+    for row in rows:
+        row.update(score=str(row["score"]), responded_at=row["responded_at"] + "Z")
+    assert got == [{"comment": None, "language": None, **row} for row in rows]
