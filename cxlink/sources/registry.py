@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from cxlink.sources.kinds import hubspot
+from cxlink.sources.kinds import hubspot, salesforce, salesforce_report
 from cxlink.sources.model import Kind
 
 # Each kind module defines one ``KIND``; a new kind is one import and one entry here.
-_KINDS: tuple[Kind, ...] = (hubspot.KIND,)
+_KINDS: tuple[Kind, ...] = (hubspot.KIND, salesforce.KIND, salesforce_report.KIND)
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in _KINDS}
