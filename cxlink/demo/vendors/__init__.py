@@ -1,1 +1,1 @@
-"""Demo data written in vendors' own formats (API objects and export files), for the connector demo."""
+"""Encoders that write contract rows in vendors' own export formats (the connector demo path)."""
