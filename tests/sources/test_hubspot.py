@@ -27,6 +27,7 @@ from tests.sources.harness import (
 
 LIST = "/crm/v3/objects/companies"
 SEARCH = "/crm/v3/objects/companies/search"
+MODIFIED = "hs_lastmodifieddate"
 ENV = {"HUBSPOT_TOKEN": TOKEN}
 OTHERS = [e for e in ENTITY_ORDER if e != "customers"]
 
@@ -230,3 +231,32 @@ def test_demo_encoder_round_trips_every_column(tmp_path):
     assert all(
         isinstance(v, str | None) for c in hubspot_companies(rows) for v in c["properties"].values()
     )
+
+
+def test_interrupted_search_resumes_after_the_last_stored_page(tmp_path):
+    companies = known_companies()
+    for company in companies[2:4]:  # two companies changed in the same millisecond
+        company["properties"]["hs_lastmodifieddate"] = "2023-07-04T12:00:00.000Z"
+    server, fake = serve(companies)
+    calls = []
+
+    def flaky(req):
+        calls.append(req)
+        return (401, {"status": "error"}) if len(calls) == 2 else fake.search(req)
+
+    with server:
+        setup(tmp_path, server, page_size=3)
+        run_source(tmp_path, "crm", env=ENV)
+        con = connect(tmp_path)
+        con.execute("update landing.source_cursors set cursor = '2023-01-01T00:00:00.000Z'")
+        con.close()
+        server.route("POST", SEARCH, flaky)
+        with pytest.raises(SourceError, match="HTTP 401"):
+            run_source(tmp_path, "crm", env=ENV)
+        report = run_source(tmp_path, "crm", env=ENV)
+    first_page = sorted(companies, key=lambda c: c["properties"]["hs_lastmodifieddate"])[:3]
+    assert first_page[-1]["properties"]["hs_lastmodifieddate"] == "2023-07-04T12:00:00.000Z"
+    resumed = calls[2].json()["filterGroups"][0]["filters"][0]
+    older = first_page[1]["properties"]["hs_lastmodifieddate"]  # not the split millisecond
+    assert resumed == {"propertyName": MODIFIED, "operator": "GT", "value": str(hubspot._ms(older))}
+    assert report.fetched["companies"] == 5

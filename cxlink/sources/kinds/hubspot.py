@@ -78,6 +78,16 @@ def _newest(name: str, companies: list[dict[str, Any]], start: str | None) -> st
     return newest
 
 
+def _resume_point(objects: list[tuple[str, dict[str, Any]]], newest: str | None) -> str | None:
+    """The cursor after a search page that is not the last: the newest change strictly older
+    than the page's newest, so companies sharing that last instant across the page boundary are
+    asked for again if the run stops here (GT cursor). None keeps the stored cursor."""
+    if newest is None:
+        return None
+    stamps = [s for s in (_modified(o) for _, o in objects) if s and _ms(s) < _ms(newest)]
+    return max(stamps, key=_ms) if stamps else None
+
+
 def _objects(name: str, what: str, page: Any) -> list[tuple[str, dict[str, Any]]]:
     results = require(name, what, page, "results", list)
     out = []
@@ -162,8 +172,8 @@ def _search(ctx: FetchContext, client, limit: int, cursor: str) -> Iterator[Batc
             raise SourceError(f"source {name}: {what} returned a page that is not JSON.") from None
         objects = _objects(name, what, page)
         newest = _newest(name, [o for _, o in objects], None)
-        yield Batch(objects, newest)
         next_after = _next_after(name, what, page)
+        yield Batch(objects, newest if next_after is None else _resume_point(objects, newest))
         if next_after is None:
             return
         window += len(objects)
