@@ -194,3 +194,20 @@ def test_unknown_field_and_malformed_page_fail_the_source(tmp_path):
         setup(tmp_path, server)
         with pytest.raises(SourceError, match="malformed page, expected `done`"):
             run_source(tmp_path, "sfdc", env=ENV)
+
+
+def test_interrupted_first_load_resumes_after_the_last_stored_page(tmp_path):
+    accounts = known_accounts(landing_rows()["customers"])
+    for account in accounts[2:4]:  # page 1 ends inside a second two accounts share
+        account["SystemModstamp"] = "2024-01-03T12:00:00.000+0000"
+    server, _ = serve(accounts, batch_size=3)
+    with server:
+        setup(tmp_path, server, customer_id_field="AccountNumber")
+        server.fail_next(f"{QUERY}/01gD0000002HU01IAW-3", 401)
+        with pytest.raises(SourceError, match="HTTP 401"):
+            run_source(tmp_path, "sfdc", env=ENV)
+        report = run_source(tmp_path, "sfdc", env=ENV)
+        extract_all(tmp_path)
+    assert "WHERE SystemModstamp > 2024-01-02T10:00:00Z ORDER BY" in queries(server)[-1]
+    assert report.fetched["records"] == 5  # the split second's two accounts and the three after
+    assert_same_contract_rows(tmp_path, ["customers"], tmp_path)
