@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from cxlink.sources.kinds import delighted, typeform
+from cxlink.sources.kinds import chargebee, delighted, typeform
 from cxlink.sources.model import Kind
 
 # Each kind module defines one ``KIND``; a new kind is one import and one entry here.
-_KINDS: tuple[Kind, ...] = (delighted.KIND, typeform.KIND)
+_KINDS: tuple[Kind, ...] = (delighted.KIND, typeform.KIND, chargebee.KIND)
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in _KINDS}
