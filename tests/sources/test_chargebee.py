@@ -200,3 +200,81 @@ def test_malformed_page_fails_the_source(tmp_path):
         data_dir = setup(tmp_path, server)
         with pytest.raises(SourceError, match="malformed page, entry 1 has no `customer`"):
             run_source(data_dir, "chargebee", env=ENV)
+
+
+def test_awkward_account(tmp_path):
+    """A yearly JPY plan, a mid-term upgrade with proration and an adjustment credit note, an
+    addon, a trial, an unknown status, voided and pending documents."""
+    data = known()
+    for resource, objects in json.loads((FIXTURES / "awkward.json").read_text()).items():
+        data[resource] += objects
+    with VendorServer(auth=basic(KEY)) as server:
+        serve(server, data)
+        data_dir = setup(tmp_path, server)
+        run_source(data_dir, "chargebee", env=ENV)
+    extract_all(data_dir)
+    con = connect(data_dir, read_only=True)
+    subs = con.execute(
+        "select subscription_id, plan_tier, period_start::text, period_end::text, mrr::text, "
+        "currency from raw.subscriptions where customer_id like 'X%' order by all"
+    ).fetchall()
+    lines = con.execute(
+        "select invoice_id, amount::text, line_type from raw.invoices "
+        "where customer_id like 'X%' order by all"
+    ).fetchall()
+    customers = con.execute(
+        "select customer_id, segment, plan_tier, acquisition_channel, country from raw.customers "
+        "where customer_id like 'X%' order by all"
+    ).fetchall()
+    con.close()
+    assert subs == [
+        ("SX1", "pro", "2024-04-01", None, "10000.0000", "JPY"),
+        ("SX2", "growth", "2024-03-15", "2024-05-01", "80.0000", "EUR"),
+        ("SX2", "growth", "2024-05-01", None, "90.0000", "EUR"),
+        ("SX2", "starter", "2024-01-01", "2024-03-15", "50.0000", "EUR"),
+    ]
+    assert lines == [
+        ("X-1001/li_x1001", "120000.0000", "new"),
+        ("X-1002/li_x1002", "50.0000", "new"),
+        ("X-1003/li_x1003", "50.0000", "renewal"),
+        ("X-1004/li_x1004", "50.0000", "renewal"),
+        ("X-1005/li_x1005", "43.8700", "upsell"),
+        ("X-1006/li_x1006", "80.0000", "renewal"),
+        ("X-1007/li_x1007a", "80.0000", "upsell"),
+        ("X-1007/li_x1007b", "10.0000", "cross_sell"),
+        ("XCN-1/li_xcn1", "-27.4200", "refund"),
+    ]
+    assert customers == [
+        ("X1", "unknown", "pro", "unknown", "JP"),
+        ("X2", "mid_market", "growth", "partner", "SE"),
+        ("X3", "unknown", "none", "unknown", "NO"),
+    ]
+    got = {
+        (e, q["source"], q["source_record"], q["rule"])
+        for e in FED
+        for q in quarantined(data_dir, e)
+    }
+    assert got == {
+        ("subscriptions", "chargebee", "SX3", "no_paid_terms"),
+        ("subscriptions", "chargebee", "SX4", "unknown_status"),
+        ("invoices", "chargebee", "X-1008", "voided_invoice"),
+        ("invoices", "chargebee", "X-1009", "pending_invoice"),
+        ("invoices", "chargebee", "XCN-2", "voided_credit_note"),
+    }
+    assert all(rows_in == raw + refused for rows_in, raw, refused in ledger(data_dir).values())
+    assert ledger(data_dir)["invoices"][2] == 3
+
+
+def test_customer_id_from_a_custom_field(tmp_path):
+    data = known()
+    for customer in data["customers"]:
+        customer["cf_crm_id"], customer["id"] = customer["id"], "cb_" + customer["id"].lower()
+    for resource in ("subscriptions", "invoices", "credit_notes"):
+        for obj in data[resource]:
+            obj["customer_id"] = "cb_" + obj["customer_id"].lower()
+    with VendorServer(auth=basic(KEY)) as server:
+        serve(server, data)
+        data_dir = setup(tmp_path, server, customer_id_from="cf_crm_id")
+        run_source(data_dir, "chargebee", env=ENV)
+    extract_all(data_dir)
+    assert_same_contract_rows(data_dir, FED, tmp_path)
