@@ -76,10 +76,15 @@ def test_known_account_through_delighted(tmp_path):
         data_dir = setup(tmp_path, server)
         report = run_source(data_dir, "delighted", env=ENV)
         assert report.fetched == {"survey_responses": 10}
-        assert report.pages["survey_responses"] == 3  # 4 + 4 + 2: a short page ends the walk
+        # 4 + 3 + 3 new, then a short page ends the walk (updated_since is inclusive, so each
+        # page starts with the last response of the page before, which is skipped)
+        assert report.pages["survey_responses"] == 4
         calls = server.calls(PATH)
-        assert [c.arg("page") for c in calls] == ["1", "2", "3"]
-        assert all(c.arg("expand[]") == "person" and c.arg("per_page") == "4" for c in calls)
+        stamps = sorted(r["updated_at"] for r in responses("known_account.json"))
+        expected = [None, *(str(stamps[k]) for k in (3, 6, 9))]
+        assert [c.arg("updated_since") for c in calls] == expected
+        assert all(c.arg("page") == "1" and c.arg("expand[]") == "person" for c in calls)
+        assert all(c.arg("per_page") == "4" and c.arg("order") == "asc:updated_at" for c in calls)
     extract_all(data_dir)
     assert_same_contract_rows(data_dir, ["feedback"], tmp_path)
     con = connect(data_dir, read_only=True)
@@ -105,7 +110,7 @@ def test_rate_limit_and_transient_error_are_survived(tmp_path):
         report = run_source(data_dir, "delighted", env=ENV)
         assert report.fetched == {"survey_responses": 10}
         statuses = len([r for r in server.requests if r.path == PATH])
-        assert statuses == 5  # 429, 500, then pages 1-3
+        assert statuses == 6  # 429, 500, then four pages
 
 
 def test_rerun_fetches_nothing_new_and_a_new_page_loads_alone(tmp_path):
@@ -135,7 +140,7 @@ def test_rerun_fetches_nothing_new_and_a_new_page_loads_alone(tmp_path):
 
         full = run_source(data_dir, "delighted", env=ENV, full_reload=True)
         assert full.fetched == {"survey_responses": 14} and full.dropped_unseen == 0
-        assert "updated_since" not in server.calls(PATH)[-1].query
+        assert "updated_since" not in server.calls(PATH)[-5].query  # from the start again
 
 
 def test_bad_records_are_quarantined_with_their_rule(tmp_path):
@@ -184,3 +189,36 @@ def test_bad_customer_option_fails_at_start(tmp_path):
         with pytest.raises(SourceConfigError, match="customer_id_from"):
             run_source(data_dir, "delighted", env=ENV)
         assert server.requests == []
+
+
+def test_a_response_updated_during_the_walk_shifts_nothing_away(tmp_path):
+    data = responses("known_account.json")
+    first = min(data, key=lambda r: r["updated_at"])
+    with VendorServer(auth=basic(KEY)) as server:
+        serve(server, data)
+
+        def bump_after_first_page(req):
+            if len(server.calls(PATH)) == 1:  # a note added to the oldest response meanwhile
+                first["updated_at"] = max(r["updated_at"] for r in data) + 50
+            return served(req)
+
+        served = server.routes[("GET", PATH)]
+        server.route("GET", PATH, bump_after_first_page)
+        data_dir = setup(tmp_path, server)
+        report = run_source(data_dir, "delighted", env=ENV)
+    assert len({r[0] for r in landing(data_dir)}) == 10
+    assert report.fetched["survey_responses"] == 11  # the bumped response twice, none lost
+
+
+def test_more_responses_in_one_second_than_a_page(tmp_path):
+    data = responses("known_account.json")
+    for r in data:
+        r["updated_at"] = 1735689600
+    with VendorServer(auth=basic(KEY)) as server:
+        serve(server, data)
+        data_dir = setup(tmp_path, server)
+        report = run_source(data_dir, "delighted", env=ENV)
+        assert [c.arg("page") for c in server.calls(PATH)] == ["1", "1", "2", "3"]
+        assert report.fetched["survey_responses"] == 10
+        server.requests.clear()
+        assert run_source(data_dir, "delighted", env=ENV).fetched["survey_responses"] == 0

@@ -3,7 +3,8 @@
 Basic auth with the API key as the user name and an empty password; a bare JSON array per page,
 ``page`` / ``per_page`` (at most 100) page numbers, Unix-second timestamps. Incremental on
 ``updated_since`` with ``order=asc:updated_at``: the cursor is the latest ``updated_at`` seen and
-the ids seen at that second (``updated_since`` is inclusive, so those are skipped on the next run).
+the ids seen at that second (``updated_since`` is inclusive, so those are skipped on the next
+request); pages advance by that cursor, page numbers only within one second.
 ``expand[]=person`` returns the person object, so the e-mail can identify the customer.
 docs/sources/delighted.md documents options, mapping and rules.
 """
@@ -103,47 +104,55 @@ def _fetch(context: FetchContext, cursor: str | None) -> Iterator[Batch]:
     client = rest_client(source.name, options["base_url"], auth=HttpBasicAuth(key, ""))
     per_page = max(1, min(int(options["per_page"]), 100))
     state = json.loads(cursor) if cursor else {"updated_since": None, "seen": []}
-    # The filter stays fixed for the whole walk (page numbers index one result set); the
-    # cursor moves to the latest updated_at seen.
-    start, skip = state["updated_since"], set(state["seen"])
-    since, seen = start, set(skip)
-    previous_ids: list[str] | None = None
-    for page in range(1, MAX_PAGES + 1):
+    since, seen = state["updated_since"], set(state["seen"])
+    # Keyset walk: every request asks page 1 from the latest updated_at seen so far, so a
+    # response updated during the walk (it moves to the end of the order) cannot shift an unseen
+    # one off a page. Only a full page within one second needs the next page number.
+    page, previous = 1, None
+    for _ in range(MAX_PAGES):
         params: dict[str, Any] = {
             "per_page": per_page,
             "page": page,
             "order": "asc:updated_at",
             "expand[]": "person",
         }
-        if start is not None:
-            params["updated_since"] = start
+        if since is not None:
+            params["updated_since"] = since
         body = get_json(client, source.name, PATH, params, env_var)
         if not isinstance(body, list) or not all(isinstance(r, dict) for r in body):
             raise SourceError(
-                f"source {source.name}: GET {PATH} page {page}: malformed page, expected a JSON "
-                f"array of survey responses, got {type(body).__name__}."
+                f"source {source.name}: GET {PATH} (updated_since {since}, page {page}): "
+                f"malformed page, expected a JSON array of survey responses, got "
+                f"{type(body).__name__}."
             )
         ids = [_object_id(r) for r in body]
-        if body and ids == previous_ids:
+        if body and (since, ids) == previous:  # the next page number gave the same page
             raise SourceError(
-                f"source {source.name}: GET {PATH} page {page} repeats page {page - 1}: the "
-                "API is not paginating; stopping."
+                f"source {source.name}: GET {PATH} returned the same page twice (updated_since "
+                f"{since}, page {page}): the API is not paginating; stopping."
             )
-        previous_ids = ids
-        objects = []
+        previous = (since, ids)
+        objects, latest, at_latest = [], since, set(seen)
         for object_id, response in zip(ids, body, strict=True):
             stamp = _stamp(response)
-            if stamp is not None and stamp == start and object_id in skip:
+            if stamp is not None and stamp == since and object_id in seen:
                 continue  # updated_since is inclusive: already stored at the cursor second
             objects.append((object_id, response))
-            if stamp is not None and (since is None or stamp > since):
-                since, seen = stamp, set()
-            if stamp is not None and stamp == since:
-                seen.add(object_id)
-        next_cursor = json.dumps({"updated_since": since, "seen": sorted(seen)})
-        yield Batch(objects, next_cursor if since is not None else None)
+            if stamp is not None and (latest is None or stamp > latest):
+                latest, at_latest = stamp, set()
+            if stamp is not None and stamp == latest:
+                at_latest.add(object_id)
+        moved = latest != since
+        since, seen = latest, at_latest
+        yield Batch(
+            objects,
+            json.dumps({"updated_since": since, "seen": sorted(seen)})
+            if since is not None
+            else None,
+        )
         if len(body) < per_page:
             return
+        page = 1 if moved else page + 1
     raise SourceError(f"source {source.name}: GET {PATH}: more than {MAX_PAGES} pages.")
 
 
