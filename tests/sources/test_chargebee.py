@@ -278,3 +278,16 @@ def test_customer_id_from_a_custom_field(tmp_path):
         run_source(data_dir, "chargebee", env=ENV)
     extract_all(data_dir)
     assert_same_contract_rows(data_dir, FED, tmp_path)
+
+
+def test_billing_only_with_customers_from_contract_files(tmp_path):
+    with VendorServer(auth=basic(KEY)) as server:
+        serve(server, known())
+        data_dir = tmp_path / "data"
+        entry = {"name": "chargebee", "kind": "chargebee", "base_url": server.url}
+        write_sources(data_dir, [{**entry, "entities": ["subscriptions", "invoices"]}])
+        write_known_contract_files(data_dir, ["customers", *OTHERS])
+        run_source(data_dir, "chargebee", env=ENV)
+    extract_all(data_dir)
+    assert_same_contract_rows(data_dir, FED, tmp_path)
+    assert set(ledger(data_dir)) == {"subscriptions", "invoices"}
