@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from cxlink.sources.kinds import (
+    chargebee,
+    delighted,
     hubspot,
     qualtrics,
     salesforce,
     salesforce_report,
     surveymonkey,
+    typeform,
 )
 from cxlink.sources.model import Kind
 
@@ -16,6 +19,10 @@ _KINDS: tuple[Kind, ...] = (
     # surveys
     qualtrics.KIND,
     surveymonkey.KIND,
+    delighted.KIND,
+    typeform.KIND,
+    # billing
+    chargebee.KIND,
     # CRM
     hubspot.KIND,
     salesforce.KIND,
