@@ -1,0 +1,186 @@
+"""Stripe invoices and credit notes -> contract invoice rows, one per invoice line (pure).
+
+Only finalized invoices that are ``paid`` or ``open`` count; drafts, voided and uncollectible
+invoices are quarantined with their rule (one row per invoice). A line's ``line_type``: a
+negative line is a ``refund`` (a credit), a positive proration an ``upsell``, the first paid
+subscription line of a subscription ``new``, later ones ``renewal`` (``billing_reason``
+subscription_cycle / subscription_threshold) or ``upsell`` (subscription_update), one-off lines
+and manual invoices ``one_time``. An issued credit note is one ``refund`` row of minus its
+subtotal net of discounts. Also returns the counted lines by subscription, for MRR history.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cxlink.sources.kinds.stripe_fields import instant, pick, ref, refused, text
+from cxlink.sources.kinds.stripe_mrr import Line, line_facts
+from cxlink.sources.model import Source
+from cxlink.sources.money import minor_to_major
+from cxlink.sources.rows import SourceRow
+
+COUNTED = ("paid", "open")
+REFUSED_STATUSES = {
+    "draft": "stripe_invoice_draft",
+    "void": "stripe_invoice_void",
+    "uncollectible": "stripe_invoice_uncollectible",
+}
+RENEWAL_REASONS = ("subscription_cycle", "subscription_threshold", "subscription")
+ONE_TIME_REASONS = ("manual", "automatic_pending_invoice_item_invoice", "quote_accept", None)
+KNOWN_REASONS = (*RENEWAL_REASONS, *ONE_TIME_REASONS, "subscription_create", "subscription_update")
+
+
+def invoice_subscription(invoice: dict[str, Any]) -> str | None:
+    return ref(invoice.get("subscription")) or pick(
+        invoice, "parent.subscription_details.subscription"
+    )
+
+
+def issued_ts(invoice: dict[str, Any]) -> int:
+    return int(pick(invoice, "status_transitions.finalized_at") or invoice.get("created") or 0)
+
+
+class Customers:
+    def __init__(self, source: Source, ids: dict[str, str | None]):
+        self.field, self.ids = source.options["customer_id_from"], ids
+
+    def __call__(self, stripe_id: str | None) -> str | None:
+        if stripe_id in self.ids:
+            return self.ids[stripe_id]
+        return stripe_id if self.field == "id" else None  # a customer deleted before the load
+
+
+def _line_type(reason: str | None, line: Line, first: set[str]) -> str:
+    if line.amount < 0:
+        return "refund"
+    if line.proration:
+        return "upsell"
+    if not line.is_subscription:
+        return "one_time"
+    if line.id in first:
+        return "new"
+    if reason == "subscription_update":
+        return "upsell"
+    return "renewal" if reason in (*RENEWAL_REASONS, "subscription_create") else "one_time"
+
+
+def _first_paid(counted: list[tuple[dict, list[Line]]]) -> set[str]:
+    """The first positive subscription line of each subscription: its ``new`` revenue."""
+    seen: dict[str, tuple[int, int, str]] = {}
+    for invoice, lines in counted:
+        for ln in lines:
+            if ln.is_subscription and not ln.proration and ln.amount > 0 and ln.subscription:
+                mark = (issued_ts(invoice), ln.start, ln.id)
+                seen[ln.subscription] = min(seen.get(ln.subscription, mark), mark)
+    return {mark[2] for mark in seen.values()}
+
+
+def _refusal(invoice: dict, customer: Customers) -> tuple[str, str] | None:
+    iid, status = invoice["id"], invoice.get("status")
+    if status in REFUSED_STATUSES:
+        return REFUSED_STATUSES[status], f"invoice {iid} is {status}"
+    if status not in COUNTED:
+        return "stripe_unknown_status", f"invoice {iid} has unknown status {status!r}"
+    if invoice.get("billing_reason") not in KNOWN_REASONS:
+        reason = invoice.get("billing_reason")
+        return "stripe_unknown_billing_reason", f"invoice {iid} has billing_reason {reason!r}"
+    if not customer(ref(invoice.get("customer"))):
+        return (
+            "stripe_customer_unmapped",
+            f"invoice {iid}: customer {ref(invoice.get('customer'))} is not mapped",
+        )
+    return None
+
+
+def _credit_note_rows(stored, customer: Customers, invoices: dict[str, dict]) -> list[SourceRow]:
+    rows = []
+    for note in stored.get("credit_notes", []):
+        nid, status = note.get("id"), note.get("status")
+        original = {"id": nid, "status": status, "invoice": ref(note.get("invoice"))}
+        stripe_customer = ref(note.get("customer"))
+        if not nid:
+            rows.append(
+                refused("invoices", "", "stripe_missing_id", "credit note without id", original)
+            )
+        elif status == "void":
+            rows.append(
+                refused(
+                    "invoices",
+                    nid,
+                    "stripe_credit_note_void",
+                    f"credit note {nid} is void",
+                    original,
+                )
+            )
+        elif status != "issued":
+            detail = f"credit note {nid} has unknown status {status!r}"
+            rows.append(refused("invoices", nid, "stripe_unknown_status", detail, original))
+        elif not customer(stripe_customer):
+            detail = f"credit note {nid}: customer {stripe_customer} is not mapped"
+            rows.append(refused("invoices", nid, "stripe_customer_unmapped", detail, original))
+        else:
+            currency = str(note.get("currency") or "").upper()
+            subtotal = note.get("subtotal", note.get("amount")) or 0
+            net = int(subtotal) - int(note.get("discount_amount") or 0)
+            invoice = invoices.get(ref(note.get("invoice")) or "", {})
+            values = {
+                "invoice_id": nid,
+                "customer_id": customer(stripe_customer),
+                "subscription_id": invoice_subscription(invoice) or "",
+                "issued_at": instant(note.get("effective_at") or note.get("created")),
+                "amount": minor_to_major(-net, currency),
+                "currency": currency,
+                "line_type": "refund",
+            }
+            rows.append(SourceRow("invoices", values, nid, original=original))
+    return rows
+
+
+def invoice_rows(
+    source: Source, stored: dict[str, list[dict]], ids: dict[str, str | None]
+) -> tuple[list[SourceRow], dict[str, list[dict]]]:
+    customer = Customers(source, ids)
+    rows: list[SourceRow] = []
+    counted: list[tuple[dict, list[Line]]] = []
+    by_subscription: dict[str, list[dict]] = {}
+    for invoice in stored.get("invoices", []):
+        original = {k: invoice.get(k) for k in ("id", "status", "billing_reason", "customer")}
+        if not invoice.get("id"):
+            rows.append(
+                refused("invoices", "", "stripe_missing_id", "invoice without id", original)
+            )
+            continue
+        problem = _refusal(invoice, customer)
+        if problem:
+            rows.append(refused("invoices", invoice["id"], *problem, original))
+            continue
+        raw_lines = pick(invoice, "lines.data") or []
+        counted.append((invoice, [line_facts(ln) for ln in raw_lines]))
+        for raw, ln in zip(raw_lines, counted[-1][1], strict=True):
+            sub = ln.subscription or invoice_subscription(invoice)
+            if sub and (ln.is_subscription or ln.proration):
+                by_subscription.setdefault(sub, []).append(raw)
+    first = _first_paid(counted)
+    for invoice, lines in counted:
+        iid, reason = invoice["id"], invoice.get("billing_reason")
+        for raw, ln in zip(pick(invoice, "lines.data") or [], lines, strict=True):
+            record = iid if len(lines) == 1 else f"{iid}:{ln.id}"
+            original = {"invoice": iid, "line": ln.id, "amount": raw.get("amount")}
+            if int(raw.get("amount") or 0) == 0:
+                detail = f"invoice {iid} line {ln.id} has amount 0 (trial or free period)"
+                rows.append(
+                    refused("invoices", record, "stripe_zero_amount_line", detail, original)
+                )
+                continue
+            values = {
+                "invoice_id": record,
+                "customer_id": customer(ref(invoice.get("customer"))),
+                "subscription_id": text(ln.subscription or invoice_subscription(invoice)) or "",
+                "issued_at": instant(issued_ts(invoice)),
+                "amount": minor_to_major(ln.amount, ln.currency or str(invoice.get("currency"))),
+                "currency": (ln.currency or str(invoice.get("currency") or "")).upper(),
+                "line_type": _line_type(reason, ln, first),
+            }
+            rows.append(SourceRow("invoices", values, record, original=original))
+    invoices = {i["id"]: i for i in stored.get("invoices", []) if i.get("id")}
+    return rows + _credit_note_rows(stored, customer, invoices), by_subscription
