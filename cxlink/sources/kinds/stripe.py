@@ -148,7 +148,7 @@ def _events(api: Api, spec: StripeResource, state: dict[str, Any]) -> Iterator[l
     params: dict[str, Any] = {"type": _type(spec)}
     if state.get("event"):
         params["ending_before"] = state["event"]
-        pages = api.walk("/v1/events", params, towards_newer=True)
+        pages = _gone_means_reload(api, api.walk("/v1/events", params, towards_newer=True))
     else:  # no event at the last run: every event since is new; collect, then apply oldest first
         pages = iter([[e for page in api.walk("/v1/events", params) for e in page]])
     for events in pages:
@@ -160,6 +160,18 @@ def _events(api: Api, spec: StripeResource, state: dict[str, Any]) -> Iterator[l
             if isinstance(obj, dict) and obj.get("object") == spec.object:
                 changed[object_id(obj)] = obj
         yield list(changed.values())
+
+
+def _gone_means_reload(api: Api, pages: Iterator[list[dict]]) -> Iterator[list[dict]]:
+    try:
+        yield from pages
+    except SourceError as exc:
+        if "HTTP 404" not in str(exc):
+            raise
+        raise SourceError(
+            f"{exc} The last event applied is no longer kept by Stripe (30 days): run a full "
+            "reload."
+        ) from None
 
 
 def _fetch(spec: StripeResource):
