@@ -52,8 +52,8 @@ class FakeStripe:
         self.events: list[dict] = []  # oldest first
         for resource in RESOURCES:
             server.route("GET", f"/v1/{resource}", self._lister(resource))
-            for obj in objects.get(resource, []):
-                self.put(resource, obj, event=None)
+            for obj in sorted(objects.get(resource, []), key=lambda o: o.get("created") or 0):
+                self.put(resource, obj, created=obj.get("created"))
         server.route("GET", "/v1/events", self._events)
 
     @classmethod

@@ -126,7 +126,7 @@ def _credit_note_rows(stored, customer: Customers, invoices: dict[str, dict]) ->
             values = {
                 "invoice_id": nid,
                 "customer_id": customer(stripe_customer),
-                "subscription_id": invoice_subscription(invoice) or "",
+                "subscription_id": invoice_subscription(invoice),
                 "issued_at": instant(note.get("effective_at") or note.get("created")),
                 "amount": minor_to_major(-net, currency),
                 "currency": currency,
@@ -175,7 +175,7 @@ def invoice_rows(
             values = {
                 "invoice_id": record,
                 "customer_id": customer(ref(invoice.get("customer"))),
-                "subscription_id": text(ln.subscription or invoice_subscription(invoice)) or "",
+                "subscription_id": text(ln.subscription or invoice_subscription(invoice)),
                 "issued_at": instant(issued_ts(invoice)),
                 "amount": minor_to_major(ln.amount, ln.currency or str(invoice.get("currency"))),
                 "currency": (ln.currency or str(invoice.get("currency") or "")).upper(),

@@ -106,7 +106,7 @@ def _subscription_rows(source, stored, catalog, ids, counted_lines) -> list[Sour
                 "customer_id": customer,
                 "plan_tier": p.tier,
                 "period_start": p.start.isoformat(),
-                "period_end": p.end.isoformat() if p.end else "",
+                "period_end": p.end.isoformat() if p.end else None,
                 "mrr": p.mrr,
                 "currency": p.currency,
             }
