@@ -157,7 +157,8 @@ def _events(api: Api, spec: StripeResource, state: dict[str, Any]) -> Iterator[l
         changed: dict[str, dict] = {}
         for event in reversed(events):
             obj = (event.get("data") or {}).get("object")
-            if isinstance(obj, dict) and obj.get("object") == spec.object:
+            upcoming = str(event.get("type", "")).endswith(".upcoming")  # a preview, no id
+            if isinstance(obj, dict) and obj.get("object") == spec.object and not upcoming:
                 changed[object_id(obj)] = obj
         yield list(changed.values())
 

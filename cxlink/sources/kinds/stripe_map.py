@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from cxlink.sources.kinds.stripe_fields import day, pick, ref, refused, text
-from cxlink.sources.kinds.stripe_lines import invoice_rows
+from cxlink.sources.kinds.stripe_lines import Customers, invoice_rows
 from cxlink.sources.kinds.stripe_mrr import LIVE_STATUSES, mrr_history
 from cxlink.sources.model import Source
 from cxlink.sources.rows import SourceRow
@@ -64,7 +64,7 @@ def customer_index(source: Source, customers: list[dict]) -> dict[str, str | Non
     return {c["id"]: text(pick(c, field)) for c in customers if c.get("id")}
 
 
-def _subscription_rows(source, stored, catalog, ids, counted_lines) -> list[SourceRow]:
+def _subscription_rows(source, stored, catalog, customer_of, counted_lines) -> list[SourceRow]:
     rows = []
     for sub in stored.get("subscriptions", []):
         sid, status = sub.get("id"), sub.get("status")
@@ -81,7 +81,7 @@ def _subscription_rows(source, stored, catalog, ids, counted_lines) -> list[Sour
             problem = ("stripe_unknown_status", f"subscription {sid} has unknown status {status!r}")
         elif status in ("incomplete", "incomplete_expired"):
             problem = ("stripe_subscription_incomplete", f"subscription {sid} is {status}")
-        elif not ids.get(ref(sub.get("customer")) or ""):
+        elif not customer_of(ref(sub.get("customer"))):
             problem = (
                 "stripe_customer_unmapped",
                 f"subscription {sid}: customer {original['customer']} has no {source.options['customer_id_from']}",
@@ -99,7 +99,7 @@ def _subscription_rows(source, stored, catalog, ids, counted_lines) -> list[Sour
         if problem:
             rows.append(refused("subscriptions", sid, *problem, original))
             continue
-        customer = ids[ref(sub["customer"])]
+        customer = customer_of(ref(sub["customer"]))
         for p in periods:
             values = {
                 "subscription_id": sid,
@@ -148,7 +148,9 @@ def map_objects(source: Source, stored: dict[str, list[dict]]) -> list[SourceRow
     catalog = Catalog(source, stored)
     ids = customer_index(source, stored.get("customers", []))
     invoice_out, counted_lines = invoice_rows(source, stored, ids)
-    subscriptions = _subscription_rows(source, stored, catalog, ids, counted_lines)
+    subscriptions = _subscription_rows(
+        source, stored, catalog, Customers(source, ids), counted_lines
+    )
     latest: dict[str, tuple[str, str]] = {}  # Stripe customer -> (period start, tier)
     by_sub = {s.get("id"): ref(s.get("customer")) for s in stored.get("subscriptions", [])}
     for row in subscriptions:
