@@ -36,3 +36,16 @@ def ref(value: Any) -> str | None:
 
 def refused(entity: str, record: str, rule: str, detail: str, original: dict) -> SourceRow:
     return SourceRow(entity, {}, record, rule=rule, detail=detail, original=original)
+
+
+def without_id(entity: str, what: str, obj: dict[str, Any]) -> SourceRow:
+    """The row of an object that has no ``id``: named by its creation time."""
+    when = instant(obj.get("created")) or "unknown time"
+    original = {k: obj.get(k) for k in ("object", "created", "customer", "status") if k in obj}
+    return refused(
+        entity,
+        f"(no id, created {when})",
+        "stripe_missing_id",
+        f"a {what} without `id`, created {when}",
+        original,
+    )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cxlink.sources.kinds.stripe_fields import instant, pick, ref, refused, text
+from cxlink.sources.kinds.stripe_fields import instant, pick, ref, refused, text, without_id
 from cxlink.sources.kinds.stripe_mrr import Line, line_facts
 from cxlink.sources.model import Source
 from cxlink.sources.money import minor_to_major
@@ -92,6 +92,14 @@ def _refusal(invoice: dict, customer: Customers) -> tuple[str, str] | None:
     return None
 
 
+def _malformed(line: Any) -> bool:
+    if not isinstance(line, dict) or not line.get("id"):
+        return True
+    period = line.get("period") or {}
+    numbers = [line.get("amount"), *(period.get(k) for k in ("start", "end") if k in period)]
+    return not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers)
+
+
 def _credit_note_rows(stored, customer: Customers, invoices: dict[str, dict]) -> list[SourceRow]:
     rows = []
     for note in stored.get("credit_notes", []):
@@ -99,9 +107,7 @@ def _credit_note_rows(stored, customer: Customers, invoices: dict[str, dict]) ->
         original = {"id": nid, "status": status, "invoice": ref(note.get("invoice"))}
         stripe_customer = ref(note.get("customer"))
         if not nid:
-            rows.append(
-                refused("invoices", "", "stripe_missing_id", "credit note without id", original)
-            )
+            rows.append(without_id("invoices", "credit note", note))
         elif status == "void":
             rows.append(
                 refused(
@@ -146,15 +152,27 @@ def invoice_rows(
     for invoice in stored.get("invoices", []):
         original = {k: invoice.get(k) for k in ("id", "status", "billing_reason", "customer")}
         if not invoice.get("id"):
-            rows.append(
-                refused("invoices", "", "stripe_missing_id", "invoice without id", original)
-            )
+            rows.append(without_id("invoices", "invoice", invoice))
             continue
         problem = _refusal(invoice, customer)
         if problem:
             rows.append(refused("invoices", invoice["id"], *problem, original))
             continue
-        raw_lines = pick(invoice, "lines.data") or []
+        raw_lines = pick(invoice, "lines.data")
+        if not isinstance(raw_lines, list) or not raw_lines:
+            detail = f"invoice {invoice['id']} has no `lines.data` list (missing or renamed)"
+            rows.append(
+                refused("invoices", invoice["id"], "stripe_invoice_no_lines", detail, original)
+            )
+            continue
+        bad = [ln for ln in raw_lines if _malformed(ln)]
+        for ln in bad:
+            line_id = ln.get("id") if isinstance(ln, dict) else repr(ln)
+            record = f"{invoice['id']}:{line_id}"
+            detail = f"invoice line {record} lacks an `id` or an integer `amount` / `period`"
+            rows.append(refused("invoices", record, "stripe_malformed_line", detail, original))
+        raw_lines = [ln for ln in raw_lines if not _malformed(ln)]
+        invoice = {**invoice, "lines": {**invoice["lines"], "data": raw_lines}}
         counted.append((invoice, [line_facts(ln) for ln in raw_lines]))
         for raw, ln in zip(raw_lines, counted[-1][1], strict=True):
             sub = ln.subscription or invoice_subscription(invoice)
@@ -166,7 +184,7 @@ def invoice_rows(
         for raw, ln in zip(pick(invoice, "lines.data") or [], lines, strict=True):
             record = iid if len(lines) == 1 else f"{iid}:{ln.id}"
             original = {"invoice": iid, "line": ln.id, "amount": raw.get("amount")}
-            if int(raw.get("amount") or 0) == 0:
+            if raw["amount"] == 0:
                 detail = f"invoice {iid} line {ln.id} has amount 0 (trial or free period)"
                 rows.append(
                     refused("invoices", record, "stripe_zero_amount_line", detail, original)

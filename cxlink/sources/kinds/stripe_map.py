@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cxlink.sources.kinds.stripe_fields import day, pick, ref, refused, text
+from cxlink.sources.kinds.stripe_fields import day, pick, ref, refused, text, without_id
 from cxlink.sources.kinds.stripe_lines import Customers, invoice_rows
 from cxlink.sources.kinds.stripe_mrr import LIVE_STATUSES, mrr_history
 from cxlink.sources.model import Source
@@ -25,6 +25,8 @@ RULES = {
     "stripe_invoice_void": "a voided invoice: cancelled, no revenue",
     "stripe_invoice_uncollectible": "an invoice marked uncollectible: written off, no revenue",
     "stripe_credit_note_void": "a voided credit note: no refund",
+    "stripe_invoice_no_lines": "a counted invoice without a `lines.data` list (missing or renamed)",
+    "stripe_malformed_line": "an invoice line without `id`, or with a non-integer amount / period",
     "stripe_zero_amount_line": "an invoice line of amount 0 (a trial period): no revenue",
     "stripe_unknown_billing_reason": "an invoice `billing_reason` this kind does not know",
 }
@@ -70,11 +72,7 @@ def _subscription_rows(source, stored, catalog, customer_of, counted_lines) -> l
         sid, status = sub.get("id"), sub.get("status")
         original = {"id": sid, "status": status, "customer": ref(sub.get("customer"))}
         if not sid:
-            rows.append(
-                refused(
-                    "subscriptions", "", "stripe_missing_id", "subscription without id", original
-                )
-            )
+            rows.append(without_id("subscriptions", "subscription", sub))
             continue
         problem = None
         if status not in SUBSCRIPTION_STATUSES:
@@ -121,9 +119,7 @@ def _customer_rows(source, stored, ids, tiers) -> list[SourceRow]:
         cid = c.get("id")
         original = {"id": cid, o["customer_id_from"]: pick(c, o["customer_id_from"])}
         if not cid:
-            rows.append(
-                refused("customers", "", "stripe_missing_id", "customer without id", original)
-            )
+            rows.append(without_id("customers", "customer", c))
             continue
         if not ids.get(cid):
             detail = f"customer {cid} has no {o['customer_id_from']}"
