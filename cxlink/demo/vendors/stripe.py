@@ -25,6 +25,7 @@ from cxlink.demo.vendors.stripe_parts import (
 )
 
 REASONS = {
+    "cross_sell": "subscription_create",
     "new": "subscription_create",
     "renewal": "subscription_cycle",
     "upsell": "subscription_update",
@@ -107,7 +108,7 @@ def stripe_objects(rows_by_entity: dict[str, list[dict]]) -> dict[str, list[dict
             period = covering(periods[sid], day)
             later = [d for d in sub_days[sid] if d > day]
             end = min(
-                [next_month(day), *later[:1]]
+                (later[:1] or [next_month(day)])  # the subscription's next invoice, else a month
                 + ([date.fromisoformat(period["period_end"])] if period["period_end"] else [])
             )
             price = catalog.price(period["plan_tier"], period["mrr"], currency, issued)

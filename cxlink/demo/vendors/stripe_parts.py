@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -27,7 +28,8 @@ def stripe_id(prefix: str, key: str) -> str:
 
 
 def next_month(day: date) -> date:
-    return date(day.year + (day.month == 12), day.month % 12 + 1, day.day)
+    year, month = day.year + (day.month == 12), day.month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def envelope(url: str, data: list[dict]) -> dict[str, Any]:

@@ -6,7 +6,9 @@ negative line is a ``refund`` (a credit), a positive proration an ``upsell``, th
 subscription line of a subscription ``new``, later ones ``renewal`` (``billing_reason``
 subscription_cycle / subscription_threshold) or ``upsell`` (subscription_update), one-off lines
 and manual invoices ``one_time``. An issued credit note is one ``refund`` row of minus its
-subtotal net of discounts. Also returns the counted lines by subscription, for MRR history.
+subtotal net of discounts. The lines of a subscription started while the customer had another
+live one (an add-on product) are ``cross_sell``. Also returns the counted lines by
+subscription, for MRR history.
 """
 
 from __future__ import annotations
@@ -50,13 +52,31 @@ class Customers:
         return stripe_id if self.field == "id" else None  # a customer deleted before the load
 
 
-def _line_type(reason: str | None, line: Line, first: set[str]) -> str:
+def add_ons(subscriptions: list[dict[str, Any]]) -> set[str]:
+    """Subscriptions started while their customer had another live one: a second product."""
+    spans: dict[str, list[tuple[int, float, str]]] = {}
+    for sub in subscriptions:
+        start = sub.get("start_date") or sub.get("created")
+        if sub.get("id") and isinstance(start, int):
+            end = sub.get("ended_at") if isinstance(sub.get("ended_at"), int) else float("inf")
+            spans.setdefault(ref(sub.get("customer")) or "", []).append((start, end, sub["id"]))
+    return {
+        sid
+        for subs in spans.values()
+        for start, _, sid in subs
+        if any(s < start < e and other != sid for s, e, other in subs)
+    }
+
+
+def _line_type(reason: str | None, line: Line, first: set[str], add_on: set[str]) -> str:
     if line.amount < 0:
         return "refund"
     if line.proration:
         return "upsell"
     if not line.is_subscription:
         return "one_time"
+    if line.subscription in add_on:
+        return "cross_sell"
     if line.id in first:
         return "new"
     if reason == "subscription_update":
@@ -178,7 +198,7 @@ def invoice_rows(
             sub = ln.subscription or invoice_subscription(invoice)
             if sub and (ln.is_subscription or ln.proration):
                 by_subscription.setdefault(sub, []).append(raw)
-    first = _first_paid(counted)
+    first, add_on = _first_paid(counted), add_ons(stored.get("subscriptions", []))
     for invoice, lines in counted:
         iid, reason = invoice["id"], invoice.get("billing_reason")
         for raw, ln in zip(pick(invoice, "lines.data") or [], lines, strict=True):
@@ -197,7 +217,7 @@ def invoice_rows(
                 "issued_at": instant(issued_ts(invoice)),
                 "amount": minor_to_major(ln.amount, ln.currency or str(invoice.get("currency"))),
                 "currency": (ln.currency or str(invoice.get("currency") or "")).upper(),
-                "line_type": _line_type(reason, ln, first),
+                "line_type": _line_type(reason, ln, first, add_on),
             }
             rows.append(SourceRow("invoices", values, record, original=original))
     invoices = {i["id"]: i for i in stored.get("invoices", []) if i.get("id")}
