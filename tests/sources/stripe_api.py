@@ -45,7 +45,11 @@ def envelope(url: str, items: list[dict], request: Request) -> tuple[int, dict]:
 
 class FakeStripe:
     def __init__(
-        self, server: VendorServer, objects: dict[str, list[dict]], lines_per_invoice: int = 10
+        self,
+        server: VendorServer,
+        objects: dict[str, list[dict]],
+        lines_per_invoice: int = 10,
+        initial_events: bool = True,
     ):
         self.server, self.lines_per_invoice = server, lines_per_invoice
         self.objects: dict[str, dict[str, dict]] = {r: {} for r in RESOURCES}
@@ -53,7 +57,7 @@ class FakeStripe:
         for resource in RESOURCES:
             server.route("GET", f"/v1/{resource}", self._lister(resource))
             for obj in sorted(objects.get(resource, []), key=lambda o: o.get("created") or 0):
-                self.put(resource, obj, created=obj.get("created"))
+                self.put(resource, obj, "created" if initial_events else None, obj.get("created"))
         server.route("GET", "/v1/events", self._events)
 
     @classmethod

@@ -151,6 +151,37 @@ def test_a_change_comes_from_the_events_api(tmp_path, stripe):
     assert ends == [(datetime.fromtimestamp(subscription["current_period_end"], UTC).date(),)]
 
 
+def test_events_without_an_anchor_are_all_new(tmp_path):
+    server, fake = FakeStripe.serving(stripe_objects(landing_rows()), initial_events=False)
+    try:
+        data_dir = setup(tmp_path, server)
+        run_source(data_dir, "stripe", env=ENV)  # no event yet: nothing to anchor on
+        subscription = next(s for s in fake.objects["subscriptions"].values() if not s["ended_at"])
+        ended = subscription | {
+            "status": "canceled",
+            "ended_at": subscription["current_period_end"],
+        }
+        fake.put("subscriptions", ended, event="deleted", created=subscription["created"] + 10**8)
+        mark = len(server.requests)
+        assert run_source(data_dir, "stripe", env=ENV).fetched["subscriptions"] == 1
+        events = [
+            r
+            for r in served(server, "/v1/events", mark)
+            if r.arg("type") == "customer.subscription.*"
+        ]
+        assert [r.arg("ending_before") for r in events] == [None]
+        mark = len(server.requests)
+        assert run_source(data_dir, "stripe", env=ENV).fetched["subscriptions"] == 0
+        events = [
+            r
+            for r in served(server, "/v1/events", mark)
+            if r.arg("type") == "customer.subscription.*"
+        ]
+        assert [r.arg("ending_before") for r in events] == [fake.events[-1]["id"]]
+    finally:
+        server.__exit__(None, None, None)
+
+
 def test_full_reload_lists_everything_again(tmp_path, stripe):
     server, _ = stripe
     data_dir = setup(tmp_path, server)
