@@ -190,14 +190,15 @@ def _fetch(spec: StripeResource):
         newest_created = state.get("created")
         for page in api.walk(f"/v1/{spec.name}", params):
             objects = [api.complete_lines(o) if spec.name == "invoices" else o for o in page]
-            created = [int(o["created"]) for o in objects if isinstance(o.get("created"), int)]
-            newest_created = max([*created, *([newest_created] if newest_created else [])] or [0])
+            for o in objects:
+                if isinstance(o.get("created"), int):
+                    newest_created = max(newest_created or 0, o["created"])
             yield Batch([(object_id(o), o) for o in objects])  # cursor moves once all are in
         state["created"] = newest_created or 0
         if cursor is not None and use_events:
             for changed in _events(api, spec, state):
                 objects = [api.complete_lines(o) if spec.name == "invoices" else o for o in changed]
-                yield Batch([(object_id(o), o) for o in objects], json.dumps(state))
+                yield Batch([(object_id(o), o) for o in objects], json.dumps(state, sort_keys=True))
         state["checked"] = started
         yield Batch([], json.dumps(state, sort_keys=True))
 
