@@ -1,1 +1,1 @@
-"""The demo data set written in vendors' own formats (API objects, export files)."""
+"""Encoders that write contract rows in vendors' own export formats (the connector demo path)."""
