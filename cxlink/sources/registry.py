@@ -9,6 +9,7 @@ from cxlink.sources.kinds import (
     qualtrics,
     salesforce,
     salesforce_report,
+    stripe,
     surveymonkey,
     typeform,
 )
@@ -22,6 +23,7 @@ _KINDS: tuple[Kind, ...] = (
     delighted.KIND,
     typeform.KIND,
     # billing
+    stripe.KIND,
     chargebee.KIND,
     # CRM
     hubspot.KIND,
