@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from cxlink.sources.kinds import qualtrics, surveymonkey
+from cxlink.sources.kinds import mapped_file, qualtrics, surveymonkey
 from cxlink.sources.model import Kind
 
 # Each kind module defines one ``KIND``; a new kind is one import and one entry here.
-_KINDS: tuple[Kind, ...] = (qualtrics.KIND, surveymonkey.KIND)
+_KINDS: tuple[Kind, ...] = (qualtrics.KIND, surveymonkey.KIND, mapped_file.KIND)
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in _KINDS}
