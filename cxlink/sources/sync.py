@@ -10,8 +10,9 @@ from pathlib import Path
 
 import duckdb
 
+from cxlink.contract import ENTITIES
 from cxlink.extract.files import discover
-from cxlink.extract.store import MANIFEST, FileOutcome, ensure_schemas
+from cxlink.extract.store import MANIFEST, FileOutcome, ensure_schemas, ensure_store_table
 from cxlink.sources import objects, staging
 from cxlink.sources.model import FetchContext, FetchKind, FileKind, Source
 from cxlink.sources.rows import SourceError, SourceFileError, SourceRow
@@ -138,6 +139,7 @@ def _check_entities(source: Source, rows: list[SourceRow], allow_unfed: bool = F
 
 def _count_staged(con, source: Source, report: SourceReport) -> None:
     for entity in source.entities:
+        ensure_store_table(con, ENTITIES[entity])  # absent when every file failed so far
         total, refused = con.execute(
             f"select count(*), count(_source_rule) from landing.{entity} where _source = ?",
             [source.name],
