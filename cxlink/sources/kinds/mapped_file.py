@@ -133,9 +133,10 @@ def _convert(config: Settings, formats: Formats, column: str, raw: Any) -> str |
 
 
 def _record_id(config: Settings, names: dict[str, str], unit: str, record: Record) -> str:
-    """The record_id column's value, else the entity key's, else the record's position."""
+    """The record_id column's value, else the entity key's, else the record's position (a
+    malformed row is named by what its id column holds, as far as its fields go)."""
     for name in (names.get("_record_id"), names.get(config.entity.key or "")):
-        if name and not record.problem:
+        if name:
             text = cell_text(_get(record.values, name))
             if text:
                 return text

@@ -133,6 +133,7 @@ def _tabular(rows: list[list[Any]], layout: Layout, pad: bool = False) -> Export
             records.append(
                 Record(
                     number,
+                    {name: cell for name, cell in zip(header, cells, strict=False) if name},
                     problem=f"row {number} has {len(cells)} fields, the header has {width} "
                     "(a delimiter inside an unquoted value, or a broken line?)",
                     text=layout.delimiter.join("" if c is None else str(c) for c in cells),

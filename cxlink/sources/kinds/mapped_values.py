@@ -179,12 +179,16 @@ class Formats:
         try:
             parsed = datetime.fromisoformat(text)
         except ValueError:
-            if self.date_format:
-                try:
-                    return self._utc(datetime.strptime(text, self.date_format))
-                except ValueError:
-                    pass
-            return text  # the contract's invalid_timestamp rule reports it
+            if not self.date_format:
+                return text  # the contract's invalid_timestamp rule reports it
+            try:
+                return self._utc(datetime.strptime(text, self.date_format))
+            except ValueError:
+                raise Problem(
+                    "invalid_timestamp",
+                    f"{column}: {text!r} is neither ISO 8601 nor date_format "
+                    f"{self.date_format!r}",
+                ) from None
         return self._utc(parsed)
 
     def _unix(self, column: str, text: str) -> str:
