@@ -186,8 +186,7 @@ class Formats:
             except ValueError:
                 raise Problem(
                     "invalid_timestamp",
-                    f"{column}: {text!r} is neither ISO 8601 nor date_format "
-                    f"{self.date_format!r}",
+                    f"{column}: {text!r} is neither ISO 8601 nor date_format {self.date_format!r}",
                 ) from None
         return self._utc(parsed)
 
