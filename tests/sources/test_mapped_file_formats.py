@@ -7,56 +7,12 @@ from __future__ import annotations
 
 import shutil
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
-import pytest
 
-from cxlink.sources.config import load_sources
 from cxlink.sources.kinds.mapped_readers import Layout, read_export
-from cxlink.sources.kinds.mapped_values import Formats, Problem, ValueMap, scale_score
-from cxlink.sources.options import SourceConfigError
-from tests.sources.harness import (
-    connect,
-    extract_all,
-    quarantined,
-    run_source,
-    write_known_contract_files,
-    write_sources,
-)
-
-FIXTURES = Path(__file__).parent / "fixtures" / "mapped_file"
-
-
-def load(tmp_path: Path, source: dict, files: dict[str, object], entity: str) -> list[tuple]:
-    """Run one mapped_file source on ``files`` (name -> fixture path or bytes) and return the
-    raw rows of its entity (customers from the known account's contract files)."""
-    data_dir = tmp_path / "data"
-    folder = data_dir / "landing" / source["name"]
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        if isinstance(content, Path):
-            shutil.copy(content, folder / name)
-        else:
-            (folder / name).write_bytes(content)
-    write_sources(data_dir, [{"kind": "mapped_file", "entities": [entity], **source}])
-    if entity != "customers":
-        write_known_contract_files(data_dir, ["customers"])
-    report = run_source(data_dir, source["name"])
-    assert not report.errors, report.errors
-    extract_all(data_dir)
-    con = connect(data_dir, read_only=True)
-    try:
-        return con.execute(
-            f"select * exclude (_source_file, _source_row) from raw.{entity} order by all"
-        ).fetchall()
-    finally:
-        con.close()
-
-
-def rules(tmp_path: Path, entity: str) -> list[tuple[str, str]]:
-    return [(q["source_record"], q["rule"]) for q in quarantined(tmp_path / "data", entity)]
-
+from tests.sources.harness import quarantined, run_source, write_sources
+from tests.sources.mapped_harness import FIXTURES, load, rules
 
 EXCEL_INVOICES = {
     "name": "erp",
@@ -322,55 +278,3 @@ def test_unreadable_files_fail_with_the_fix(tmp_path):
     assert "not a readable XLSX workbook" in errors[0]
     assert "save it as .xlsx" in errors[1]
     assert "set `delimiter:`" in errors[2]
-
-
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        ({"columns": {"customer_id": "id"}}, "missing response_id, responded_at, score"),
-        ({"columns": {"customer": "id"}}, "customer is not a column of feedback"),
-        ({"delimiter": "::"}, "option delimiter='::' is not allowed"),
-        ({"timezone": "Mars/Olympus"}, "is not an IANA time zone"),
-        ({"date_format": "dd.mm.yyyy"}, "is not a strptime pattern"),
-        ({"constants": {"survey_type": "csat", "score": 5}}, "score are in both"),
-        ({"score_scale": "5-1"}, "option score_scale='5-1' is not allowed"),
-        ({"value_maps": {"language": {"Deutsch": "de"}}}, "language is not in columns"),
-        ({"encoding": "klingon"}, "is not an encoding Python knows"),
-        ({"decimal": ",", "thousands": ","}, "must differ"),
-        ({"skip_rows": 1, "header_row": 3}, "disagree"),
-        ({"decimal": ";"}, "option decimal=';' is not allowed"),
-    ],
-)
-def test_wrong_options_fail_at_start_with_the_source_and_option(tmp_path, change, message):
-    write_sources(tmp_path, [{"kind": "mapped_file", "entities": ["feedback"], **STARS, **change}])
-    with pytest.raises(SourceConfigError) as error:
-        load_sources(tmp_path / "sources.yml")
-    assert "source helpdesk" in str(error.value)
-    assert message in str(error.value)
-
-
-def test_values():
-    european = Formats(decimal=",", thousands=".")
-    assert [european.number("x", v) for v in ("1.234,56", "-0,5", ",5", "7", 2.5)] == [
-        "1234.56", "-0.5", "0.5", "7", "2.5"
-    ]  # fmt: skip
-    for bad in ("1,234.56", "12.5", "1.23,4", "€ 5"):
-        with pytest.raises(Problem):
-            european.number("x", bad)
-    swiss = Formats(thousands="'")
-    assert swiss.number("x", "1'234.50") == "1234.50"
-    unix = Formats(timestamp_format="unix_ms")
-    assert unix.timestamp("t", 1704103200000) == "2024-01-01T10:00:00+00:00"
-    us = Formats(timestamp_format="%m/%d/%Y %I:%M %p", timezone="America/Chicago")
-    assert us.timestamp("t", "07/04/2024 01:30 PM") == "2024-07-04T18:30:00+00:00"
-    assert Formats(timezone="Europe/Helsinki").timestamp("t", "2024-01-01 05:00") == (
-        "2024-01-01T03:00:00+00:00"
-    )
-    assert Formats().timestamp("t", "2024-01-01T05:00:00+02:00") == "2024-01-01T03:00:00+00:00"
-    labels = ValueMap.parse("channel", {"map": {"E-Mail": "email"}, "default": "web"})
-    assert (labels.lookup("channel", "e-mail "), labels.lookup("channel", "Fax")) == (
-        "email",
-        "web",
-    )
-    assert scale_score(Decimal(1), Decimal(5), (0, 10), "4") == "8"
-    assert scale_score(Decimal(1), Decimal(10), (1, 7), "10") == "7"

@@ -89,9 +89,14 @@ def settings(source: Source) -> Settings:
     o = source.options
     entity = ENTITIES[source.entities[0]]
     columns = _names(o["columns"], "columns", entity)
-    constants = {
-        c: cell_text(v) for c, v in _names(o["constants"], "constants", entity, raw=True).items()
-    }
+    constants = {}
+    for column, value in _names(o["constants"], "constants", entity, raw=True).items():
+        if isinstance(value, bool):
+            raise ValueError(
+                f"option constants.{column}: YAML read the value as {value}; quote it "
+                f'({column}: "NO" for Norway, "yes")'
+            )
+        constants[column] = cell_text(value)
     both = sorted(set(columns) & set(constants))
     if both:
         raise ValueError(f"column(s) {', '.join(both)} are in both columns and constants: keep one")

@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 UNIX_FORMATS = ("unix", "unix_ms")
+YAML_BOOLS = {True: ("true", "yes", "on"), False: ("false", "no", "off")}
 
 
 class Problem(Exception):
@@ -65,7 +66,16 @@ class ValueMap:
             )
         has_default = set(spec) <= {"map", "default"} and isinstance(spec.get("map"), dict)
         entries = spec["map"] if has_default else spec
-        pairs = {cell_text(k) or "": cell_text(v) for k, v in entries.items()}
+        pairs: dict[str, str | None] = {}
+        for key, value in entries.items():
+            if isinstance(value, bool):
+                raise ValueError(
+                    f"option value_maps.{column}: YAML read {key}'s value as {value}; quote it "
+                    '(e.g. "NO" for Norway, "yes")'
+                )
+            # YAML reads unquoted yes/no/on/off/true/false keys as booleans: match each spelling
+            spellings = YAML_BOOLS[key] if isinstance(key, bool) else (cell_text(key) or "",)
+            pairs.update(dict.fromkeys(spellings, cell_text(value)))
         return cls(
             entries=pairs,
             default=cell_text(spec.get("default")) if has_default else None,
