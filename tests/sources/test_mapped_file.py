@@ -11,6 +11,7 @@ import pytest
 
 from cxlink.contract import ENTITY_ORDER
 from cxlink.extract.ledger import read_source_ledger
+from cxlink.sources.config import load_sources
 from tests.known_account import landing_rows
 from tests.sources.harness import (
     assert_same_contract_rows,
@@ -131,3 +132,12 @@ def test_windows_export_read_with_the_wrong_encoding_fails_the_file(tmp_path, en
         "column 'Datum/Uhrzeit' (columns.responded_at) is not in the file"
         in failed["survey/extra.csv"]
     )
+
+
+def test_each_source_becomes_a_dagster_asset(tmp_path):
+    from orchestration.assets.sources import build_source_asset
+
+    write_sources(tmp_path, SOURCES)
+    config = load_sources(tmp_path / "sources.yml")
+    assets = [build_source_asset(source) for source in config.sources]
+    assert [a.key.path for a in assets] == [["source", s["name"]] for s in SOURCES]
