@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -144,3 +145,23 @@ def test_json_lines_with_a_broken_line_and_an_explicit_format(tmp_path):
         "line 2 is not valid JSON (Expecting ',' delimiter)",
         "record 3 is a JSON list, not an object",
     ]
+
+
+def test_excel_unicode_text_is_utf16_with_tabs(tmp_path):
+    text = (
+        "Kunde\tSeit\tStufe\tKanal\tLand\tSegment\r\nP1\t2023-07-01\tstarter\torganic\tFI\tsmb\r\n"
+    )
+    source = {
+        "name": "unicode_txt",
+        "delimiter": "tab",
+        "columns": {
+            "customer_id": "Kunde",
+            "signup_date": "Seit",
+            "plan_tier": "Stufe",
+            "acquisition_channel": "Kanal",
+            "country": "Land",
+            "segment": "Segment",
+        },
+    }
+    rows = load(tmp_path, source, {"export.txt": text.encode("utf-16")}, "customers")
+    assert [r[:6] for r in rows] == [("P1", date(2023, 7, 1), "smb", "starter", "organic", "FI")]
