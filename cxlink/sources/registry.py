@@ -6,6 +6,7 @@ from cxlink.sources.kinds import (
     chargebee,
     delighted,
     hubspot,
+    mapped_file,
     qualtrics,
     salesforce,
     salesforce_report,
@@ -29,6 +30,8 @@ _KINDS: tuple[Kind, ...] = (
     hubspot.KIND,
     salesforce.KIND,
     salesforce_report.KIND,
+    # anything else
+    mapped_file.KIND,
 )
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in _KINDS}

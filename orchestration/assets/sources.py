@@ -6,8 +6,6 @@ validate them like landing files. A source that fails fails its own asset and th
 feeds; the other sources and entities still load.
 """
 
-from __future__ import annotations
-
 import os
 
 import dagster as dg
