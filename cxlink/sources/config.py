@@ -97,7 +97,10 @@ def parse_source(path: Path, index: int, entry: Any) -> Source:
     entities = _entities(where, kind, entry.get("entities"))
     given = {k: v for k, v in entry.items() if k not in _COMMON_KEYS}
     options = resolve_options(where, kind.options, given)
-    return Source(name=name, kind=kind, entities=entities, options=options)
+    source = Source(name=name, kind=kind, entities=entities, options=options)
+    if kind.check is not None:
+        kind.check(where, source)
+    return source
 
 
 def load_sources(path: Path) -> SourcesConfig:

@@ -29,6 +29,9 @@ class FileKind:
     # (source, path, relative path under landing/) -> rows; raises SourceFileError
     read: Callable[[Source, Path, str], list[SourceRow]]
     transport: str = "files"
+    # (where, source) -> None: checks the inner shape of its options when the sources file is
+    # read; raises SourceConfigError naming ``where`` (the file and the source)
+    check: Callable[[str, Source], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class FetchKind:
     # (source, stored objects by resource, sorted by object id) -> rows; pure
     map: Callable[[Source, dict[str, list[dict[str, Any]]]], list[SourceRow]]
     transport: str = "api"  # api | database
+    check: Callable[[str, Source], None] | None = None  # as FileKind.check
 
 
 Kind = FileKind | FetchKind
