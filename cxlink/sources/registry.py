@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from cxlink.sources.kinds import postgres
 from cxlink.sources.model import Kind
 
 # Each kind module defines one ``KIND``; a new kind is one import and one entry here.
-_KINDS: tuple[Kind, ...] = ()
+_KINDS: tuple[Kind, ...] = (postgres.KIND,)
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in _KINDS}
