@@ -87,7 +87,12 @@ def _explain(source: str, spec: TableSpec, dsn: _Dsn, exc: psycopg.Error) -> str
         fix = "grant the user read access (GRANT SELECT ON <table> TO <user>)"
     elif isinstance(exc, errors.UndefinedTable):
         fix = f"check tables.{spec.entity}.{'table' if spec.table else 'query'} (schema.name)"
-    elif isinstance(exc, errors.SyntaxError | errors.UndefinedColumn | errors.UndefinedFunction):
+    elif isinstance(exc, errors.UndefinedColumn):
+        fix = (
+            f"a column was renamed or dropped: update tables.{spec.entity}.query (or select the "
+            "new name under the old one: new_name as old_name)"
+        )
+    elif isinstance(exc, errors.SyntaxError | errors.UndefinedFunction):
         fix = f"fix the SQL of tables.{spec.entity}.query"
     elif isinstance(exc, psycopg.OperationalError):
         where = f"source {source}: cannot read {spec.entity} from {dsn.shown}"

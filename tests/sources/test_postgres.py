@@ -1,0 +1,280 @@
+"""The postgres kind against a real PostgreSQL server (tests/sources/postgres_server.py): the
+known account in an app's billing tables, incremental reads on (cursor, key), full reload,
+renamed columns, refused values and connection errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cxlink.extract.ledger import read_source_ledger
+from cxlink.sources.config import load_sources
+from cxlink.sources.kinds.postgres import fetch_table
+from cxlink.sources.kinds.postgres_spec import table_specs
+from cxlink.sources.model import FetchContext
+from cxlink.sources.options import SourceConfigError
+from cxlink.sources.rows import SourceError
+from tests.sources.harness import (
+    assert_same_contract_rows,
+    connect,
+    extract_all,
+    quarantined,
+    run_source,
+    write_known_contract_files,
+    write_sources,
+)
+from tests.sources.postgres_billing import (
+    DRAFT_ID,
+    IMPORTED_AT,
+    insert_line,
+    load_known_account,
+    source_entry,
+)
+from tests.sources.postgres_server import PostgresServer, PostgresUnavailable
+
+FED = ["customers", "subscriptions", "invoices"]
+OTHERS = ["feedback", "marketing_spend", "service_costs", "fx_rates"]
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One real server for the module's tests; a missing server fails them (never a skip)."""
+    try:
+        server = PostgresServer().__enter__()
+    except PostgresUnavailable as exc:
+        pytest.fail(f"PostgreSQL server not available: {exc}", pytrace=False)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def billing(pg_server, request):
+    """A fresh database with the known account's billing tables; its DSN."""
+    name = "t_" + request.node.name.lower().replace("[", "_").replace("]", "")[:50]
+    dsn = pg_server.create_database(name)
+    load_known_account(dsn)
+    return dsn
+
+
+def setup_source(tmp_path, dsn, batch_size=5000, entities=None):
+    data_dir = tmp_path / "data"
+    write_sources(data_dir, [source_entry(batch_size, entities)])
+    write_known_contract_files(data_dir, OTHERS)
+    return data_dir, {"BILLING_DB_DSN": dsn}
+
+
+def landing(data_dir, entity):
+    con = connect(data_dir, read_only=True)
+    try:
+        return con.execute(f"select * from landing.{entity} order by all").fetchall()
+    finally:
+        con.close()
+
+
+def assert_balanced(data_dir):
+    con = connect(data_dir, read_only=True)
+    try:
+        ledger = [r for r in read_source_ledger(con) if r.origin == "billing_db"]
+    finally:
+        con.close()
+    assert {r.entity for r in ledger} == set(FED)
+    assert all(r.balanced for r in ledger), ledger
+
+
+def test_known_account_through_billing_tables(billing, tmp_path):
+    data_dir, env = setup_source(tmp_path, billing, batch_size=7)
+    report = run_source(data_dir, "billing_db", env=env)
+    assert report.fetched == {"customers": 7, "subscriptions": 7, "invoices": 98}
+    assert report.pages["invoices"] == 14  # 98 rows, 7 per page, one server-side cursor
+    extract_all(data_dir)
+    assert_same_contract_rows(data_dir, FED, tmp_path)
+    (draft,) = quarantined(data_dir, "invoices")
+    assert (draft["source"], draft["source_record"], draft["rule"]) == (
+        "billing_db",
+        DRAFT_ID,
+        "excluded_value",
+    )
+    assert "status = 'draft'" in draft["detail"]
+    assert draft["source_file"] == "billing_db/database/invoices"
+    assert_balanced(data_dir)
+
+
+def test_rerun_reads_nothing_new_and_changes_only_what_changed(billing, pg_server, tmp_path):
+    data_dir, env = setup_source(tmp_path, billing, batch_size=10)
+    run_source(data_dir, "billing_db", env=env)
+    before = {e: landing(data_dir, e) for e in FED}
+
+    again = run_source(data_dir, "billing_db", env=env)
+    assert again.fetched == {"customers": 0, "subscriptions": 0, "invoices": 0}
+    assert {e: landing(data_dir, e) for e in FED} == before
+
+    # Two new lines, one of them at the very instant of the stored cursor (a tie, larger id).
+    with pg_server_connection(billing) as con:
+        insert_line(con, 9501, 1, 101, "2025-02-01 03:00:00+00", 10000, "eur", "recurring")
+        insert_line(con, 2002, 3, None, "2025-02-02 10:00:00+00", 4550, "eur", "one_off",
+                    updated_at="2025-02-02 10:00:00+00")  # fmt: skip
+    new = run_source(data_dir, "billing_db", env=env)
+    assert new.fetched == {"customers": 0, "subscriptions": 0, "invoices": 2}
+    assert len(landing(data_dir, "invoices")) == len(before["invoices"]) + 2
+
+    # An UPDATE with a newer cursor value is read again, and only that row.
+    pg_server.execute(
+        billing,
+        "update billing.invoice_lines set amount_cents = 12345, updated_at = now() where id = 9501",
+    )
+    changed = run_source(data_dir, "billing_db", env=env)
+    assert changed.fetched == {"customers": 0, "subscriptions": 0, "invoices": 1}
+    extract_all(data_dir)
+    con = connect(data_dir, read_only=True)
+    try:
+        amounts = dict(
+            con.execute(
+                "select invoice_id, amount from raw.invoices where invoice_id in ('9501', '2002')"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    assert {k: str(v) for k, v in amounts.items()} == {"9501": "123.4500", "2002": "45.5000"}
+    assert_balanced(data_dir)
+
+
+def pg_server_connection(dsn):
+    import psycopg
+
+    return psycopg.connect(dsn, autocommit=True)
+
+
+def test_interrupted_run_resumes_after_the_last_stored_page_even_inside_a_tie(billing, tmp_path):
+    """Every line shares one updated_at: the (cursor, key) position still splits them exactly."""
+    data_dir, env = setup_source(tmp_path, billing, batch_size=10, entities=("invoices",))
+    source = load_sources(data_dir / "sources.yml").by_name("billing_db")
+    spec = table_specs("test", source)["invoices"]
+    context = FetchContext(source=source, log=lambda _: None, env=env)
+    pages = fetch_table(source, spec, context, None)
+    first, second = next(pages), next(pages)
+    pages.close()  # the run dies after two stored pages
+    assert json.loads(second.cursor) == [
+        "2025-01-31T18:00:00Z",
+        str(second.objects[-1][1]["id"]),
+    ]
+    rest = [o for batch in fetch_table(source, spec, context, second.cursor) for o in batch.objects]
+    ids = [i for i, _ in first.objects + second.objects + rest]
+    assert len(ids) == len(set(ids)) == 98  # 97 lines and the draft, each once
+    assert json.loads(second.cursor)[0] == IMPORTED_AT.replace(" ", "T").replace("+00", "Z")
+
+
+def test_full_reload_sees_deletions(billing, pg_server, tmp_path):
+    data_dir, env = setup_source(tmp_path, billing)
+    run_source(data_dir, "billing_db", env=env)
+    pg_server.execute(billing, "delete from billing.invoice_lines where id = %s", [DRAFT_ID])
+    incremental = run_source(data_dir, "billing_db", env=env)
+    assert incremental.fetched["invoices"] == 0 and incremental.staged["invoices"] == 98
+    full = run_source(data_dir, "billing_db", env=env, full_reload=True)
+    assert full.fetched == {"customers": 7, "subscriptions": 7, "invoices": 97}
+    assert full.dropped_unseen == 1 and full.staged["invoices"] == 97
+    extract_all(data_dir)
+    assert quarantined(data_dir, "invoices") == []
+    assert_same_contract_rows(data_dir, FED, tmp_path)
+
+
+def test_renamed_column_fails_the_source_naming_the_column(billing, pg_server, tmp_path):
+    data_dir, env = setup_source(tmp_path, billing)
+    pg_server.execute(billing, "alter table billing.accounts rename column plan to tier")
+    with pytest.raises(SourceError) as error:
+        run_source(data_dir, "billing_db", env=env)
+    message = str(error.value)
+    assert message.startswith("source billing_db: customers (table billing.accounts)")
+    assert "has no column plan (renamed or dropped?)" in message and "tier" in message
+    assert "update tables.customers" in message
+
+    # In a query, PostgreSQL itself names the column.
+    pg_server.execute(billing, "alter table billing.accounts rename column tier to plan")
+    pg_server.execute(
+        billing, "alter table billing.subscription_periods rename column mrr_cents to mrr_minor"
+    )
+    with pytest.raises(SourceError) as error:
+        run_source(data_dir, "billing_db", env=env)
+    message = str(error.value)
+    assert message.startswith("source billing_db: subscriptions (its query)")
+    assert "column p.mrr_cents does not exist" in message
+    assert "tables.subscriptions.query" in message
+
+
+def test_refused_and_invalid_values_are_quarantined_with_source_id_and_rule(
+    billing, pg_server, tmp_path
+):
+    data_dir, env = setup_source(tmp_path, billing)
+    with pg_server_connection(billing) as con:
+        insert_line(con, 3001, 1, 101, "2025-02-01 03:00:00+00", 100, "eur", "mystery")
+        insert_line(con, 3002, 1, 101, "2025-02-01 03:00:00+00", 100, "euro", "recurring")
+        con.execute("update billing.subscription_periods set mrr_cents = -1 where id = 104")
+    run_source(data_dir, "billing_db", env=env)
+    extract_all(data_dir)
+    found = {
+        (q["source"], q["source_record"], q["rule"]) for q in quarantined(data_dir, "invoices")
+    }
+    assert ("billing_db", "3001", "unmapped_value") in found
+    assert ("billing_db", DRAFT_ID, "excluded_value") in found
+    assert any(r == "3002" and rule == "unknown_currency" for _, r, rule in found), found
+    (negative,) = quarantined(data_dir, "subscriptions")
+    assert (negative["source"], negative["source_record"], negative["rule"]) == (
+        "billing_db",
+        "104",
+        "negative_mrr",
+    )
+    assert_balanced(data_dir)
+
+
+def test_connection_and_sql_errors_name_source_entity_and_fix_never_the_password(
+    billing, pg_server, tmp_path
+):
+    data_dir, _ = setup_source(tmp_path, billing)
+    wrong = billing.replace(pg_server.password, "not-the-password-42")
+    with pytest.raises(SourceError) as error:
+        run_source(data_dir, "billing_db", env={"BILLING_DB_DSN": wrong})
+    message = str(error.value)
+    assert "source billing_db: cannot read customers from postgres@127.0.0.1" in message
+    assert "password authentication failed" in message and "$BILLING_DB_DSN" in message
+    assert "not-the-password-42" not in message and pg_server.password not in message
+
+    closed = billing.replace(f":{pg_server.port}/", ":1/")
+    with pytest.raises(SourceError, match="cannot read customers from postgres@127.0.0.1:1/"):
+        run_source(data_dir, "billing_db", env={"BILLING_DB_DSN": closed})
+
+    pg_server.execute(billing, "alter table billing.accounts rename to customer_accounts")
+    with pytest.raises(SourceError) as error:
+        run_source(data_dir, "billing_db", env={"BILLING_DB_DSN": billing})
+    message = str(error.value)
+    assert "customers (table billing.accounts)" in message and "does not exist" in message
+    assert pg_server.password not in message
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"cursr": "updated_at"}, "tables.invoices: unknown key(s) cursr"),
+        ({"key": None}, "tables.invoices: key must be"),
+        ({"table": "billing.invoice_lines"}, "give exactly one of table"),
+        ({"columns": {"amount_eur": "x"}}, "'amount_eur' is not a invoices contract column"),
+        ({"divide": {"currency": 100}}, "divide.currency: only decimal columns"),
+        ({"divide": {"amount": 0}}, "divide.amount must be a positive number"),
+    ],
+)
+def test_bad_tables_option_fails_at_start_naming_source_entity_and_key(tmp_path, change, expected):
+    entry = source_entry(entities=("invoices",))
+    entry["tables"]["invoices"].update(change)
+    write_sources(tmp_path, [entry])
+    with pytest.raises(SourceConfigError, match="source billing_db: tables.invoices") as error:
+        load_sources(tmp_path / "sources.yml")
+    assert expected in str(error.value)
+
+
+def test_tables_must_match_entities(tmp_path):
+    entry = source_entry(entities=("invoices",))
+    entry["entities"] = ["invoices", "customers"]
+    write_sources(tmp_path, [entry])
+    with pytest.raises(SourceConfigError, match="tables has no entry for customers"):
+        load_sources(tmp_path / "sources.yml")
