@@ -27,9 +27,24 @@ import tempfile
 from pathlib import Path
 
 import psycopg
+import pytest
 
 PG_USER = "postgres"  # the database superuser initdb creates, and the system user it runs as
 START_TIMEOUT_S = 60
+
+
+@pytest.fixture(scope="session", name="pg_server")
+def pg_server_fixture():
+    """One real server per test session (import this into a test module to use ``pg_server``).
+    A missing or failing server fails the tests that use it, with the reason; never a skip."""
+    try:
+        server = PostgresServer().__enter__()
+    except PostgresUnavailable as exc:
+        pytest.fail(f"PostgreSQL server not available: {exc}", pytrace=False)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 class PostgresUnavailable(RuntimeError):

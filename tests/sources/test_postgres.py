@@ -12,7 +12,8 @@ import pytest
 from cxlink.extract.ledger import read_source_ledger
 from cxlink.sources.config import load_sources
 from cxlink.sources.kinds.postgres import fetch_table
-from cxlink.sources.kinds.postgres_spec import table_specs
+from cxlink.sources.kinds.postgres_map import as_text, map_rows
+from cxlink.sources.kinds.postgres_spec import parse_spec, table_specs
 from cxlink.sources.model import FetchContext
 from cxlink.sources.options import SourceConfigError
 from cxlink.sources.rows import SourceError
@@ -32,23 +33,11 @@ from tests.sources.postgres_billing import (
     load_known_account,
     source_entry,
 )
-from tests.sources.postgres_server import PostgresServer, PostgresUnavailable
+from tests.sources.postgres_server import pg_server_fixture  # noqa: F401 (the pg_server fixture)
 
 FED = ["customers", "subscriptions", "invoices"]
 OTHERS = ["feedback", "marketing_spend", "service_costs", "fx_rates"]
-
-
-@pytest.fixture(scope="session")
-def pg_server():
-    """One real server for the module's tests; a missing server fails them (never a skip)."""
-    try:
-        server = PostgresServer().__enter__()
-    except PostgresUnavailable as exc:
-        pytest.fail(f"PostgreSQL server not available: {exc}", pytrace=False)
-    try:
-        yield server
-    finally:
-        server.stop()
+pytestmark = pytest.mark.xdist_group("postgres")  # one worker, one server
 
 
 @pytest.fixture
@@ -283,3 +272,89 @@ def test_tables_must_match_entities(tmp_path):
     write_sources(tmp_path, [entry])
     with pytest.raises(SourceConfigError, match="tables has no entry for customers"):
         load_sources(tmp_path / "sources.yml")
+
+
+def test_a_big_table_streams_through_a_server_side_cursor_in_batches(billing, pg_server, tmp_path):
+    """20,000 fx rates with a composite key, one cursor value: 4 pages of 5,000 fetched from a
+    named cursor (the server shows FETCH FORWARD while the run holds page 1)."""
+    pg_server.execute(
+        billing,
+        "create table billing.fx as select d::date as day, c as currency, 0.9 as rate, "
+        "timestamptz '2025-01-01 00:00+00' as updated_at from generate_series("
+        "date '1990-01-01', date '1990-01-01' + 9999, interval '1 day') as d, "
+        "(values ('usd'), ('sek')) as v(c)",
+    )
+    entry = {
+        "name": "rates_db",
+        "kind": "postgres",
+        "entities": ["fx_rates"],
+        "dsn_env": "RATES_DSN",
+        "tables": {
+            "fx_rates": {
+                "table": "billing.fx",
+                "key": ["day", "currency"],
+                "cursor": "updated_at",
+                "columns": {"date": "day", "rate_to_reporting": "rate"},
+            }
+        },
+    }
+    data_dir = tmp_path / "data"
+    write_sources(data_dir, [entry])
+    source = load_sources(data_dir / "sources.yml").by_name("rates_db")
+    lines: list[str] = []
+    context = FetchContext(source=source, log=lines.append, env={"RATES_DSN": billing})
+    pages = fetch_table(source, table_specs("test", source)["fx_rates"], context, None)
+    first = next(pages)
+    with pg_server_connection(billing) as con:
+        (activity,) = con.execute(
+            "select query from pg_stat_activity where application_name = 'cxlink'"
+        ).fetchone()
+    pages.close()
+    assert activity.startswith('FETCH FORWARD 5000 FROM "cxlink_fx_rates"'), activity
+    assert len(first.objects) == 5000 and first.objects[0][0] == "1990-01-01|sek"
+    assert any("reading table billing.fx from postgres@127.0.0.1" in line for line in lines)
+    assert not any(pg_server.password in line for line in lines)
+
+    report = run_source(data_dir, "rates_db", env={"RATES_DSN": billing})
+    assert report.pages == {"fx_rates": 4} and report.staged == {"fx_rates": 20000}
+    again = run_source(data_dir, "rates_db", env={"RATES_DSN": billing})
+    assert again.fetched == {"fx_rates": 0}
+
+
+def test_values_become_contract_text():
+    from datetime import UTC, date, datetime, timedelta, timezone
+    from decimal import Decimal
+
+    helsinki = timezone(timedelta(hours=2))
+    assert as_text(datetime(2024, 3, 1, 5, 0, tzinfo=helsinki)) == "2024-03-01T03:00:00Z"
+    assert (
+        as_text(datetime(2024, 3, 1, 5, 0, 0, 120000, tzinfo=UTC)) == "2024-03-01T05:00:00.120000Z"
+    )
+    assert as_text(datetime(2024, 3, 1, 5, 0)) == "2024-03-01T05:00:00"
+    assert as_text(date(2024, 3, 1)) == "2024-03-01"
+    assert as_text(Decimal("1E+2")) == "100" and as_text(Decimal("12.50")) == "12.50"
+    assert as_text(0.1) == "0.1" and as_text(1e-7) == "0.0000001"
+    assert as_text(True) == "true" and as_text(None) is None
+    assert as_text({"b": 1, "a": [2]}) == '{"a": [2], "b": 1}'
+
+
+def test_mapping_refuses_rows_without_a_key_and_scales_exactly():
+    spec = parse_spec(
+        "test",
+        "subscriptions",
+        {
+            "query": "select 1",
+            "key": "id",
+            "columns": {"subscription_id": "id", "customer_id": "acct", "mrr": "cents"},
+            "divide": {"mrr": 100},
+            "values": {"plan_tier": {"basic": "starter"}},
+            "constants": {"currency": "eur"},
+        },
+    )
+    base = {"acct": "P1", "cents": "12345", "plan_tier": "basic", "period_start": "2024-01-01"}
+    ok, missing = map_rows("db", spec, [{"id": "7", **base}, {"id": None, **base}])
+    assert ok.rule is None and ok.record_id == "7"
+    assert ok.values["mrr"] == "123.45" and ok.values["plan_tier"] == "starter"
+    assert ok.values["currency"] == "EUR" and ok.values["period_start"] == "2024-01-01"
+    assert (missing.rule, missing.record_id) == ("missing_key", "(no id)")
+    assert "key id is NULL" in missing.detail
