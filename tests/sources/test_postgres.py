@@ -253,6 +253,8 @@ def test_connection_and_sql_errors_name_source_entity_and_fix_never_the_password
         ({"columns": {"amount_eur": "x"}}, "'amount_eur' is not a invoices contract column"),
         ({"divide": {"currency": 100}}, "divide.currency: only decimal columns"),
         ({"divide": {"amount": 0}}, "divide.amount must be a positive number"),
+        ({"cursor": None, "lookback": "1 hour"}, "lookback needs a cursor column"),
+        ({"values": {"line_type": ["new"]}}, "values.line_type must be a mapping"),
     ],
 )
 def test_bad_tables_option_fails_at_start_naming_source_entity_and_key(tmp_path, change, expected):
@@ -358,3 +360,25 @@ def test_mapping_refuses_rows_without_a_key_and_scales_exactly():
     assert ok.values["currency"] == "EUR" and ok.values["period_start"] == "2024-01-01"
     assert (missing.rule, missing.record_id) == ("missing_key", "(no id)")
     assert "key id is NULL" in missing.detail
+
+
+def test_lookback_catches_a_late_commit_that_the_plain_cursor_misses(billing, tmp_path):
+    """A transaction that set updated_at before the stored cursor but committed after the read:
+    invisible to (cursor, key) > stored; `lookback` re-reads a window before the cursor."""
+    data_dir, env = setup_source(tmp_path, billing, entities=("invoices",))
+    run_source(data_dir, "billing_db", env=env)
+    with pg_server_connection(billing) as con:
+        insert_line(con, 4001, 2, None, "2025-01-31 17:00:00+00", 999, "usd", "one_off",
+                    updated_at="2025-01-31 17:30:00+00")  # fmt: skip
+    missed = run_source(data_dir, "billing_db", env=env)
+    assert missed.fetched == {"invoices": 0} and missed.staged == {"invoices": 98}
+
+    entry = source_entry(entities=("invoices",))
+    entry["tables"]["invoices"]["lookback"] = "1 hour"
+    write_sources(data_dir, [entry])
+    caught = run_source(data_dir, "billing_db", env=env)
+    assert caught.fetched == {"invoices": 99}  # the window: the bulk import and the late line
+    assert caught.staged == {"invoices": 99}
+    before = landing(data_dir, "invoices")
+    again = run_source(data_dir, "billing_db", env=env)
+    assert again.fetched == {"invoices": 99} and landing(data_dir, "invoices") == before

@@ -108,6 +108,7 @@ def _explain(source: str, spec: TableSpec, dsn: _Dsn, exc: psycopg.Error) -> str
 def _connect(dsn: _Dsn, timeout: int) -> psycopg.Connection:
     con = psycopg.connect(dsn.dsn, connect_timeout=timeout, application_name="cxlink")
     con.read_only = True
+    con.execute("set datestyle to 'ISO, YMD'")  # what psycopg parses timestamps in
     for name, loader in (
         ("date", DateLoader),
         ("timestamp", TimestampLoader),
@@ -123,11 +124,12 @@ def _base(spec: TableSpec) -> sql.Composable:
     return sql.SQL(spec.query)  # type: ignore[arg-type]  # the user's own SQL, as written
 
 
-def _columns(con: psycopg.Connection, source: str, spec: TableSpec) -> list[str]:
-    """The result's column names; a SourceError naming any column the options miss."""
+def _columns(con: psycopg.Connection, source: str, spec: TableSpec) -> dict[str, str]:
+    """The result's column names and types; a SourceError naming any column the options miss."""
     with con.cursor() as cur:
         cur.execute(sql.SQL("select * from ({}) as cxlink_q limit 0").format(_base(spec)))
-        names = [c.name for c in cur.description or []]
+        described = cur.description or []
+    names = [c.name for c in described]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         raise SourceError(
@@ -142,15 +144,26 @@ def _columns(con: psycopg.Connection, source: str, spec: TableSpec) -> list[str]
             f"update tables.{spec.entity} (columns, key, cursor, exclude) or alias the column "
             "in a query (select new_name as old_name ...)."
         )
-    return names
+    return {c.name: c.type_display for c in described}
 
 
-def _query(spec: TableSpec, after: list[str] | None) -> tuple[sql.Composable, list[str]]:
+_TIMES = ("date", "timestamp", "timestamptz")
+
+
+def _query(
+    spec: TableSpec, after: list[str] | None, types: dict[str, str]
+) -> tuple[sql.Composable, list[str]]:
     q = sql.Identifier("cxlink_q")
     order = [*([spec.cursor] if spec.cursor else []), *spec.key]
     cols = [sql.SQL("{}.{}").format(q, sql.Identifier(c)) for c in order]
     where = sql.SQL("")
-    if after is not None:
+    if after is not None and spec.lookback is not None:  # re-read a window before the cursor
+        kind = types[spec.cursor].split("(")[0]  # type: ignore[index]
+        where = sql.SQL(" where {} >= cast(%s as {}) - cast(%s as {})").format(
+            cols[0], sql.SQL(types[spec.cursor]), sql.SQL("interval" if kind in _TIMES else kind)
+        )
+        after = [after[0], spec.lookback]
+    elif after is not None:
         where = sql.SQL(" where ({}) > ({})").format(
             sql.SQL(", ").join(cols), sql.SQL(", ").join(sql.Placeholder() * len(after))
         )
@@ -187,9 +200,10 @@ def fetch_table(
     size = source.options["batch_size"]
     try:
         with _connect(dsn, source.options["connect_timeout"]) as con:
-            names = _columns(con, source.name, spec)
+            types = _columns(con, source.name, spec)
+            names = list(types)
             ctx.log(f"{source.name}/{spec.entity}: reading {spec.what} from {dsn.shown}")
-            query, params = _query(spec, after)
+            query, params = _query(spec, after, types)
             with con.cursor(name=f"cxlink_{spec.entity}") as cur:
                 cur.itersize = size
                 cur.execute(query, params)

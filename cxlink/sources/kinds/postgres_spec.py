@@ -24,7 +24,10 @@ from cxlink.contract import ENTITIES
 from cxlink.sources.model import Source
 from cxlink.sources.options import SourceConfigError
 
-KEYS = ("table", "query", "key", "cursor", "columns", "divide", "values", "exclude", "constants")
+KEYS = (
+    "table", "query", "key", "cursor", "lookback", "columns", "divide", "values", "exclude",
+    "constants",
+)  # fmt: skip
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
 
 
@@ -36,6 +39,7 @@ class TableSpec:
     key: tuple[str, ...]
     cursor: str | None
     columns: dict[str, str]  # contract column -> source column (given)
+    lookback: str | None = None  # re-read rows this far before the stored cursor (text)
     divide: dict[str, Decimal] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     exclude: dict[str, tuple[str, ...]] = field(default_factory=dict)  # source column -> values
@@ -121,6 +125,16 @@ def parse_spec(where: str, entity: str, raw: Any) -> TableSpec:
     cursor = raw.get("cursor")
     if cursor is not None and (not isinstance(cursor, str) or not cursor):
         raise SourceConfigError(f"{where}: cursor must be one column name.")
+    lookback = raw.get("lookback")
+    if lookback is not None:
+        if cursor is None:
+            raise SourceConfigError(f"{where}: lookback needs a cursor column.")
+        if isinstance(lookback, bool) or not isinstance(lookback, str | int | float):
+            raise SourceConfigError(
+                f"{where}: lookback must be an interval such as '10 minutes' (a timestamp or "
+                "date cursor) or a number (a numeric cursor)."
+            )
+        lookback = str(lookback)
     columns = {}
     for contract, column in _mapping(where, "columns", raw.get("columns")).items():
         _contract_column(where, "columns", entity, contract)
@@ -156,7 +170,7 @@ def parse_spec(where: str, entity: str, raw: Any) -> TableSpec:
         constants[contract] = _text(value)
     return TableSpec(
         entity, parts, query.strip().rstrip(";") if query else None, key, cursor, columns,
-        divide, values, exclude, constants,
+        lookback, divide, values, exclude, constants,
     )  # fmt: skip
 
 
