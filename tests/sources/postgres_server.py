@@ -89,7 +89,12 @@ class PostgresServer:
         command = [str(self.bin_dir / args[0]), *args[1:]]
         if os.geteuid() == 0:
             command = ["runuser", "-u", PG_USER, "--", *command]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise PostgresUnavailable(
+                f"{' '.join(args[:2])} did not finish in {timeout} s{self._log_tail()}"
+            ) from None
         if done.returncode != 0:
             log = self._log_tail()
             raise PostgresUnavailable(
@@ -108,7 +113,13 @@ class PostgresServer:
         pwfile = self.root / "pwfile"
         pwfile.write_text(self.password + "\n")
         if os.geteuid() == 0:
-            user = pwd.getpwnam(PG_USER)
+            try:
+                user = pwd.getpwnam(PG_USER)
+            except KeyError:
+                raise PostgresUnavailable(
+                    f"running as root, the server runs as the {PG_USER} system user, which does "
+                    "not exist: install the postgresql package (`make postgres-server`)."
+                ) from None
             for path in (self.root, pwfile):
                 os.chown(path, user.pw_uid, user.pw_gid)
         data = self.root / "data"

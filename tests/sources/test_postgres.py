@@ -17,6 +17,7 @@ from cxlink.sources.kinds.postgres_spec import parse_spec, table_specs
 from cxlink.sources.model import FetchContext
 from cxlink.sources.options import SourceConfigError
 from cxlink.sources.rows import SourceError
+from tests.sources import postgres_server
 from tests.sources.harness import (
     assert_same_contract_rows,
     connect,
@@ -382,3 +383,10 @@ def test_lookback_catches_a_late_commit_that_the_plain_cursor_misses(billing, tm
     before = landing(data_dir, "invoices")
     again = run_source(data_dir, "billing_db", env=env)
     assert again.fetched == {"invoices": 99} and landing(data_dir, "invoices") == before
+
+
+def test_missing_server_binaries_fail_with_the_fix(monkeypatch):
+    monkeypatch.setattr(postgres_server.glob, "glob", lambda _: [])
+    monkeypatch.setattr(postgres_server.shutil, "which", lambda _: None)
+    with pytest.raises(postgres_server.PostgresUnavailable, match="make postgres-server"):
+        postgres_server.PostgresServer()
