@@ -223,6 +223,8 @@ def test_connection_and_sql_errors_name_source_entity_and_fix_never_the_password
     billing, pg_server, tmp_path
 ):
     data_dir, _ = setup_source(tmp_path, billing)
+    with pytest.raises(SourceError, match=r"environment variable BILLING_DB_DSN .* is not set"):
+        run_source(data_dir, "billing_db", env={"BILLING_DB_DSN": ""})
     wrong = billing.replace(pg_server.password, "not-the-password-42")
     with pytest.raises(SourceError) as error:
         run_source(data_dir, "billing_db", env={"BILLING_DB_DSN": wrong})

@@ -23,7 +23,7 @@ from psycopg.types.datetime import DateLoader, TimestampLoader, TimestamptzLoade
 from cxlink.sources.kinds.postgres_map import as_text, map_rows, record_id
 from cxlink.sources.kinds.postgres_spec import TableSpec, check, table_specs
 from cxlink.sources.model import Batch, FetchContext, FetchKind, Resource, Source
-from cxlink.sources.options import Option, credential
+from cxlink.sources.options import Option, SourceConfigError, credential
 from cxlink.sources.rows import SourceError, SourceRow
 
 ENTITIES = (
@@ -192,7 +192,11 @@ def fetch_table(
     source: Source, spec: TableSpec, ctx: FetchContext, cursor: str | None
 ) -> Iterator[Batch]:
     env_var = source.options["dsn_env"]
-    dsn = _Dsn(source.name, env_var, credential(source.name, "dsn_env", env_var, ctx.env))
+    try:
+        secret = credential(source.name, "dsn_env", env_var, ctx.env)
+    except SourceConfigError as exc:  # not set: this source fails, the others run
+        raise SourceError(f"{exc} (reading {spec.entity})") from None
+    dsn = _Dsn(source.name, env_var, secret)
     after = json.loads(cursor) if cursor and spec.cursor else None
     if after is not None and (not isinstance(after, list) or len(after) != 1 + len(spec.key)):
         ctx.log(f"{source.name}/{spec.entity}: stored cursor does not fit the key: reading all")
