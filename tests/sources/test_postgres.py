@@ -392,3 +392,31 @@ def test_missing_server_binaries_fail_with_the_fix(monkeypatch):
     monkeypatch.setattr(postgres_server.shutil, "which", lambda _: None)
     with pytest.raises(postgres_server.PostgresUnavailable, match="make postgres-server"):
         postgres_server.PostgresServer()
+
+
+def test_the_dagster_source_asset_loads_and_full_reloads_by_run_config(
+    billing, pg_server, tmp_path, monkeypatch
+):
+    """source/billing_db as `make run` materializes it, and `full_reload: true` as the docs say."""
+    import dagster as dg
+
+    from orchestration.assets.sources import build_source_asset
+    from orchestration.resources import Warehouse
+
+    data_dir, _ = setup_source(tmp_path, billing)
+    monkeypatch.setenv("BILLING_DB_DSN", billing)
+    asset = build_source_asset(load_sources(data_dir / "sources.yml").by_name("billing_db"))
+    resources = {"warehouse": Warehouse(data_dir=str(data_dir))}
+    first = dg.materialize([asset], resources=resources)
+    (materialized,) = first.asset_materializations_for_node("source__billing_db")
+    assert materialized.metadata["objects_fetched"].value == 7 + 7 + 98
+
+    pg_server.execute(billing, "delete from billing.invoice_lines where id = %s", [DRAFT_ID])
+    reload = dg.materialize(
+        [asset],
+        resources=resources,
+        run_config={"ops": {"source__billing_db": {"config": {"full_reload": True}}}},
+    )
+    (materialized,) = reload.asset_materializations_for_node("source__billing_db")
+    assert materialized.metadata["objects_fetched"].value == 7 + 7 + 97
+    assert materialized.metadata["rows_refused_by_source_rules"].value == 0
