@@ -420,3 +420,15 @@ def test_the_dagster_source_asset_loads_and_full_reloads_by_run_config(
     (materialized,) = reload.asset_materializations_for_node("source__billing_db")
     assert materialized.metadata["objects_fetched"].value == 7 + 7 + 97
     assert materialized.metadata["rows_refused_by_source_rules"].value == 0
+
+
+def test_a_query_may_use_percent_signs(billing, tmp_path):
+    entry = source_entry(entities=("customers",))
+    customers = entry["tables"]["customers"]
+    del customers["table"]
+    customers["query"] = "select * from billing.accounts where code like '%1' or code like 'N%';"
+    data_dir = tmp_path / "data"
+    write_sources(data_dir, [entry])
+    env = {"BILLING_DB_DSN": billing}
+    assert run_source(data_dir, "billing_db", env=env).fetched == {"customers": 5}
+    assert run_source(data_dir, "billing_db", env=env).fetched == {"customers": 0}
