@@ -16,6 +16,7 @@ kind has to convert them to UTC.
 
 from __future__ import annotations
 
+import atexit
 import glob
 import os
 import pwd
@@ -137,6 +138,7 @@ class PostgresServer:
             "-o", options, "-w", "-t", str(START_TIMEOUT_S),
         )  # fmt: skip
         self.started = True
+        atexit.register(self.stop)  # also when the session ends without the fixture's teardown
         return self
 
     def stop(self) -> None:

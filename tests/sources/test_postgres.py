@@ -312,7 +312,8 @@ def test_a_big_table_streams_through_a_server_side_cursor_in_batches(billing, pg
     first = next(pages)
     with pg_server_connection(billing) as con:
         (activity,) = con.execute(
-            "select query from pg_stat_activity where application_name = 'cxlink'"
+            "select query from pg_stat_activity where application_name = 'cxlink' "
+            "and datname = current_database()"
         ).fetchone()
     pages.close()
     assert activity.startswith('FETCH FORWARD 5000 FROM "cxlink_fx_rates"'), activity
