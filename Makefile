@@ -22,7 +22,7 @@ DEMO_CUSTOMERS ?= 5000
 DEMO_SEED ?= 42
 STAMP := $(VENV)/.cxlink-installed
 
-.PHONY: help setup prepare settings demo run dev docs test lint format bench models train-tagger clean
+.PHONY: help setup prepare settings demo run dev docs test lint format bench models train-tagger clean postgres-server
 
 help:
 	@echo "make demo   set up, generate demo data into \$$CXLINK_DATA_DIR/landing, run everything, print a summary"
@@ -79,11 +79,21 @@ docs: setup
 # a costly session fixture (the demo run, the topic warehouses, a known-answer pipeline) form one
 # xdist group each, so one worker builds it once (tests/conftest.py); the last lines say how often
 # each was built and which tests were slowest.
-test: setup
+test: setup postgres-server
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint --processes 2 dbt_project/models dbt_project/macros dbt_project/tests
 	$(BIN)/pytest -q -n 2 --dist loadgroup --durations=10
+
+# The postgres source kind's tests start a real PostgreSQL server of their own (initdb on a temp
+# directory, a free port on 127.0.0.1; tests/sources/postgres_server.py): only the server binaries
+# are needed. Installed once from the distribution (Debian/Ubuntu), quietly; apt's errors show.
+postgres-server:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null || { \
+	  echo "installing the PostgreSQL server (apt-get install postgresql) for the postgres kind's tests"; \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null; }
 
 lint: setup
 	$(BIN)/ruff check .

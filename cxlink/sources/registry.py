@@ -7,6 +7,7 @@ from cxlink.sources.kinds import (
     delighted,
     hubspot,
     mapped_file,
+    postgres,
     qualtrics,
     salesforce,
     salesforce_report,
@@ -30,6 +31,8 @@ _KINDS: tuple[Kind, ...] = (
     hubspot.KIND,
     salesforce.KIND,
     salesforce_report.KIND,
+    # a SQL database
+    postgres.KIND,
     # anything else
     mapped_file.KIND,
 )

@@ -6,6 +6,8 @@ validate them like landing files. A source that fails fails its own asset and th
 feeds; the other sources and entities still load.
 """
 
+# No `from __future__ import annotations`: Dagster reads the asset function's `config:
+# SourceRunConfig` annotation at definition time and cannot resolve it as a string.
 import os
 
 import dagster as dg
