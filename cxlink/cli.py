@@ -29,7 +29,36 @@ def _full_reload_config(settings: Settings, names: list[str] | None) -> dict:
     return {"ops": {f"source__{name}": {"config": {"full_reload": True}} for name in chosen}}
 
 
-def _run_pipeline(settings: Settings, full_reload: list[str] | None = None) -> int:
+def _run_pipeline(
+    settings: Settings, full_reload: list[str] | None = None, demo_vendors: bool = False
+) -> int:
+    if demo_vendors:
+        return _run_with_demo_vendors(settings, full_reload)
+    return _execute(settings, full_reload)
+
+
+def _run_with_demo_vendors(settings: Settings, full_reload: list[str] | None) -> int:
+    """The connector demo: its stand-in Stripe and HubSpot serve for the length of the run."""
+    from cxlink.demo.as_sources import DEMO_HUBSPOT_TOKEN, DEMO_STRIPE_KEY, VENDORS_DIR, demo_port
+    from cxlink.demo.vendor_api import serving_demo_vendors
+
+    port = demo_port(settings.data_dir)
+    if port is None:
+        raise SourceConfigError(
+            f"--demo-vendors: {settings.sources_path} is not the connector demo's sources file; "
+            "write one with `cxlink generate-demo --as-sources` (or `make demo-sources`)."
+        )
+    env = dict(os.environ) | dict([DEMO_STRIPE_KEY, DEMO_HUBSPOT_TOKEN])
+    print(f"demo vendors: Stripe on 127.0.0.1:{port}, HubSpot on 127.0.0.1:{port + 1}")
+    with serving_demo_vendors(
+        settings.data_dir / VENDORS_DIR, port, DEMO_STRIPE_KEY[1], DEMO_HUBSPOT_TOKEN[1]
+    ):
+        return _execute(settings, full_reload, source_env=env)
+
+
+def _execute(
+    settings: Settings, full_reload: list[str] | None, source_env: dict[str, str] | None = None
+) -> int:
     import dagster as dg
 
     from orchestration.automation import ALL_JOB_NAME, full_range_tags
@@ -40,7 +69,7 @@ def _run_pipeline(settings: Settings, full_reload: list[str] | None = None) -> i
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
     # One run, in dependency order: extract -> checks -> translate every feedback month (the
     # text assets are partitioned; the range covers all months) -> dbt -> publish.
-    job = build_definitions(settings).resolve_job_def(ALL_JOB_NAME)
+    job = build_definitions(settings, source_env).resolve_job_def(ALL_JOB_NAME)
     months = feedback_month_partitions(settings.partitions_start)
     result = job.execute_in_process(
         run_config=_full_reload_config(settings, full_reload),
@@ -86,6 +115,13 @@ def main(argv: list[str] | None = None) -> int:
         "--overwrite", action="store_true", help="replace an existing demo landing zone"
     )
     gen.add_argument("--clean-only", action="store_true", help="no deliberately dirty rows")
+    gen.add_argument(
+        "--as-sources",
+        action="store_true",
+        help="re-deliver customers, billing and feedback as HubSpot, Stripe and Qualtrics data "
+        "with a sources file (the connector demo; run it with `cxlink run --demo-vendors`)",
+    )
+    gen.add_argument("--vendor-port", type=int, default=8765, help="the demo Stripe's port")
 
     run = sub.add_parser("run", help="materialize every asset on the landing zone as it is")
     run.add_argument("--no-summary", action="store_true")
@@ -96,6 +132,11 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="read the named sources (all, without names) from scratch instead of from their "
         "stored cursors and file manifest",
+    )
+    run.add_argument(
+        "--demo-vendors",
+        action="store_true",
+        help="serve the connector demo's Stripe and HubSpot on 127.0.0.1 during the run",
     )
     sub.add_parser("sources", help="check the sources file and list its sources and their state")
     sub.add_parser("summary", help="print row counts, the headline NPS and where things are")
@@ -123,13 +164,26 @@ def main(argv: list[str] | None = None) -> int:
             overwrite=args.overwrite,
         )
         print(f"demo landing zone written to {landing}: {report}")
+        from cxlink.demo.as_sources import remove_demo_sources, write_as_sources
+
+        if args.as_sources:
+            converted = write_as_sources(settings.data_dir, args.vendor_port)
+            print(
+                "connector demo: "
+                + ", ".join(f"{entity} {n} rows" for entity, n in converted.items())
+                + f" re-delivered as HubSpot, Stripe and Qualtrics; {settings.sources_path}"
+            )
+        elif remove_demo_sources(settings.data_dir):
+            print("connector demo removed (its sources file, exports and vendor accounts)")
         return 0
     if args.command == "sources":
         from cxlink.sources.status import print_sources
 
         return _config_errors_as_exit_code(lambda: print_sources(settings))
     if args.command == "run":
-        code = _config_errors_as_exit_code(lambda: _run_pipeline(settings, args.full_reload))
+        code = _config_errors_as_exit_code(
+            lambda: _run_pipeline(settings, args.full_reload, args.demo_vendors)
+        )
         if code == 2:
             return code
         if not args.no_summary:

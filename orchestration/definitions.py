@@ -18,7 +18,11 @@ from orchestration.partitions import feedback_month_partitions
 from orchestration.resources import build_resources
 
 
-def build_definitions(settings: Settings) -> dg.Definitions:
+def build_definitions(
+    settings: Settings, source_env: dict[str, str] | None = None
+) -> dg.Definitions:
+    """Everything the location serves. ``source_env``: where the sources read credentials
+    (default: the run's environment)."""
     if not dbt_project.manifest_path.exists():
         raise FileNotFoundError(
             f"dbt manifest {dbt_project.manifest_path} is missing: run `make prepare` "
@@ -39,7 +43,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     sources = load_sources(settings.sources_path)
     return dg.Definitions(
         assets=[
-            *[build_source_asset(source) for source in sources.sources],
+            *[build_source_asset(source, source_env) for source in sources.sources],
             *build_extract_assets(sources),
             quarantine_ledger,
             build_feedback_translations(months),

@@ -40,6 +40,9 @@ DBT = PROJECT_ROOT / ".venv" / "bin" / "dbt"
 # them. A group is scheduled on one worker as a whole (`--dist loadgroup`).
 SHARED_FIXTURE_GROUPS = {
     "demo_run": "demo_run",
+    # tests/finance/conftest.py: the known account, from contract files and through connectors
+    "known_account_warehouse": "finance_known_answers",
+    "known_account_via_sources": "finance_known_answers",
     # tests/topics/conftest.py: the two hand-made topic warehouses
     "blocks": "topic_warehouses",
     "stream": "topic_warehouses",

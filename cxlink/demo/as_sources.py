@@ -4,8 +4,8 @@
 subscriptions, invoices and feedback and writes them again as a HubSpot CRM (companies), a
 Stripe account (customers, prices, subscriptions, invoices, credit notes) and Qualtrics response
 exports, one per survey type. It also writes the sources file that reads them: the Qualtrics
-exports as file sources under ``landing/qualtrics_<type>/``, HubSpot and Stripe as API sources at
-``http://127.0.0.1:<port>``. There ``cxlink run --demo-vendors`` serves the two accounts
+exports as file sources under ``landing/qualtrics_<type>/``, Stripe and HubSpot as API sources at
+``http://127.0.0.1:<port>`` and ``<port + 1>``. There ``cxlink run --demo-vendors`` serves the two accounts
 (cxlink/demo/vendor_api/) for the length of the run. Marketing spend, service costs and FX rates
 stay contract files. The contract files that were converted are moved to
 ``demo-vendors/contract/``, so the run reads each row through its connector only.
@@ -32,7 +32,8 @@ VENDORS_DIR = "demo-vendors"
 MARKER = "# written by `cxlink generate-demo --as-sources`: the connector demo (docs/sources.md)"
 CONVERTED = ("customers", "subscriptions", "invoices", "feedback")
 # The demo credentials the stand-in APIs accept; `cxlink run --demo-vendors` sets them.
-DEMO_ENV = {"CXLINK_DEMO_STRIPE_KEY": "sk_test_cxlink_demo", "CXLINK_DEMO_HUBSPOT_TOKEN": "pat-demo"}
+DEMO_STRIPE_KEY = ("DEMO_STRIPE_API_KEY", "sk_test_cxlink_demo")
+DEMO_HUBSPOT_TOKEN = ("DEMO_HUBSPOT_TOKEN", "pat-demo")
 DEFAULT_PORT = 8765
 
 
@@ -55,14 +56,13 @@ def contract_rows(landing_dir: Path, entity: str) -> list[dict[str, str | None]]
 
 
 def sources_entries(port: int, survey_types: list[str]) -> list[dict]:
-    base_url = f"http://127.0.0.1:{port}"
     qualtrics = []
     for survey_type in survey_types:
         entry: dict = {
             "name": f"qualtrics_{survey_type}",
             "kind": "qualtrics_export",
             "entities": ["feedback"],
-            "channel_map": DEMO_CHANNEL_MAP,
+            "channel_map": dict(DEMO_CHANNEL_MAP),
         }
         if survey_type != "nps":  # only an NPS question has a _NPS_GROUP sibling
             entry |= {"score_column": "Q1", "survey_type": survey_type}
@@ -72,16 +72,16 @@ def sources_entries(port: int, survey_types: list[str]) -> list[dict]:
             "name": "hubspot",
             "kind": "hubspot",
             "entities": ["customers"],
-            "base_url": base_url,
-            "token_env": "CXLINK_DEMO_HUBSPOT_TOKEN",
+            "base_url": f"http://127.0.0.1:{port + 1}",
+            "token_env": "DEMO_HUBSPOT_TOKEN",
             **HUBSPOT_OPTIONS,
         },
         {
             "name": "stripe",
             "kind": "stripe",
             "entities": ["subscriptions", "invoices"],
-            "base_url": base_url,
-            "api_key_env": "CXLINK_DEMO_STRIPE_KEY",
+            "base_url": f"http://127.0.0.1:{port}",
+            "api_key_env": "DEMO_STRIPE_API_KEY",
             "customer_id_from": "metadata.account_id",
         },
         *qualtrics,
@@ -125,3 +125,13 @@ def remove_demo_sources(data_dir: Path) -> bool:
     for folder in (data_dir / "landing").glob("qualtrics_*"):
         shutil.rmtree(folder, ignore_errors=True)
     return True
+
+
+def demo_port(data_dir: Path) -> int | None:
+    """The Stripe stand-in's port from the demo's sources file (None: no connector demo here)."""
+    path = data_dir / "sources.yml"
+    if not path.exists() or not path.read_text(encoding="utf-8").startswith(MARKER):
+        return None
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))["sources"]
+    stripe = next(e for e in entries if e["kind"] == "stripe")
+    return int(stripe["base_url"].rsplit(":", 1)[1])

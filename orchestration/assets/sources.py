@@ -58,7 +58,10 @@ def source_metadata(report: SourceReport) -> dict[str, dg.MetadataValue | int | 
     return metadata
 
 
-def build_source_asset(source: Source) -> dg.AssetsDefinition:
+def build_source_asset(source: Source, env: dict[str, str] | None = None) -> dg.AssetsDefinition:
+    """``source/<name>``. Credentials are read from ``env`` when given (the connector demo's
+    stand-in keys), else from the run's environment."""
+
     @dg.asset(
         key=source_asset_key(source.name),
         group_name="sources",
@@ -79,7 +82,7 @@ def build_source_asset(source: Source) -> dg.AssetsDefinition:
                     source,
                     full_reload=config.full_reload,
                     log=context.log.info,
-                    env=dict(os.environ),
+                    env=dict(os.environ) if env is None else env,
                 )
             except SourceError as exc:
                 raise dg.Failure(description=str(exc)) from None

@@ -31,11 +31,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.known_account import AS_OF, landing_rows
-from tests.pipeline_run import materialize
-from tests.shared_builds import record_build
-from tests.warehouse import write_landing
-
 pytestmark = pytest.mark.xdist_group("finance_known_answers")
 
 DAYS_PER_MONTH = 30.4375
@@ -43,21 +38,8 @@ Z = 1.96
 
 
 @pytest.fixture(scope="module")
-def warehouse(request, tmp_path_factory, dbt_manifest, tagger) -> Path:
-    data_dir = tmp_path_factory.mktemp("finance_known")
-    write_landing(data_dir / "landing", landing_rows())
-    with (
-        record_build(request.config, "finance known-answer pipeline"),
-        pytest.MonkeyPatch.context() as mp,
-    ):
-        mp.setenv("CXLINK_AS_OF_DATE", AS_OF.isoformat())
-        mp.setenv("CXLINK_REPORTING_CURRENCY", "EUR")
-        mp.setenv("CXLINK_TAGGER_DIR", str(tagger.directory))
-        result = materialize(data_dir)
-    assert result.success
-    failed = [e.check_name for e in result.get_asset_check_evaluations() if not e.passed]
-    assert failed == []
-    return data_dir / "warehouse.duckdb"
+def warehouse(known_account_warehouse: Path) -> Path:
+    return known_account_warehouse
 
 
 def row(warehouse: Path, sql: str) -> dict:

@@ -17,7 +17,7 @@ import itertools
 import re
 from datetime import date, datetime
 
-from tests.sources.vendor_server import Request, VendorServer, bearer
+from cxlink.demo.vendor_api.server import Request, VendorServer, bearer
 
 TOKEN = "00D5g000004XXXX!AQ0AQExampleAccessToken"
 VERSION = "v60.0"

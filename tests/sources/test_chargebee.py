@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from cxlink.demo.vendor_api.server import VendorServer, basic
 from cxlink.extract.ledger import read_source_ledger
 from cxlink.sources.rows import SourceError
 from tests.sources.harness import (
@@ -20,7 +21,6 @@ from tests.sources.harness import (
     write_known_contract_files,
     write_sources,
 )
-from tests.sources.vendor_server import VendorServer, basic
 
 FIXTURES = Path(__file__).parent / "fixtures" / "chargebee"
 KEY = "test_cb_key_1"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from cxlink.demo.vendor_api.server import VendorServer, basic
 from cxlink.extract.ledger import read_source_ledger
 from cxlink.sources.options import SourceConfigError
 from cxlink.sources.rows import SourceError
@@ -21,7 +22,6 @@ from tests.sources.harness import (
     write_known_contract_files,
     write_sources,
 )
-from tests.sources.vendor_server import VendorServer, basic
 
 FIXTURES = Path(__file__).parent / "fixtures" / "delighted"
 PATH = "/v1/survey_responses.json"

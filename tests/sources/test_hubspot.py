@@ -1,12 +1,15 @@
-"""The hubspot kind against a local HubSpot CRM v3 companies API (tests/sources/fake_hubspot.py)."""
+"""The hubspot kind against a local HubSpot CRM v3 companies API (cxlink/demo/vendor_api/hubspot.py)."""
 
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 
 import pytest
 
 from cxlink.contract import ENTITY_ORDER
+from cxlink.demo.vendor_api.hubspot import TOKEN, serve
 from cxlink.demo.vendors.hubspot import DEMO_OPTIONS, hubspot_companies
 from cxlink.extract.ledger import read_source_ledger
 from cxlink.sources import config as source_config
@@ -14,7 +17,6 @@ from cxlink.sources.kinds import hubspot
 from cxlink.sources.kinds.hubspot_map import map_companies
 from cxlink.sources.rows import SourceError
 from tests.known_account import landing_rows
-from tests.sources.fake_hubspot import TOKEN, fixture, serve
 from tests.sources.harness import (
     assert_same_contract_rows,
     connect,
@@ -30,6 +32,12 @@ SEARCH = "/crm/v3/objects/companies/search"
 MODIFIED = "hs_lastmodifieddate"
 ENV = {"HUBSPOT_TOKEN": TOKEN}
 OTHERS = [e for e in ENTITY_ORDER if e != "customers"]
+
+FIXTURES = Path(__file__).parent / "fixtures" / "hubspot"
+
+
+def fixture(name: str):
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
 def known_companies() -> list[dict]:

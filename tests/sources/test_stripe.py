@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from cxlink.demo.vendor_api.stripe import KEY, FakeStripe
 from cxlink.demo.vendors.stripe import stripe_objects
 from cxlink.extract.ledger import read_source_ledger
 from cxlink.sources.rows import SourceError
@@ -23,7 +24,6 @@ from tests.sources.harness import (
     write_known_contract_files,
     write_sources,
 )
-from tests.sources.stripe_api import KEY, FakeStripe
 
 FIXTURES = Path(__file__).parent / "fixtures" / "stripe"
 ENV = {"STRIPE_API_KEY": KEY}

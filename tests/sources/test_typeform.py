@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from cxlink.demo.vendor_api.server import VendorServer, bearer
 from cxlink.extract.ledger import read_source_ledger
 from cxlink.sources.rows import SourceError
 from tests.sources.harness import (
@@ -21,7 +22,6 @@ from tests.sources.harness import (
     write_known_contract_files,
     write_sources,
 )
-from tests.sources.vendor_server import VendorServer, bearer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "typeform"
 FORM = "Xq7Ln2"

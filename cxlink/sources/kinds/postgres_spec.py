@@ -72,10 +72,17 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _at(where: str) -> str:
+    """The message prefix: the caller's context, if any (the sources file reader adds its own)."""
+    return f"{where}: " if where else ""
+
+
 def _names(where: str, key: str, value: Any) -> tuple[str, ...]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not items or not all(isinstance(v, str) and v for v in items):
-        raise SourceConfigError(f"{where}: {key} must be a column name or a list of column names.")
+        raise SourceConfigError(
+            f"{_at(where)}{key} must be a column name or a list of column names."
+        )
     return tuple(items)
 
 
@@ -83,7 +90,7 @@ def _mapping(where: str, key: str, value: Any) -> dict:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise SourceConfigError(f"{where}: {key} must be a mapping.")
+        raise SourceConfigError(f"{_at(where)}{key} must be a mapping.")
     return value
 
 
@@ -91,47 +98,47 @@ def _contract_column(where: str, key: str, entity: str, column: Any) -> str:
     names = ENTITIES[entity].column_names
     if column not in names:
         raise SourceConfigError(
-            f"{where}: {key}: {column!r} is not a {entity} contract column; use one of "
+            f"{_at(where)}{key}: {column!r} is not a {entity} contract column; use one of "
             f"{', '.join(names)}."
         )
     return column
 
 
 def parse_spec(where: str, entity: str, raw: Any) -> TableSpec:
-    where = f"{where}: tables.{entity}"
+    where = f"{_at(where)}tables.{entity}"
     if not isinstance(raw, dict):
         raise SourceConfigError(f"{where} must be a mapping with table or query, key, ...")
     unknown = sorted(set(raw) - set(KEYS))
     if unknown:
         raise SourceConfigError(
-            f"{where}: unknown key(s) {', '.join(map(str, unknown))}; allowed: {', '.join(KEYS)}."
+            f"{_at(where)}unknown key(s) {', '.join(map(str, unknown))}; allowed: {', '.join(KEYS)}."
         )
     table, query = raw.get("table"), raw.get("query")
     if (table is None) == (query is None):
-        raise SourceConfigError(f"{where}: give exactly one of table (schema.name) or query.")
+        raise SourceConfigError(f"{_at(where)}give exactly one of table (schema.name) or query.")
     parts = None
     if table is not None:
         parts = tuple(str(table).split("."))
         if len(parts) > 2 or not all(_IDENT.match(p) for p in parts):
             raise SourceConfigError(
-                f"{where}: table {table!r} is not a table name; use name or schema.name "
+                f"{_at(where)}table {table!r} is not a table name; use name or schema.name "
                 "(or write a query)."
             )
     if query is not None and (not isinstance(query, str) or not query.strip()):
-        raise SourceConfigError(f"{where}: query must be a SELECT statement.")
+        raise SourceConfigError(f"{_at(where)}query must be a SELECT statement.")
     if "key" not in raw:
-        raise SourceConfigError(f"{where}: key is required (the column(s) that identify a row).")
+        raise SourceConfigError(f"{_at(where)}key is required (the column(s) that identify a row).")
     key = _names(where, "key", raw["key"])
     cursor = raw.get("cursor")
     if cursor is not None and (not isinstance(cursor, str) or not cursor):
-        raise SourceConfigError(f"{where}: cursor must be one column name.")
+        raise SourceConfigError(f"{_at(where)}cursor must be one column name.")
     lookback = raw.get("lookback")
     if lookback is not None:
         if cursor is None:
-            raise SourceConfigError(f"{where}: lookback needs a cursor column.")
+            raise SourceConfigError(f"{_at(where)}lookback needs a cursor column.")
         if isinstance(lookback, bool) or not isinstance(lookback, str | int | float):
             raise SourceConfigError(
-                f"{where}: lookback must be an interval such as '10 minutes' (a timestamp or "
+                f"{_at(where)}lookback must be an interval such as '10 minutes' (a timestamp or "
                 "date cursor) or a number (a numeric cursor)."
             )
         lookback = str(lookback)
@@ -139,19 +146,19 @@ def parse_spec(where: str, entity: str, raw: Any) -> TableSpec:
     for contract, column in _mapping(where, "columns", raw.get("columns")).items():
         _contract_column(where, "columns", entity, contract)
         if not isinstance(column, str) or not column:
-            raise SourceConfigError(f"{where}: columns.{contract} must name one source column.")
+            raise SourceConfigError(f"{_at(where)}columns.{contract} must name one source column.")
         columns[contract] = column
     divide = {}
     for contract, divisor in _mapping(where, "divide", raw.get("divide")).items():
         _contract_column(where, "divide", entity, contract)
         if ENTITIES[entity].column(contract).type not in ("decimal", "rate"):
-            raise SourceConfigError(f"{where}: divide.{contract}: only decimal columns scale.")
+            raise SourceConfigError(f"{_at(where)}divide.{contract}: only decimal columns scale.")
         try:
             number = Decimal(str(divisor))
         except InvalidOperation:
             number = Decimal(0)
         if isinstance(divisor, bool) or not number.is_finite() or number <= 0:
-            raise SourceConfigError(f"{where}: divide.{contract} must be a positive number.")
+            raise SourceConfigError(f"{_at(where)}divide.{contract} must be a positive number.")
         divide[contract] = number
     values = {}
     for contract, table_map in _mapping(where, "values", raw.get("values")).items():
@@ -166,7 +173,7 @@ def parse_spec(where: str, entity: str, raw: Any) -> TableSpec:
     for contract, value in _mapping(where, "constants", raw.get("constants")).items():
         _contract_column(where, "constants", entity, contract)
         if contract in columns:
-            raise SourceConfigError(f"{where}: {contract} is in both columns and constants.")
+            raise SourceConfigError(f"{_at(where)}{contract} is in both columns and constants.")
         constants[contract] = _text(value)
     return TableSpec(
         entity, parts, query.strip().rstrip(";") if query else None, key, cursor, columns,
@@ -179,13 +186,13 @@ def table_specs(where: str, source: Source) -> dict[str, TableSpec]:
     missing = [e for e in source.entities if e not in tables]
     if missing:
         raise SourceConfigError(
-            f"{where}: tables has no entry for {', '.join(missing)}: say which table or query "
+            f"{_at(where)}tables has no entry for {', '.join(missing)}: say which table or query "
             "feeds each entity in `entities`."
         )
     strays = [str(e) for e in tables if e not in source.entities]
     if strays:
         raise SourceConfigError(
-            f"{where}: tables.{strays[0]} is not in entities ({', '.join(source.entities)}); "
+            f"{_at(where)}tables.{strays[0]} is not in entities ({', '.join(source.entities)}); "
             "add it to entities or remove it."
         )
     return {entity: parse_spec(where, entity, tables[entity]) for entity in source.entities}
@@ -196,4 +203,4 @@ def check(source: Source) -> None:
     file and the source in front of the message: SourceConfigError is a ValueError)."""
     if source.options.get("batch_size", 1) < 1:
         raise SourceConfigError("option batch_size must be 1 or more.")
-    table_specs("option tables", source)
+    table_specs("", source)

@@ -1,4 +1,5 @@
-"""Stripe's list API served for real on a VendorServer: the documented list envelope, newest
+"""A stand-in Stripe API on 127.0.0.1 (cxlink/demo/vendor_api/server.py), for the connector demo
+and the stripe kind's tests. Stripe's list API served for real: the documented list envelope, newest
 first, ``limit`` / ``starting_after`` / ``ending_before``, ``created[gt]``, subscriptions without
 ``status=all`` leave out canceled ones (as Stripe does), ``/v1/events`` with ``type`` wildcards,
 and invoices whose embedded ``lines`` hold at most ``lines_per_invoice`` lines (the rest from
@@ -10,7 +11,7 @@ import copy
 import fnmatch
 from typing import Any
 
-from tests.sources.vendor_server import Request, VendorServer, bearer
+from cxlink.demo.vendor_api.server import Request, VendorServer, bearer
 
 RESOURCES = ("customers", "products", "prices", "subscriptions", "invoices", "credit_notes")
 KEY = "sk_test_cxlink"

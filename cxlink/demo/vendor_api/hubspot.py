@@ -1,4 +1,5 @@
-"""A HubSpot CRM v3 companies API for the hubspot kind's tests, on tests/sources/vendor_server.py.
+"""A stand-in HubSpot CRM v3 companies API on 127.0.0.1, for the connector demo and the hubspot
+kind's tests (server: cxlink/demo/vendor_api/server.py).
 
 It serves the documented shapes: ``GET /crm/v3/objects/companies`` (``limit``, ``properties``,
 ``after``; ``paging.next.after`` until the last page, which has no ``paging``) and ``POST
@@ -10,18 +11,11 @@ properties come back, unset ones as null, every value a string.
 from __future__ import annotations
 
 import copy
-import json
 from datetime import UTC, datetime
-from pathlib import Path
 
-from tests.sources.vendor_server import Request, VendorServer, bearer
+from cxlink.demo.vendor_api.server import Request, VendorServer, bearer
 
-FIXTURES = Path(__file__).parent / "fixtures" / "hubspot"
 TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555"
-
-
-def fixture(name: str):
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
 def ms(stamp: str) -> int:

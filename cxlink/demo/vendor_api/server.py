@@ -1,4 +1,4 @@
-"""A vendor API on 127.0.0.1 for connector tests: documented response shapes, served for real.
+"""A vendor API on 127.0.0.1 for the connector demo and tests: documented shapes, served for real.
 
 Each test registers routes (method, path) -> handler(request) that return the vendor's JSON
 from fixtures written in its field names; the server checks the credential like the vendor does
@@ -67,6 +67,7 @@ class _Fault:
 @dataclass
 class VendorServer:
     auth: AuthCheck | None = None
+    port: int = 0  # 0: any free port (tests); the demo uses fixed ones from its sources file
     unauthorized_body: Any = field(default_factory=lambda: {"error": "unauthorized"})
     routes: dict[tuple[str, str], Handler] = field(default_factory=dict)
     faults: dict[str, list[_Fault]] = field(default_factory=dict)
@@ -135,7 +136,7 @@ class VendorServer:
 
             do_GET = do_POST = _handle
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", self.port), _Handler)
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
         self._thread.start()
         return self
