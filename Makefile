@@ -22,11 +22,13 @@ DEMO_CUSTOMERS ?= 5000
 DEMO_SEED ?= 42
 STAMP := $(VENV)/.cxlink-installed
 
-.PHONY: help setup prepare settings demo run dev docs test lint format bench models train-tagger clean postgres-server
+.PHONY: help setup prepare settings demo run dev docs test lint format bench models train-tagger clean postgres-server demo-sources sources
 
 help:
 	@echo "make demo   set up, generate demo data into \$$CXLINK_DATA_DIR/landing, run everything, print a summary"
+	@echo "make demo-sources  the demo through connectors: HubSpot and Stripe APIs (local stand-ins) and Qualtrics exports"
 	@echo "make run    run everything on the landing zone as it is (your own files), print a summary"
+	@echo "make sources  check \$$CXLINK_DATA_DIR/sources.yml and show where each source stands"
 	@echo "make dev    open the Dagster UI (http://127.0.0.1:3000) on this project"
 	@echo "make docs   serve the dbt docs of the last run (http://127.0.0.1:8080)"
 	@echo "make test   set up and run the test suite"
@@ -61,8 +63,19 @@ demo: setup
 	$(BIN)/cxlink generate-demo --customers $(DEMO_CUSTOMERS) --seed $(DEMO_SEED) --overwrite
 	$(BIN)/cxlink run
 
+# The same demo delivered the way companies' systems deliver it (docs/sources.md): customers as
+# a HubSpot CRM, billing as a Stripe account (both served on 127.0.0.1 for the length of the
+# run), feedback as Qualtrics exports, read through a generated sources.yml. Clean rows only:
+# the deliberately broken demo rows have no vendor form. `make demo` removes it again.
+demo-sources: setup
+	$(BIN)/cxlink generate-demo --customers $(DEMO_CUSTOMERS) --seed $(DEMO_SEED) --overwrite --clean-only --as-sources
+	$(BIN)/cxlink run --demo-vendors
+
 run: setup
 	$(BIN)/cxlink run
+
+sources: setup
+	$(BIN)/cxlink sources
 
 # The code location (orchestration.definitions, named "cxlink") comes from [tool.dagster] in
 # pyproject.toml.

@@ -77,8 +77,11 @@ def extract_all(data_dir: Path) -> None:
         con.close()
 
 
-def comparable_rows(con: duckdb.DuckDBPyConnection, entity: str) -> list[tuple]:
-    columns = [c for c in ENTITIES[entity].column_names if c not in VENDOR_IDS.get(entity, ())]
+def comparable_rows(
+    con: duckdb.DuckDBPyConnection, entity: str, vendor_ids: dict | None = None
+) -> list[tuple]:
+    ids = (VENDOR_IDS if vendor_ids is None else vendor_ids).get(entity, ())
+    columns = [c for c in ENTITIES[entity].column_names if c not in ids]
     select = ", ".join(f'"{c}"' for c in columns)
     return con.execute(f"select {select} from raw.{entity} order by all").fetchall()
 

@@ -105,3 +105,25 @@ def test_credentials_come_from_the_named_variable_only():
     assert credential("stripe", "api_key_env", "STRIPE_API_KEY", {"STRIPE_API_KEY": "k"}) == "k"
     with pytest.raises(SourceConfigError, match=r"STRIPE_API_KEY .* is not set: export"):
         credential("stripe", "api_key_env", "STRIPE_API_KEY", {})
+
+
+def test_docs_list_every_kind_with_its_page():
+    from cxlink.settings import PROJECT_ROOT
+    from cxlink.sources.registry import KINDS
+
+    index = (PROJECT_ROOT / "docs" / "sources.md").read_text(encoding="utf-8")
+    for name in KINDS:
+        assert f"| `{name}` |" in index, name
+    for page in (PROJECT_ROOT / "docs" / "sources").glob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        documented = [name for name in KINDS if f"`{name}`" in text]
+        assert documented, f"{page.name} documents no kind"
+    for name, kind in KINDS.items():
+        pages = [p for p in (PROJECT_ROOT / "docs" / "sources").glob("*.md")]
+        text = "\n".join(
+            p.read_text(encoding="utf-8")
+            for p in pages
+            if name in p.stem or name.split("_")[0] in p.stem
+        )
+        missing = [o.name for o in kind.options if f"`{o.name}`" not in text]
+        assert not missing, f"{name}: options not documented: {missing}"
