@@ -4,22 +4,10 @@ A hand-built landing zone of seven customers, all smb, reporting currency EUR, a
 (so the CLV window is 2024-01 .. 2024-12, the linkage cohort date 2024-01-31 and its horizon
 date 2025-01-31), run through the real pipeline (`dg.materialize` of every asset and check on a
 temporary data dir, loading the session's tagger). Every expected figure is worked out by hand in
-the comments. The module's tests are one xdist group, so the pipeline runs once per session.
+the comments. The pipeline runs once per session (tests/finance/conftest.py).
 
-    P1  organic      starter  100 EUR from 2023-07-01, ongoing; NPS 9 on 2023-12-15, 10 on 2024-06-15
-    P2  paid_search  starter  100 USD (0.9 EUR) 2023-07-01 .. 2024-07-01 (cancelled), reactivated
-                              2024-10-01 at 100 USD, ongoing; a refund of -50 USD on 2024-03-20;
-                              NPS 9 on 2024-01-10
-    D1  organic      growth   200 EUR 2023-07-01 .. 2024-04-01 (churns); NPS 3 on 2024-01-05
-    D2  paid_search  growth   200 EUR from 2023-07-01, ongoing; NPS 5 on 2023-11-20, 6 on 2024-11-20
-    N1  organic      growth   150 EUR from 2023-07-01, ongoing; NPS 7 on 2024-01-20, 8 on 2024-10-10
-    N2  paid_search  starter  120 EUR from 2024-03-01, ongoing; NPS 10 on 2024-05-05, 4 on 2024-12-05
-    O1  organic      pay_as_you_go, no subscription: one_time orders of 120 EUR on 2024-02-10 and
-                              2024-05-10, a refund of -20 EUR on 2024-05-20
-
-Subscriptions are invoiced on the first day of every active month up to the as-of date.
-Marketing spend: organic 300 EUR in 2024-02, paid_search 1,000 EUR in 2024-03. Service costs:
-support 260 EUR in 2024-06. USD converts at 0.9 (one rate, dated 2023-01-01).
+The account (customers, periods, answers, spend, costs and the FX rate) is described and built in
+tests/known_account.py.
 """
 
 from __future__ import annotations

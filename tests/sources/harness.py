@@ -118,6 +118,16 @@ def write_known_contract_files(data_dir: Path, entities: list[str]) -> None:
     write_landing(data_dir / "landing", {e: rows[e] for e in entities})
 
 
+def staged(data_dir: Path, entity: str) -> list[tuple]:
+    """Every row of ``landing.<entity>`` (all columns, lineage included), sorted: a rerun with
+    nothing new must leave it identical."""
+    con = connect(data_dir, read_only=True)
+    try:
+        return con.execute(f"select * from landing.{entity} order by all").fetchall()
+    finally:
+        con.close()
+
+
 def quarantined(data_dir: Path, entity: str) -> list[dict]:
     con = connect(data_dir, read_only=True)
     try:

@@ -19,6 +19,7 @@ from tests.sources.harness import (
     extract_all,
     quarantined,
     run_source,
+    staged,
     write_known_contract_files,
     write_sources,
 )
@@ -60,14 +61,6 @@ def setup(tmp_path: Path, server: VendorServer, **options) -> Path:
     write_sources(data_dir, [{**entry, "base_url": server.url, "per_page": 4, **options}])
     write_known_contract_files(data_dir, OTHERS)
     return data_dir
-
-
-def landing(data_dir: Path) -> list[tuple]:
-    con = connect(data_dir, read_only=True)
-    try:
-        return con.execute("select * from landing.feedback order by all").fetchall()
-    finally:
-        con.close()
 
 
 def test_known_account_through_delighted(tmp_path):
@@ -119,14 +112,14 @@ def test_rerun_fetches_nothing_new_and_a_new_page_loads_alone(tmp_path):
         serve(server, data)
         data_dir = setup(tmp_path, server)
         run_source(data_dir, "delighted", env=ENV)
-        before = landing(data_dir)
+        before = staged(data_dir, "feedback")
         latest = max(r["updated_at"] for r in data)
 
         server.requests.clear()
         again = run_source(data_dir, "delighted", env=ENV)
         assert again.fetched == {"survey_responses": 0}
         assert [c.arg("updated_since") for c in server.calls(PATH)] == [str(latest)]
-        assert landing(data_dir) == before
+        assert staged(data_dir, "feedback") == before
 
         new = copy.deepcopy(data[:4])
         for k, r in enumerate(new):
@@ -136,7 +129,7 @@ def test_rerun_fetches_nothing_new_and_a_new_page_loads_alone(tmp_path):
         server.requests.clear()
         third = run_source(data_dir, "delighted", env=ENV)
         assert third.fetched == {"survey_responses": 4}
-        assert len(landing(data_dir)) == 14
+        assert len(staged(data_dir, "feedback")) == 14
 
         full = run_source(data_dir, "delighted", env=ENV, full_reload=True)
         assert full.fetched == {"survey_responses": 14} and full.dropped_unseen == 0
@@ -180,7 +173,7 @@ def test_survey_types_option_maps_a_five_point_scale(tmp_path):
         serve(server, responses("awkward.json")[1:2])
         data_dir = setup(tmp_path, server, survey_types={"smileys": "csat"})
         run_source(data_dir, "delighted", env=ENV)
-    assert landing(data_dir)[0][3:5] == ("csat", "3")
+    assert staged(data_dir, "feedback")[0][3:5] == ("csat", "3")
 
 
 def test_bad_customer_option_fails_at_start(tmp_path):
@@ -206,7 +199,7 @@ def test_a_response_updated_during_the_walk_shifts_nothing_away(tmp_path):
         server.route("GET", PATH, bump_after_first_page)
         data_dir = setup(tmp_path, server)
         report = run_source(data_dir, "delighted", env=ENV)
-    assert len({r[0] for r in landing(data_dir)}) == 10
+    assert len({r[0] for r in staged(data_dir, "feedback")}) == 10
     assert report.fetched["survey_responses"] == 11  # the bumped response twice, none lost
 
 

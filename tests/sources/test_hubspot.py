@@ -23,6 +23,7 @@ from tests.sources.harness import (
     extract_all,
     quarantined,
     run_source,
+    staged,
     write_known_contract_files,
     write_sources,
 )
@@ -48,14 +49,6 @@ def setup(tmp_path, server, **options):
     entry = {"name": "crm", "kind": "hubspot", "entities": ["customers"], "base_url": server.url}
     write_sources(tmp_path, [{**entry, "customer_id_property": "account_id", **options}])
     write_known_contract_files(tmp_path, OTHERS)
-
-
-def landing(tmp_path) -> list[tuple]:
-    con = connect(tmp_path, read_only=True)
-    try:
-        return con.execute("select * from landing.customers order by all").fetchall()
-    finally:
-        con.close()
 
 
 def test_known_account_in_three_pages(tmp_path):
@@ -101,7 +94,7 @@ def test_incremental_rerun_new_page_and_full_reload(tmp_path):
     with server:
         setup(tmp_path, server, page_size=3)
         run_source(tmp_path, "crm", env=ENV)
-        before = landing(tmp_path)
+        before = staged(tmp_path, "customers")
         newest = max(c["properties"]["hs_lastmodifieddate"] for c in companies)
 
         report = run_source(tmp_path, "crm", env=ENV)  # nothing changed
@@ -109,7 +102,7 @@ def test_incremental_rerun_new_page_and_full_reload(tmp_path):
         (search,) = server.calls(SEARCH)
         (flt,) = search.json()["filterGroups"][0]["filters"]
         assert flt["operator"] == "GT" and int(flt["value"]) == hubspot._ms(newest)
-        assert landing(tmp_path) == before
+        assert staged(tmp_path, "customers") == before
 
         changed = copy.deepcopy(companies[0])  # P1 moves to growth; a new company Q1
         changed["properties"].update(
@@ -123,12 +116,12 @@ def test_incremental_rerun_new_page_and_full_reload(tmp_path):
         report = run_source(tmp_path, "crm", env=ENV)
         assert report.pages["companies"] == 1 and report.fetched["companies"] == 2
         assert len(server.calls(SEARCH)) == 2
-        rows = {r[0]: r for r in landing(tmp_path)}
+        rows = {r[0]: r for r in staged(tmp_path, "customers")}
         assert rows["P1"][3] == "growth" and "Q1" in rows and len(rows) == 8
 
         report = run_source(tmp_path, "crm", env=ENV, full_reload=True)
         assert report.fetched["companies"] == 8 and len(server.calls(LIST)) == 6
-        assert {r[0]: r for r in landing(tmp_path)} == rows
+        assert {r[0]: r for r in staged(tmp_path, "customers")} == rows
 
 
 def test_search_restarts_before_the_10000_result_window(tmp_path, monkeypatch):

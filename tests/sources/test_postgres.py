@@ -24,6 +24,7 @@ from tests.sources.harness import (
     extract_all,
     quarantined,
     run_source,
+    staged,
     write_known_contract_files,
     write_sources,
 )
@@ -57,14 +58,6 @@ def setup_source(tmp_path, dsn, batch_size=5000, entities=None):
     return data_dir, {"BILLING_DB_DSN": dsn}
 
 
-def landing(data_dir, entity):
-    con = connect(data_dir, read_only=True)
-    try:
-        return con.execute(f"select * from landing.{entity} order by all").fetchall()
-    finally:
-        con.close()
-
-
 def assert_balanced(data_dir):
     con = connect(data_dir, read_only=True)
     try:
@@ -96,11 +89,11 @@ def test_known_account_through_billing_tables(billing, tmp_path):
 def test_rerun_reads_nothing_new_and_changes_only_what_changed(billing, pg_server, tmp_path):
     data_dir, env = setup_source(tmp_path, billing, batch_size=10)
     run_source(data_dir, "billing_db", env=env)
-    before = {e: landing(data_dir, e) for e in FED}
+    before = {e: staged(data_dir, e) for e in FED}
 
     again = run_source(data_dir, "billing_db", env=env)
     assert again.fetched == {"customers": 0, "subscriptions": 0, "invoices": 0}
-    assert {e: landing(data_dir, e) for e in FED} == before
+    assert {e: staged(data_dir, e) for e in FED} == before
 
     # Two new lines, one of them at the very instant of the stored cursor (a tie, larger id).
     with pg_server_connection(billing) as con:
@@ -109,7 +102,7 @@ def test_rerun_reads_nothing_new_and_changes_only_what_changed(billing, pg_serve
                     updated_at="2025-02-02 10:00:00+00")  # fmt: skip
     new = run_source(data_dir, "billing_db", env=env)
     assert new.fetched == {"customers": 0, "subscriptions": 0, "invoices": 2}
-    assert len(landing(data_dir, "invoices")) == len(before["invoices"]) + 2
+    assert len(staged(data_dir, "invoices")) == len(before["invoices"]) + 2
 
     # An UPDATE with a newer cursor value is read again, and only that row.
     pg_server.execute(
@@ -383,9 +376,9 @@ def test_lookback_catches_a_late_commit_that_the_plain_cursor_misses(billing, tm
     caught = run_source(data_dir, "billing_db", env=env)
     assert caught.fetched == {"invoices": 99}  # the window: the bulk import and the late line
     assert caught.staged == {"invoices": 99}
-    before = landing(data_dir, "invoices")
+    before = staged(data_dir, "invoices")
     again = run_source(data_dir, "billing_db", env=env)
-    assert again.fetched == {"invoices": 99} and landing(data_dir, "invoices") == before
+    assert again.fetched == {"invoices": 99} and staged(data_dir, "invoices") == before
 
 
 def test_missing_server_binaries_fail_with_the_fix(monkeypatch):

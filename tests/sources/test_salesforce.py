@@ -19,6 +19,7 @@ from tests.sources.harness import (
     extract_all,
     quarantined,
     run_source,
+    staged,
     write_known_contract_files,
     write_sources,
 )
@@ -41,14 +42,6 @@ def setup(tmp_path, server, **options):
     }
     write_sources(tmp_path, [{**entry, **options}])
     write_known_contract_files(tmp_path, OTHERS)
-
-
-def landing(tmp_path) -> list[tuple]:
-    con = connect(tmp_path, read_only=True)
-    try:
-        return con.execute("select * from landing.customers order by all").fetchall()
-    finally:
-        con.close()
 
 
 def queries(server) -> list[str]:
@@ -103,12 +96,12 @@ def test_incremental_rerun_new_page_and_full_reload(tmp_path):
     with server:
         setup(tmp_path, server, customer_id_field="AccountNumber")
         run_source(tmp_path, "sfdc", env=ENV)
-        before = landing(tmp_path)
+        before = staged(tmp_path, "customers")
 
         report = run_source(tmp_path, "sfdc", env=ENV)  # nothing changed
         assert report.fetched["records"] == 0
         assert "WHERE SystemModstamp > 2024-01-07T10:00:00Z ORDER BY" in queries(server)[-1]
-        assert landing(tmp_path) == before
+        assert staged(tmp_path, "customers") == before
 
         changed = copy.deepcopy(accounts[0])  # P1 moves to Growth; a new account Q1
         changed.update(Plan_Tier__c="Growth", SystemModstamp="2025-01-10T08:00:00.000+0000")
@@ -122,12 +115,12 @@ def test_incremental_rerun_new_page_and_full_reload(tmp_path):
         fake.put(new)
         report = run_source(tmp_path, "sfdc", env=ENV)
         assert report.pages["records"] == 1 and report.fetched["records"] == 2
-        rows = {r[0]: r for r in landing(tmp_path)}
+        rows = {r[0]: r for r in staged(tmp_path, "customers")}
         assert rows["P1"][3] == "growth" and "Q1" in rows and len(rows) == 8
 
         report = run_source(tmp_path, "sfdc", env=ENV, full_reload=True)
         assert report.fetched["records"] == 8 and "WHERE" not in queries(server)[-1]
-        assert {r[0]: r for r in landing(tmp_path)} == rows
+        assert {r[0]: r for r in staged(tmp_path, "customers")} == rows
 
 
 def test_resume_point_repeats_a_split_second():

@@ -19,6 +19,7 @@ from tests.sources.harness import (
     extract_all,
     quarantined,
     run_source,
+    staged,
     write_known_contract_files,
     write_sources,
 )
@@ -71,14 +72,6 @@ def setup(tmp_path: Path, server: VendorServer, **options) -> Path:
     return data_dir
 
 
-def landing(data_dir: Path) -> list[tuple]:
-    con = connect(data_dir, read_only=True)
-    try:
-        return con.execute("select * from landing.feedback order by all").fetchall()
-    finally:
-        con.close()
-
-
 def ledger(data_dir: Path) -> list[tuple]:
     con = connect(data_dir, read_only=True)
     try:
@@ -127,12 +120,12 @@ def test_rerun_fetches_nothing_new_and_a_new_page_loads_alone(tmp_path):
         serve(server, data)
         data_dir = setup(tmp_path, server)
         run_source(data_dir, "typeform", env=ENV)
-        before = landing(data_dir)
+        before = staged(data_dir, "feedback")
 
         server.requests.clear()
         assert run_source(data_dir, "typeform", env=ENV).fetched == {"responses": 0}
         assert [c.arg("after") for c in server.calls(PATH)] == [data[-1]["token"]]
-        assert landing(data_dir) == before
+        assert staged(data_dir, "feedback") == before
 
         new = copy.deepcopy(data[:4])
         for k, r in enumerate(new):
@@ -143,7 +136,7 @@ def test_rerun_fetches_nothing_new_and_a_new_page_loads_alone(tmp_path):
         third = run_source(data_dir, "typeform", env=ENV)
         assert third.fetched == {"responses": 4}
         assert server.calls(PATH)[0].arg("after") == data[9]["token"]
-        assert len(landing(data_dir)) == 14
+        assert len(staged(data_dir, "feedback")) == 14
 
         full = run_source(data_dir, "typeform", env=ENV, full_reload=True)
         assert full.fetched == {"responses": 14} and full.dropped_unseen == 0
@@ -183,7 +176,7 @@ def test_named_score_and_comment_fields(tmp_path):
             tmp_path, server, score_field="stars", comment_field="Hb4sT9yUe2Lo", survey_type="csat"
         )
         run_source(data_dir, "typeform", env=ENV)
-    assert [r[3:6] for r in landing(data_dir)] == [("csat", "4", "Price")]
+    assert [r[3:6] for r in staged(data_dir, "feedback")] == [("csat", "4", "Price")]
 
 
 def test_malformed_page_fails_the_source(tmp_path):
