@@ -1,6 +1,7 @@
 """HTTP for API sources: dlt's REST client, with bounded retries and errors people can act on.
 
-dlt's ``RESTClient`` and its paginators walk the vendor's pages; its requests ``Client`` retries
+dlt's ``RESTClient`` sends the requests (each kind walks its own pages: their cursors are the
+vendor's incremental semantics); its requests ``Client`` retries
 HTTP 429 (waiting what ``Retry-After`` says) and transient 5xx / connection errors with
 exponential backoff, a bounded number of times. What dlt does not know (each vendor's envelope,
 cursor and field semantics) lives in the kind's module.
