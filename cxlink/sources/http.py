@@ -17,18 +17,11 @@ from cxlink.sources.rows import SourceError
 # is waited out, a down one fails the source's asset within a few minutes.
 MAX_ATTEMPTS = 5
 MAX_RETRY_DELAY_S = 30
+BACKOFF_FACTOR = 0.5  # seconds before the first retry without Retry-After; doubles each time
 TIMEOUT_S = 60
 
 
-def rest_client(
-    source_name: str,
-    base_url: str,
-    headers: dict[str, str] | None = None,
-    auth: Any = None,
-    paginator: Any = None,
-    data_selector: str | None = None,
-    backoff_factor: float = 0.5,
-):
+def rest_client(base_url: str, headers: dict[str, str] | None = None, auth: Any = None):
     """A dlt RESTClient for one vendor API. Imports dlt lazily: a run without API sources never
     pays for it. (dlt's anonymous telemetry belongs to its pipelines, which cxlink does not run.)"""
     from dlt.sources.helpers.requests import Client
@@ -37,7 +30,7 @@ def rest_client(
     session = Client(
         request_timeout=TIMEOUT_S,
         request_max_attempts=MAX_ATTEMPTS,
-        request_backoff_factor=backoff_factor,
+        request_backoff_factor=BACKOFF_FACTOR,
         request_max_retry_delay=MAX_RETRY_DELAY_S,
         respect_retry_after_header=True,
         raise_for_status=False,  # the kind turns a final error status into a SourceError
@@ -46,8 +39,6 @@ def rest_client(
         base_url=base_url.rstrip("/"),
         headers={"User-Agent": "cxlink", **(headers or {})},
         auth=auth,
-        paginator=paginator,
-        data_selector=data_selector,
         session=session,
     )
 

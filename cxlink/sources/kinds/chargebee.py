@@ -97,7 +97,7 @@ def _fetcher(resource: str):
         api_key = credential(source.name, "api_key_env", env_var, context.env)
         from dlt.sources.helpers.rest_client.auth import HttpBasicAuth
 
-        client = rest_client(source.name, site_url(source), auth=HttpBasicAuth(api_key, ""))
+        client = rest_client(site_url(source), auth=HttpBasicAuth(api_key, ""))
         path = f"/api/v2/{resource}"
         params: dict[str, Any] = {"limit": max(1, min(int(options["limit"]), 100))}
         if resource != "credit_notes":

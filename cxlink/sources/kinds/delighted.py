@@ -101,7 +101,7 @@ def _fetch(context: FetchContext, cursor: str | None) -> Iterator[Batch]:
     key = credential(source.name, "api_key_env", env_var, context.env)
     from dlt.sources.helpers.rest_client.auth import HttpBasicAuth
 
-    client = rest_client(source.name, options["base_url"], auth=HttpBasicAuth(key, ""))
+    client = rest_client(options["base_url"], auth=HttpBasicAuth(key, ""))
     per_page = max(1, min(int(options["per_page"]), 100))
     state = json.loads(cursor) if cursor else {"updated_since": None, "seen": []}
     since, seen = state["updated_since"], set(state["seen"])

@@ -112,7 +112,7 @@ def _client(ctx: FetchContext):
     options = ctx.source.options
     token = credential(ctx.source.name, "token_env", options["token_env"], ctx.env)
     headers = {"Authorization": f"Bearer {token}"}
-    return rest_client(ctx.source.name, options["base_url"], headers=headers)
+    return rest_client(options["base_url"], headers=headers)
 
 
 def _properties(options: dict[str, Any]) -> list[str]:

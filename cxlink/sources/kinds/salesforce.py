@@ -126,9 +126,7 @@ def _fetch(ctx: FetchContext, cursor: str | None) -> Iterator[Batch]:
     source, options = ctx.source, ctx.source.options
     token_env = options["token_env"]
     token = credential(source.name, "token_env", token_env, ctx.env)
-    client = rest_client(
-        source.name, options["base_url"], headers={"Authorization": f"Bearer {token}"}
-    )
+    client = rest_client(options["base_url"], headers={"Authorization": f"Bearer {token}"})
     path = f"/services/data/v{options['api_version']}/query"
     page = _first_page(ctx.source, client, path, soql(options, cursor))
     what, seen = f"GET {path}", set()

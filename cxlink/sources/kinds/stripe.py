@@ -80,9 +80,7 @@ class Api:
         self.name, options = source.name, source.options
         self.key_env = options["api_key_env"]
         key = credential(source.name, "api_key_env", self.key_env, context.env)
-        self.client = rest_client(
-            source.name, options["base_url"], headers={"Authorization": f"Bearer {key}"}
-        )
+        self.client = rest_client(options["base_url"], headers={"Authorization": f"Bearer {key}"})
         self.limit = max(1, min(100, int(options["page_size"])))
 
     def page(self, path: str, params: dict[str, Any], number: int) -> dict[str, Any]:

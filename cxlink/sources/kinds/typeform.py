@@ -64,7 +64,7 @@ def _fetch(context: FetchContext, cursor: str | None) -> Iterator[Batch]:
     token = credential(source.name, "token_env", env_var, context.env)
     from dlt.sources.helpers.rest_client.auth import BearerTokenAuth
 
-    client = rest_client(source.name, options["base_url"], auth=BearerTokenAuth(token))
+    client = rest_client(options["base_url"], auth=BearerTokenAuth(token))
     page_size = max(1, min(int(options["page_size"]), 1000))
     path, after = _path(source), cursor
     for page in range(1, MAX_PAGES + 1):
