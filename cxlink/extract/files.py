@@ -33,6 +33,15 @@ def sha256_of(path: Path, chunk_size: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+def skipped_silently(relative: Path) -> bool:
+    """Hidden files and folders (``.name``) and files still being written by convention
+    (``*.tmp``, ``*.part``): neither read nor reported."""
+    return any(part.startswith(".") for part in relative.parts) or relative.suffix.lower() in {
+        ".tmp",
+        ".part",
+    }
+
+
 def discover(
     landing_dir: Path, folder_name: str, formats: dict[str, str] = FORMATS
 ) -> tuple[list[LandingFile], list[str]]:
@@ -50,9 +59,7 @@ def discover(
     ignored: list[str] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         relative = path.relative_to(landing_dir).as_posix()
-        if any(part.startswith(".") for part in path.relative_to(folder).parts):
-            continue
-        if path.suffix.lower() in {".tmp", ".part"}:
+        if skipped_silently(path.relative_to(folder)):
             continue
         fmt = formats.get(path.suffix.lower())
         if fmt is None:
@@ -78,9 +85,7 @@ def landing_fingerprint(landing_dir: Path) -> list[tuple[str, int, int]]:
     listing = []
     for path in sorted(p for p in landing_dir.rglob("*") if p.is_file()):
         relative = path.relative_to(landing_dir)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        if path.suffix.lower() in {".tmp", ".part"}:
+        if skipped_silently(relative):
             continue
         stat = path.stat()
         listing.append((relative.as_posix(), stat.st_size, stat.st_mtime_ns))

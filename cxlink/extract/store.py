@@ -107,6 +107,17 @@ def sync_files(
     return report
 
 
+def record_in_manifest(
+    con: duckdb.DuckDBPyConnection, entity_name: str, file: LandingFile, rows: int
+) -> None:
+    """The file's manifest entry (inside the caller's transaction, with its rows)."""
+    con.execute(
+        f"insert or replace into {MANIFEST} (entity, file_path, size_bytes, sha256, rows, "
+        "loaded_at) values (?, ?, ?, ?, ?, now())",
+        [entity_name, file.relative_path, file.size_bytes, file.sha256, rows],
+    )
+
+
 def _replace_file_rows(con: duckdb.DuckDBPyConnection, entity: Entity, file: LandingFile) -> int:
     """Swap one file's rows and its manifest entry in a single transaction."""
     select = select_as_text(con, file, entity)
@@ -120,13 +131,7 @@ def _replace_file_rows(con: duckdb.DuckDBPyConnection, entity: Entity, file: Lan
             f"select count(*) from {store_table(entity)} where _source_file = ?",
             [file.relative_path],
         ).fetchone()[0]
-        con.execute(
-            f"""
-            insert or replace into {MANIFEST} (entity, file_path, size_bytes, sha256, rows, loaded_at)
-            values (?, ?, ?, ?, ?, now())
-            """,
-            [entity.name, file.relative_path, file.size_bytes, file.sha256, rows],
-        )
+        record_in_manifest(con, entity.name, file, rows)
         con.execute("commit")
     except duckdb.Error as exc:
         con.execute("rollback")

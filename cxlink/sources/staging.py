@@ -10,12 +10,19 @@ any landing row (cxlink/extract/validate.py), so every source row ends in raw or
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import duckdb
 import pyarrow as pa
 
 from cxlink.contract import ENTITIES, Entity
-from cxlink.extract.store import MANIFEST, ensure_schemas, ensure_store_table, store_table
+from cxlink.extract.files import LandingFile
+from cxlink.extract.store import (
+    ensure_schemas,
+    ensure_store_table,
+    record_in_manifest,
+    store_table,
+)
 from cxlink.sources.rows import SourceRow
 
 
@@ -40,12 +47,10 @@ def _frame(entity: Entity, source: str, rows: list[SourceRow]) -> pa.Table:
 
 def numbered(rows: list[SourceRow], item: str) -> list[SourceRow]:
     """Rows with their item and 1-based record numbers filled in where the kind left them."""
-    out = []
-    for i, row in enumerate(rows, start=1):
-        if not row.item or not row.row:
-            row = SourceRow(**{**row.__dict__, "item": row.item or item, "row": row.row or i})
-        out.append(row)
-    return out
+    return [
+        row if row.item and row.row else replace(row, item=row.item or item, row=row.row or i)
+        for i, row in enumerate(rows, start=1)
+    ]
 
 
 def _insert(con: duckdb.DuckDBPyConnection, entity: Entity, source: str, rows: list[SourceRow]):
@@ -58,9 +63,7 @@ def stage_file(
     con: duckdb.DuckDBPyConnection,
     entity_name: str,
     source: str,
-    relative_path: str,
-    size_bytes: int,
-    sha256: str,
+    file: LandingFile,
     rows: list[SourceRow],
 ) -> int:
     """Replace one export file's rows and its manifest entry in a single transaction."""
@@ -69,13 +72,11 @@ def stage_file(
     ensure_store_table(con, entity)
     con.execute("begin transaction")
     try:
-        con.execute(f"delete from {store_table(entity)} where _source_file = ?", [relative_path])
-        _insert(con, entity, source, numbered(rows, relative_path))
         con.execute(
-            f"insert or replace into {MANIFEST} (entity, file_path, size_bytes, sha256, rows, "
-            "loaded_at) values (?, ?, ?, ?, ?, now())",
-            [entity_name, relative_path, size_bytes, sha256, len(rows)],
+            f"delete from {store_table(entity)} where _source_file = ?", [file.relative_path]
         )
+        _insert(con, entity, source, numbered(rows, file.relative_path))
+        record_in_manifest(con, entity_name, file, len(rows))
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

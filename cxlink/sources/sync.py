@@ -79,9 +79,7 @@ def _sync_files(con, landing_dir, source, kind: FileKind, full_reload, report, l
             log(f"{file.relative_path}: cannot be read: {exc.problem}")
             continue
         _check_entities(source, rows)
-        n = staging.stage_file(
-            con, entity, source.name, file.relative_path, file.size_bytes, file.sha256, rows
-        )
+        n = staging.stage_file(con, entity, source.name, file, rows)
         status = "new" if previous is None else "changed"
         report.files.append(FileOutcome(file.relative_path, status, rows=n))
         log(f"{file.relative_path}: {status}, {n} rows")
