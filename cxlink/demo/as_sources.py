@@ -27,6 +27,7 @@ from cxlink.demo.vendors.qualtrics import DEMO_CHANNEL_MAP, qualtrics_export_csv
 from cxlink.demo.vendors.stripe import stripe_objects
 from cxlink.extract.files import discover
 from cxlink.extract.readers import select_as_text
+from cxlink.settings import DataLayout
 
 VENDORS_DIR = "demo-vendors"
 MARKER = "# written by `cxlink generate-demo --as-sources`: the connector demo (docs/sources.md)"
@@ -110,15 +111,23 @@ def write_as_sources(data_dir: Path, port: int = DEFAULT_PORT) -> dict[str, int]
     for entity in CONVERTED:
         shutil.move(landing / entity, vendors / "contract" / entity)
     document = yaml.safe_dump({"sources": sources_entries(port, survey_types)}, sort_keys=False)
-    (data_dir / "sources.yml").write_text(f"{MARKER}\n{document}", encoding="utf-8")
+    DataLayout(data_dir).sources_path.write_text(f"{MARKER}\n{document}", encoding="utf-8")
     return {entity: len(r) for entity, r in rows.items()}
+
+
+def demo_sources_file(data_dir: Path) -> Path | None:
+    """The data directory's sources file if the connector demo wrote it, else None."""
+    path = DataLayout(data_dir).sources_path
+    if path.exists() and path.read_text(encoding="utf-8").startswith(MARKER):
+        return path
+    return None
 
 
 def remove_demo_sources(data_dir: Path) -> bool:
     """Undo the connector demo (a plain ``generate-demo`` calls it): its sources file, exports
     and vendor accounts. A sources file not written by the demo is left alone."""
-    path = data_dir / "sources.yml"
-    if not path.exists() or not path.read_text(encoding="utf-8").startswith(MARKER):
+    path = demo_sources_file(data_dir)
+    if path is None:
         return False
     path.unlink()
     shutil.rmtree(data_dir / VENDORS_DIR, ignore_errors=True)
@@ -129,8 +138,8 @@ def remove_demo_sources(data_dir: Path) -> bool:
 
 def demo_port(data_dir: Path) -> int | None:
     """The Stripe stand-in's port from the demo's sources file (None: no connector demo here)."""
-    path = data_dir / "sources.yml"
-    if not path.exists() or not path.read_text(encoding="utf-8").startswith(MARKER):
+    path = demo_sources_file(data_dir)
+    if path is None:
         return None
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))["sources"]
     stripe = next(e for e in entries if e["kind"] == "stripe")

@@ -4,7 +4,6 @@ served on 127.0.0.1, Qualtrics exports), each a real `dg.materialize` of every a
 
 from __future__ import annotations
 
-import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from cxlink.demo.vendor_api import serving_demo_vendors
 from tests.known_account import AS_OF, landing_rows
 from tests.pipeline_run import materialize
 from tests.shared_builds import record_build
+from tests.sources.harness import free_port_pair
 from tests.warehouse import write_landing
 
 
@@ -43,20 +43,6 @@ def known_account_warehouse(request, tmp_path_factory, dbt_manifest, tagger) -> 
     with record_build(request.config, "finance known-answer pipeline"):
         _run(data_dir, tagger)
     return data_dir / "warehouse.duckdb"
-
-
-def free_port_pair() -> int:
-    """A port p with p and p + 1 free on 127.0.0.1 (Stripe and HubSpot stand-ins)."""
-    for _ in range(50):
-        with socket.socket() as first, socket.socket() as second:
-            first.bind(("127.0.0.1", 0))
-            port = first.getsockname()[1]
-            try:
-                second.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no two adjacent free ports on 127.0.0.1")
 
 
 @dataclass

@@ -14,6 +14,7 @@ types, scores and channels must be identical, so every mart of the known account
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import duckdb
@@ -139,3 +140,17 @@ def quarantined(data_dir: Path, entity: str) -> list[dict]:
         return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
     finally:
         con.close()
+
+
+def free_port_pair() -> int:
+    """A port p with p and p + 1 free on 127.0.0.1 (Stripe and HubSpot stand-ins)."""
+    for _ in range(50):
+        with socket.socket() as first, socket.socket() as second:
+            first.bind(("127.0.0.1", 0))
+            port = first.getsockname()[1]
+            try:
+                second.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no two adjacent free ports on 127.0.0.1")

@@ -21,8 +21,13 @@ from cxlink.demo.as_sources import (
 from cxlink.demo.vendor_api import serving_demo_vendors
 from cxlink.extract import extract_entity
 from cxlink.sources.config import load_sources
-from tests.finance.conftest import free_port_pair
-from tests.sources.harness import comparable_rows, connect, extract_all, run_source
+from tests.sources.harness import (
+    comparable_rows,
+    connect,
+    extract_all,
+    free_port_pair,
+    run_source,
+)
 
 # The qualtrics export keeps the response id; Stripe and HubSpot assign their own ids.
 VENDOR_IDS = {"subscriptions": ("subscription_id",), "invoices": ("invoice_id", "subscription_id")}
