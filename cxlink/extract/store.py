@@ -77,27 +77,42 @@ def ensure_store_table(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
         con.execute(f"alter table {store_table(entity)} add column if not exists {column} varchar")
 
 
+def manifest_entries(
+    con: duckdb.DuckDBPyConnection, entity_name: str, under: str | None = None
+) -> dict[str, str]:
+    """file path -> sha256 of the files loaded for an entity (only those under a folder)."""
+    sql = f"select file_path, sha256 from {MANIFEST} where entity = ?"
+    params = [entity_name]
+    if under is not None:
+        sql += " and starts_with(file_path, ?)"
+        params.append(f"{under}/")
+    return dict(con.execute(sql, params).fetchall())
+
+
+def file_status(known: dict[str, str], file: LandingFile, reread: bool = False) -> str:
+    """new, changed or unchanged against the manifest (``reread``: a known file is changed)."""
+    previous = known.get(file.relative_path)
+    if previous is None:
+        return "new"
+    return "unchanged" if previous == file.sha256 and not reread else "changed"
+
+
 def sync_files(
     con: duckdb.DuckDBPyConnection, entity: Entity, files: list[LandingFile]
 ) -> SyncReport:
     """Bring ``landing.<entity>`` in line with the entity's landing files."""
     ensure_schemas(con)
     ensure_store_table(con, entity)
-    known = dict(
-        con.execute(
-            f"select file_path, sha256 from {MANIFEST} where entity = ?", [entity.name]
-        ).fetchall()
-    )
+    known = manifest_entries(con, entity.name)
     report = SyncReport()
     present = {f.relative_path for f in files}
     report.missing_from_landing = sorted(set(known) - present)
 
     for file in files:
-        previous = known.get(file.relative_path)
-        if previous == file.sha256:
-            report.files.append(FileOutcome(file.relative_path, "unchanged"))
+        status = file_status(known, file)
+        if status == "unchanged":
+            report.files.append(FileOutcome(file.relative_path, status))
             continue
-        status = "new" if previous is None else "changed"
         try:
             rows = _replace_file_rows(con, entity, file)
         except LandingFileError as exc:

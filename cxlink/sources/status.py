@@ -20,8 +20,8 @@ def _state(con: duckdb.DuckDBPyConnection | None, source: Source) -> str:
             return "not run yet"
         files, rows = con.execute(
             "select count(*), coalesce(sum(rows), 0) from landing.load_manifest "
-            "where file_path like ?",
-            [f"{source.landing_folder}/%"],
+            "where starts_with(file_path, ?)",
+            [f"{source.landing_folder}/"],
         ).fetchone()
         return f"{files} file(s), {rows} row(s) loaded"
     if not table_exists(con, "landing", "source_cursors"):

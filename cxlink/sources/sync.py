@@ -12,7 +12,13 @@ import duckdb
 
 from cxlink.contract import ENTITIES
 from cxlink.extract.files import discover
-from cxlink.extract.store import MANIFEST, FileOutcome, ensure_schemas, ensure_store_table
+from cxlink.extract.store import (
+    FileOutcome,
+    ensure_schemas,
+    ensure_store_table,
+    file_status,
+    manifest_entries,
+)
 from cxlink.sources import objects, staging
 from cxlink.sources.model import FetchContext, FetchKind, FileKind, Source
 from cxlink.sources.rows import SourceError, SourceFileError, SourceRow
@@ -61,16 +67,11 @@ def _sync_files(con, landing_dir, source, kind: FileKind, full_reload, report, l
     (entity,) = source.entities
     formats = {suffix: suffix.lstrip(".") for suffix in kind.suffixes}
     files, report.ignored_files = discover(landing_dir, source.landing_folder, formats)
-    known = dict(
-        con.execute(
-            f"select file_path, sha256 from {MANIFEST} where entity = ? and file_path like ?",
-            [entity, f"{source.landing_folder}/%"],
-        ).fetchall()
-    )
+    known = manifest_entries(con, entity, under=source.landing_folder)
     for file in files:
-        previous = known.get(file.relative_path)
-        if previous == file.sha256 and not full_reload:
-            report.files.append(FileOutcome(file.relative_path, "unchanged"))
+        status = file_status(known, file, reread=full_reload)
+        if status == "unchanged":
+            report.files.append(FileOutcome(file.relative_path, status))
             continue
         try:
             rows = kind.read(source, file.path, file.relative_path)
@@ -80,7 +81,6 @@ def _sync_files(con, landing_dir, source, kind: FileKind, full_reload, report, l
             continue
         _check_entities(source, rows)
         n = staging.stage_file(con, entity, source.name, file, rows)
-        status = "new" if previous is None else "changed"
         report.files.append(FileOutcome(file.relative_path, status, rows=n))
         log(f"{file.relative_path}: {status}, {n} rows")
     _count_staged(con, source, report)

@@ -72,6 +72,10 @@ def test_connectors_give_back_the_demo_rows(demo: Path, tmp_path: Path):
         for source in load_sources(demo / "sources.yml").sources:
             run_source(demo, source.name, env=env)
     extract_all(demo)
+    listed = cli(demo, "sources").stdout
+    # each file source shows its one export loaded; the API sources their stored objects
+    assert "1 file(s)" in listed.split("qualtrics_nps (qualtrics_export)")[1].split("\n")[1]
+    assert "object(s) stored" in listed.split("stripe (stripe)")[1].split("\n")[1]
     # the same rows from the demo's own contract files
     con = connect(tmp_path)
     try:
