@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cxlink.errors import UserError
 from cxlink.settings.declared import DECLARED, Setting
 from cxlink.settings.layout import DBT_PROJECT_DIR, DEFAULT_DATA_DIR, PROJECT_ROOT, DataLayout
 from cxlink.settings.parsers import as_text
@@ -44,7 +45,7 @@ def _declared(attr: str) -> Callable[[], Any]:
     return lambda: setting.parse(setting.default)
 
 
-class SettingsError(ValueError):
+class SettingsError(UserError):
     """One or more settings have a value outside their allowed values."""
 
 

@@ -14,8 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cxlink.errors import UserError
 
-class SourceConfigError(ValueError):
+
+class SourceConfigError(UserError):
     """The sources file is wrong. The message names the file, the source and the option."""
 
 
