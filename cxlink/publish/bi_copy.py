@@ -1,8 +1,10 @@
 """The BI copy: the warehouse's marts, and nothing else, in their own DuckDB file.
 
-``publish_bi_copy`` writes ``marts.duckdb.tmp-<pid>`` beside the target, refuses personal data,
-checkpoints and closes it, reopens it read-only to check every table and row count, and only
-then renames it over the target with ``os.replace``. Readers that already have the old file
+``stage_bi_copy`` writes ``marts.duckdb.tmp-<pid>`` beside the target, refuses personal data,
+checkpoints and closes it, and reopens it read-only to check every table and row count;
+``install_bi_copy`` then renames it over the target with ``os.replace`` (``publish_bi_copy`` does
+both; release.py stages the exports from the staged copy in between and stamps the publish
+version into it). Readers that already have the old file
 open keep reading the old version (the rename leaves its inode intact); new readers get the new
 one whole. On any failure the temporary file is removed and the target is left as it was.
 
@@ -13,7 +15,8 @@ and ``nps_monthly`` both work, as the README's queries against the warehouse do.
 keep their names.
 
 Table contents are deterministic (rows stored in ``ORDER BY ALL`` order, no timestamps added);
-only ``meta.publish_info`` (run date, data window) may change between runs on the same data.
+only ``meta.publish_info`` (version, run date, data window) may change between runs on the same
+data.
 """
 
 from __future__ import annotations
@@ -37,17 +40,17 @@ from cxlink.publish.common import (
     replace_atomically,
     temp_path,
 )
+from cxlink.publish.copy_check import (
+    META_SCHEMA,
+    PUBLISH_INFO_TABLE,
+    PublishError,
+    verify_copy,
+)
 from cxlink.publish.manifest import TableDocs
 from cxlink.publish.personal_data import scan_for_personal_data
 
-META_SCHEMA = "meta"
-PUBLISH_INFO_TABLE = "publish_info"
 DEST_ALIAS = "publish_dst"
 DEFAULT_SCHEMA = "main"
-
-
-class PublishError(RuntimeError):
-    """The BI copy could not be published; the previous one (if any) is unchanged."""
 
 
 class PersonalDataError(PublishError):
@@ -62,6 +65,7 @@ class PublishReport:
     tables: dict[str, int] = field(default_factory=dict)  # "schema.table" (source) -> rows
     schemas: dict[str, str] = field(default_factory=dict)  # source schema -> schema in the copy
     bytes: int = 0
+    version: str | None = None  # the publish version (release.py), in meta.publish_info
 
     @property
     def total_rows(self) -> int:
@@ -73,6 +77,19 @@ def published_schema(schema: str, target_path: Path) -> str:
     return DEFAULT_SCHEMA if schema == Path(target_path).name.split(".", 1)[0] else schema
 
 
+@dataclass
+class StagedCopy:
+    """A finished, verified BI copy under its temporary name, not yet moved into place."""
+
+    temp: Path
+    report: PublishReport
+    mapping: dict[str, str]  # source schema -> schema in the copy
+
+    @property
+    def leftovers(self) -> tuple[Path, Path]:
+        return self.temp, self.temp.with_name(self.temp.name + ".wal")
+
+
 def publish_bi_copy(
     source: Source,
     target_path: Path,
@@ -81,6 +98,7 @@ def publish_bi_copy(
     run_date: date | None = None,
     docs: Mapping[str, TableDocs] | None = None,
     only: Collection[str] | None = None,
+    version: str | None = None,
 ) -> PublishReport:
     """Copy the ``schemas`` of ``source`` into a new DuckDB file and move it over ``target_path``.
 
@@ -89,10 +107,33 @@ def publish_bi_copy(
     connection to it (read-only is enough; it stays open). ``docs`` (table -> descriptions,
     from dbt's manifest) become table and column comments. ``only`` (table names, e.g. the
     dbt mart models) restricts the copy to those tables: others in the schemas (say, left over
-    from a dropped model) are skipped, and a missing one is an error. Raises ``PersonalDataError`` if a
+    from a dropped model) are skipped, and a missing one is an error. ``version`` goes to
+    ``meta.publish_info``. Raises ``PersonalDataError`` if a
     table holds personal data, ``PublishError`` if the copy does not verify; either way the
     previous ``target_path`` is untouched and no temporary file is left behind.
     """
+    staged = stage_bi_copy(
+        source, target_path, schemas, run_date=run_date, docs=docs, only=only, version=version
+    )
+    try:
+        return install_bi_copy(staged)
+    except BaseException:
+        remove_quietly(*staged.leftovers)
+        raise
+
+
+def stage_bi_copy(
+    source: Source,
+    target_path: Path,
+    schemas: tuple[str, ...] = ("marts",),
+    *,
+    run_date: date | None = None,
+    docs: Mapping[str, TableDocs] | None = None,
+    only: Collection[str] | None = None,
+    version: str | None = None,
+) -> StagedCopy:
+    """``publish_bi_copy`` up to, not including, the rename: the verified copy at its temporary
+    name. On failure nothing is left behind; on success the caller installs or removes it."""
     target_path = Path(target_path)
     target_path.parent.mkdir(parents=True, exist_ok=True)
     run_date = run_date or datetime.now(UTC).date()
@@ -134,30 +175,35 @@ def publish_bi_copy(
                 for table in names
             }
             window = data_window(con, catalog, schemas[0], tables[schemas[0]])
-            _write_copy(
-                con,
-                catalog,
-                temp,
-                tables,
-                mapping,
-                docs or {},
-                run_date,
-                window,
-                sum(expected.values()),
-            )
-        _verify(temp, expected, mapping)
-        replace_atomically(temp, target_path)
+            report = PublishReport(target_path, run_date, window, expected, mapping, 0, version)
+            _write_copy(con, catalog, temp, tables, docs or {}, report)
+        verify_copy(temp, expected, mapping)
     except BaseException:
         remove_quietly(temp, wal)
         raise
-    return PublishReport(
-        path=target_path,
-        run_date=run_date,
-        window=window,
-        tables=expected,
-        schemas=mapping,
-        bytes=target_path.stat().st_size,
-    )
+    return StagedCopy(temp, report, mapping)
+
+
+def stamp_version(staged: StagedCopy, version: str) -> None:
+    """Record ``version`` in the staged copy's ``meta.publish_info`` and verify it again."""
+    con = duckdb.connect(str(staged.temp))
+    try:
+        info = qualified(META_SCHEMA, PUBLISH_INFO_TABLE)
+        con.execute(f"update {info} set version = ?", [version])
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    verify_copy(staged.temp, staged.report.tables, staged.mapping)
+    staged.report.version = version
+
+
+def install_bi_copy(staged: StagedCopy) -> PublishReport:
+    """Move the staged copy over its target (atomic rename); returns the report."""
+    target = staged.report.path
+    replace_atomically(staged.temp, target)
+    remove_quietly(staged.leftovers[1])
+    staged.report.bytes = target.stat().st_size
+    return staged.report
 
 
 def _write_copy(
@@ -165,13 +211,11 @@ def _write_copy(
     catalog: str,
     temp: Path,
     tables: Mapping[str, list[str]],
-    mapping: Mapping[str, str],
     docs: Mapping[str, TableDocs],
-    run_date: date,
-    window: DataWindow,
-    total_rows: int,
+    report: PublishReport,
 ) -> None:
     dst = quote_identifier(DEST_ALIAS)
+    mapping = report.schemas
     con.execute(f"attach {quote_literal(str(temp))} as {dst} (READ_WRITE)")
     try:
         for schema, names in tables.items():
@@ -187,24 +231,26 @@ def _write_copy(
         con.execute(f"create schema {dst}.{META_SCHEMA}")
         info = qualified(DEST_ALIAS, META_SCHEMA, PUBLISH_INFO_TABLE)
         con.execute(
-            f"create table {info} (run_date date, data_window_start date, data_window_end date, "
-            "schemas varchar, tables integer, total_rows bigint)"
+            f"create table {info} (version varchar, run_date date, data_window_start date, "
+            "data_window_end date, schemas varchar, tables integer, total_rows bigint)"
         )
         con.execute(
-            f"insert into {info} values (?, ?, ?, ?, ?, ?)",
+            f"insert into {info} values (?, ?, ?, ?, ?, ?, ?)",
             [
-                run_date,
-                window.first_month,
-                window.last_month,
+                report.version,
+                report.run_date,
+                report.window.first_month,
+                report.window.last_month,
                 ",".join(tables),
                 sum(len(names) for names in tables.values()),
-                total_rows,
+                report.total_rows,
             ],
         )
         con.execute(
             f"comment on table {info} is "
             + quote_literal(
-                "When this copy was published and the months its marts cover. The only table "
+                "Which publish this copy is (version: the same as exports/PUBLISHED.json and the "
+                "workbook's README), when it ran and the months its marts cover. The only table "
                 "that may differ between two publishes of the same data."
             )
         )
@@ -226,38 +272,3 @@ def _comment(con: duckdb.DuckDBPyConnection, target: str, docs: TableDocs | None
             con.execute(
                 f"comment on column {target}.{quote_identifier(column)} is {quote_literal(description)}"
             )
-
-
-def _verify(temp: Path, expected: Mapping[str, int], mapping: Mapping[str, str]) -> None:
-    """Reopen the finished file read-only: every expected table, with its row count."""
-    try:
-        con = duckdb.connect(str(temp), read_only=True)
-    except duckdb.Error as exc:
-        raise PublishError(f"the new BI copy {temp} does not open read-only: {exc}") from exc
-    try:
-        catalog = con.execute("select current_database()").fetchone()[0]
-        found = {
-            f"{schema}.{table}"
-            for schema, table in con.execute(
-                "select table_schema, table_name from information_schema.tables "
-                "where table_catalog = current_database()"
-            ).fetchall()
-        }
-        published = {}
-        for name, rows in expected.items():
-            schema, table = name.split(".", 1)
-            published[f"{mapping[schema]}.{table}"] = rows
-        wanted = set(published) | {f"{META_SCHEMA}.{PUBLISH_INFO_TABLE}"}
-        if found != wanted:
-            raise PublishError(
-                f"the new BI copy has tables {sorted(found)}, expected {sorted(wanted)}"
-            )
-        for name, rows in published.items():
-            schema, table = name.split(".", 1)
-            got = con.execute(
-                f"select count(*) from {qualified(catalog, schema, table)}"
-            ).fetchone()[0]
-            if got != rows:
-                raise PublishError(f"the new BI copy has {got} rows in {name}, expected {rows}")
-    finally:
-        con.close()

@@ -1,16 +1,17 @@
-"""File exports of the marts: Parquet and CSV per table, and the finance workbook.
+"""File exports of the marts: Parquet and CSV per table, and the finance workbook, as one set.
 
-``export_marts`` writes ``exports/parquet/<table>.parquet``, ``exports/csv/<table>.csv`` (rows
-in ``ORDER BY ALL`` order) and ``exports/cxlink_finance.xlsx``: a README sheet documenting every
-column (descriptions from dbt's manifest), then one sheet per finance table that exists. Every
-file is written under a temporary name first; only when all of them are written are they
-renamed into place, so a failed run leaves the previous exports as they were.
+``stage_exports`` writes ``parquet/<table>.parquet``, ``csv/<table>.csv`` (rows in ``ORDER BY
+ALL`` order), then ``cxlink_finance.xlsx`` (a README sheet with the publish version, run date,
+data window and every column's description from dbt's manifest, then one sheet per finance table
+that exists) and ``PUBLISHED.json`` into a fresh staging folder. ``export_marts`` stages a set
+and switches ``exports`` to it (exports_set.py); the full publish (release.py) puts the BI copy
+in place between the two.
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
+import shutil
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -24,6 +25,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from cxlink.duckdb_sql import qualified, quote_literal
+from cxlink.publish import exports_set
 from cxlink.publish.common import (
     Column,
     DataWindow,
@@ -32,10 +34,8 @@ from cxlink.publish.common import (
     data_window,
     list_columns,
     list_tables,
-    remove_quietly,
-    replace_atomically,
-    temp_path,
 )
+from cxlink.publish.exports_set import ExportedFile, file_sha256
 from cxlink.publish.manifest import TableDocs, mart_docs
 
 WORKBOOK_NAME = "cxlink_finance.xlsx"
@@ -52,23 +52,40 @@ EXCEL_MAX_ROWS = 1_048_576
 FETCH_ROWS = 10_000
 
 
-@dataclass(frozen=True)
-class ExportedFile:
-    path: Path
-    format: str  # parquet | csv | xlsx
-    tables: tuple[str, ...]
-    rows: int
-    bytes: int
-
-
 @dataclass
 class ExportReport:
-    exports_dir: Path
+    exports_dir: Path  # the path users open (the `exports` symlink)
     run_date: date
     window: DataWindow
+    version: str = ""
+    folder: Path | None = None  # the staging folder, then exports-<version>/
     files: list[ExportedFile] = field(default_factory=list)
     workbook_sheets: list[str] = field(default_factory=list)
-    removed_stale: list[Path] = field(default_factory=list)
+    removed_versions: list[Path] = field(default_factory=list)
+
+    def published_document(self) -> dict[str, Any]:
+        """What ``PUBLISHED.json`` says: the version and every file with its checksum."""
+        window = self.window
+        return {
+            "version": self.version,
+            "run_date": self.run_date.isoformat(),
+            "data_window": [
+                window.first_month and window.first_month.isoformat(),
+                window.last_month and window.last_month.isoformat(),
+            ],
+            "bi_copy": "marts.duckdb (meta.publish_info.version is this version)",
+            "files": [
+                {
+                    "path": f.relative_to(self.exports_dir),
+                    "format": f.format,
+                    "tables": list(f.tables),
+                    "rows": f.rows,
+                    "bytes": f.bytes,
+                    "sha256": f.sha256,
+                }
+                for f in self.files
+            ],
+        }
 
 
 def export_marts(
@@ -82,78 +99,100 @@ def export_marts(
     run_date: date | None = None,
     finance_tables: tuple[str, ...] = FINANCE_TABLES,
 ) -> ExportReport:
-    """Export every table of ``source``'s ``schema``; see the module docstring.
+    """Export every table of ``source``'s ``schema`` as a new set and switch ``exports_dir`` (a
+    symlink) to it; older sets are removed. On failure the previous set is untouched.
 
     ``source``: the published BI copy (its marts are in schema ``main``) or the warehouse
     (schema ``marts``), as a path (opened read-only) or an open connection. Descriptions come
     from ``docs`` or else from the ``manifest_schema`` models of dbt's ``manifest_path``, by
-    table name (missing ones are ''). Parquet/CSV files of tables that no longer exist are
-    removed.
+    table name (missing ones are '').
     """
+    if docs is None:
+        docs = mart_docs(manifest_path, manifest_schema)
+    report = stage_exports(
+        source,
+        exports_dir,
+        schema=schema,
+        docs=docs,
+        run_date=run_date,
+        finance_tables=finance_tables,
+    )
+    try:
+        report.folder = exports_set.commit(report.folder, exports_dir, report.version)
+    except BaseException:
+        shutil.rmtree(report.folder, ignore_errors=True)
+        raise
+    exports_set.switch(exports_dir, report.version)
+    report.removed_versions = exports_set.remove_versions(exports_dir, {report.version})
+    exports_set.retire_legacy(exports_dir)
+    return report
+
+
+def stage_exports(
+    source: Source,
+    exports_dir: Path,
+    *,
+    schema: str,
+    docs: Mapping[str, TableDocs],
+    run_date: date | None = None,
+    finance_tables: tuple[str, ...] = FINANCE_TABLES,
+) -> ExportReport:
+    """Write a complete set into ``exports.staging-<pid>/`` beside ``exports_dir`` (the version
+    is computed from the data files before the workbook, which shows it, is written). Returns
+    the report, ``folder`` being the staging folder; on failure that folder is removed."""
     exports_dir = Path(exports_dir)
     run_date = run_date or datetime.now(UTC).date()
-    docs = dict(docs) if docs is not None else mart_docs(manifest_path, manifest_schema)
-    parquet_dir, csv_dir = exports_dir / "parquet", exports_dir / "csv"
-    for folder in (parquet_dir, csv_dir):
-        folder.mkdir(parents=True, exist_ok=True)
-    pending: list[tuple[Path, Path]] = []  # (temporary, final)
+    staging = exports_set.staging_dir(exports_dir)
+    shutil.rmtree(staging, ignore_errors=True)
     try:
+        for sub in ("parquet", "csv"):
+            (staging / sub).mkdir(parents=True)
         with catalog_connection(source) as (con, catalog):
             tables = list_tables(con, catalog, schema)
             if not tables:
                 raise ValueError(f"nothing to export: schema {schema!r} has no tables")
             window = data_window(con, catalog, schema, tables)
-            report = ExportReport(exports_dir, run_date, window)
+            report = ExportReport(exports_dir, run_date, window, folder=staging)
             for table in tables:
                 rows = con.execute(
                     f"select count(*) from {qualified(catalog, schema, table)}"
                 ).fetchone()[0]
                 ordered = f"select * from {qualified(catalog, schema, table)} order by all"
-                for folder, fmt, options in (
-                    (parquet_dir, "parquet", "format parquet, compression zstd"),
-                    (csv_dir, "csv", "format csv, header true"),
+                for fmt, options in (
+                    ("parquet", "format parquet, compression zstd"),
+                    ("csv", "format csv, header true"),
                 ):
-                    final = folder / f"{table}.{fmt}"
-                    temp = _pending(pending, final)
-                    con.execute(f"copy ({ordered}) to {quote_literal(str(temp))} ({options})")
-                    report.files.append(ExportedFile(final, fmt, (table,), rows, 0))
-            sheets = [t for t in finance_tables if t in tables]
-            workbook = exports_dir / WORKBOOK_NAME
-            rows = _write_workbook(
-                con, catalog, schema, sheets, docs, run_date, window, _pending(pending, workbook)
+                    relative = f"{fmt}/{table}.{fmt}"
+                    con.execute(
+                        f"copy ({ordered}) to {quote_literal(str(staging / relative))} ({options})"
+                    )
+                    report.files.append(_exported(staging, exports_dir, relative, fmt, table, rows))
+            report.version = exports_set.version_id(
+                run_date, [(f.relative_to(exports_dir), f.sha256) for f in report.files], docs
             )
-            report.files.append(ExportedFile(workbook, "xlsx", tuple(sheets), rows, 0))
+            sheets = [t for t in finance_tables if t in tables]
+            rows = _write_workbook(
+                con, catalog, schema, sheets, docs, report, staging / WORKBOOK_NAME
+            )
+            report.files.append(
+                _exported(staging, exports_dir, WORKBOOK_NAME, "xlsx", tuple(sheets), rows)
+            )
             report.workbook_sheets = ["README", *sheets]
-        for temp, final in pending:
-            replace_atomically(temp, final)
+        exports_set.write_published(staging, report.published_document())
     except BaseException:
-        remove_quietly(*(temp for temp, _ in pending))
+        shutil.rmtree(staging, ignore_errors=True)
         raise
-    report.files = [
-        ExportedFile(f.path, f.format, f.tables, f.rows, f.path.stat().st_size)
-        for f in report.files
-    ]
-    report.removed_stale = _remove_stale(parquet_dir, csv_dir, tables)
     return report
 
 
-def _pending(pending: list[tuple[Path, Path]], final: Path) -> Path:
-    temp = temp_path(final)
-    remove_quietly(temp)
-    pending.append((temp, final))
-    return temp
-
-
-def _remove_stale(parquet_dir: Path, csv_dir: Path, tables: list[str]) -> list[Path]:
-    """The export folders belong to the pipeline: drop files of marts that no longer exist."""
-    removed = []
-    for folder, suffix in ((parquet_dir, ".parquet"), (csv_dir, ".csv")):
-        for path in sorted(folder.glob(f"*{suffix}")):
-            if path.stem not in tables:
-                with contextlib.suppress(FileNotFoundError):
-                    path.unlink()
-                    removed.append(path)
-    return removed
+def _exported(
+    staging: Path, link: Path, relative: str, fmt: str, tables: str | tuple[str, ...], rows: int
+) -> ExportedFile:
+    written = staging / relative
+    names = (tables,) if isinstance(tables, str) else tables
+    return ExportedFile(
+        link / relative, fmt, names, rows, written.stat().st_size, file_sha256(written)
+    )
 
 
 def _bold(ws: Any, values: list[Any]) -> list[WriteOnlyCell]:
@@ -171,11 +210,11 @@ def _write_workbook(
     schema: str,
     sheets: list[str],
     docs: Mapping[str, TableDocs],
-    run_date: date,
-    window: DataWindow,
+    report: ExportReport,
     path: Path,
 ) -> int:
     """Write the workbook (write-only mode: rows stream to disk); returns the data rows."""
+    run_date, window = report.run_date, report.window
     wb = Workbook(write_only=True)
     # Reproducible document properties: the run date, not the wall clock.
     stamp = datetime.combine(run_date, time())
@@ -189,10 +228,13 @@ def _write_workbook(
     readme.column_dimensions["C"].width = 16
     readme.column_dimensions["D"].width = 100
     readme.append(_bold(readme, ["cxlink finance export"]))
+    readme.append(["version", report.version])
     readme.append(["run date", run_date])
     readme.append(["data window (first month)", window.first_month])
     readme.append(["data window (last month)", window.last_month])
-    readme.append(["source", "the cxlink marts (the same data as marts.duckdb and exports/)"])
+    readme.append(
+        ["source", "the cxlink marts: the same version as marts.duckdb's meta.publish_info"]
+    )
     readme.append(["sheets", ", ".join(sheets) or "(no finance tables yet)"])
     readme.append([])
     readme.append(_bold(readme, ["sheet", "column", "type", "description"]))

@@ -76,8 +76,13 @@ def sha256(path: Path) -> str:
 
 
 def leftovers(folder: Path) -> list[str]:
-    """Temporary files left behind anywhere under ``folder``."""
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*.tmp-*"))
+    """What a publish may leave behind under ``folder``: temporary files, staging folders, and
+    ``exports-<version>`` folders that ``exports`` does not point at."""
+    found = {p for pattern in ("*.tmp-*", "*.staging-*") for p in folder.rglob(pattern)}
+    link = folder / "exports"
+    current = link.resolve().name if link.is_symlink() else None
+    found |= {p for p in folder.glob("exports-*") if p.is_dir() and p.name != current}
+    return sorted(str(p.relative_to(folder)) for p in found)
 
 
 def write_manifest(path: Path, columns: dict[str, dict[str, str]]) -> Path:

@@ -48,7 +48,7 @@ def fingerprints(path: Path) -> dict[str, str]:
 
 def test_publish_copies_only_the_marts(warehouse: Path, tmp_path: Path):
     target = tmp_path / "data" / "marts.duckdb"
-    report = publish_bi_copy(warehouse, target, run_date=date(2025, 1, 15))
+    report = publish_bi_copy(warehouse, target, run_date=date(2025, 1, 15), version="v1")
 
     assert target.exists()
     assert tables_in(target) == {
@@ -68,7 +68,7 @@ def test_publish_copies_only_the_marts(warehouse: Path, tmp_path: Path):
         assert con.execute("select count(*) from marts.nps_monthly").fetchone()[0] == 48
         assert con.execute("select count(*) from nps_overall").fetchone()[0] == 3
         assert con.execute("select * from meta.publish_info").fetchall() == [
-            (date(2025, 1, 15), date(2024, 1, 1), date(2024, 12, 1), "marts", 3, 60)
+            ("v1", date(2025, 1, 15), date(2024, 1, 1), date(2024, 12, 1), "marts", 3, 60)
         ]
     finally:
         con.close()
@@ -245,7 +245,7 @@ def test_a_failure_while_writing_removes_the_temporary_file(
     assert leftovers(tmp_path) == []
 
     monkeypatch.undo()
-    monkeypatch.setattr(bi_copy, "_verify", lambda *a: (_ for _ in ()).throw(PublishError("bad")))
+    monkeypatch.setattr(bi_copy, "verify_copy", lambda *a: (_ for _ in ()).throw(PublishError("bad")))
     with pytest.raises(PublishError, match="bad"):
         publish_bi_copy(warehouse, target)
     assert sha256(target) == before

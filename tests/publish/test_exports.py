@@ -101,7 +101,8 @@ def test_workbook_has_a_readme_and_the_finance_tables_that_exist(published: Path
     assert overall[1][0] == "all_time"
     assert overall[1][1].date() == date(2023, 6, 1)
 
-    facts = {r[0]: r[1] for r in readme[:6]}
+    facts = {r[0]: r[1] for r in readme[:7]}
+    assert facts["version"] == report.version
     assert facts["run date"].date() == date(2025, 3, 31)
     assert facts["data window (first month)"].date() == date(2024, 1, 1)
     assert facts["data window (last month)"].date() == date(2024, 12, 1)
@@ -138,7 +139,7 @@ def test_a_failed_export_leaves_the_previous_files_untouched(
     out = published.parent / "exports"
     export_marts(published, out, schema="main", manifest_path=manifest)
     before = {p: sha256(p) for p in out.rglob("*") if p.is_file()}
-    assert len(before) == 2 * len(MARTS) + 1
+    assert len(before) == 2 * len(MARTS) + 2  # Parquet and CSV per mart, workbook, PUBLISHED
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
@@ -147,20 +148,43 @@ def test_a_failed_export_leaves_the_previous_files_untouched(
     with pytest.raises(OSError, match="disk full"):
         export_marts(published, out, schema="main", manifest_path=manifest)
     assert {p: sha256(p) for p in out.rglob("*") if p.is_file()} == before
-    assert leftovers(out) == []
+    assert leftovers(out.parent) == []
 
 
-def test_exports_of_dropped_marts_are_removed(published: Path, tmp_path: Path):
+def test_an_exports_folder_from_before_versions_is_migrated(published: Path, tmp_path: Path):
+    """An `exports/` folder written by the old exporter (files of a dropped mart, a temporary
+    file of a killed run, a file someone put there) becomes a symlink to a versioned set; the
+    pipeline's old files go, the other file stays in exports.before-versions/."""
     out = published.parent / "exports"
     (out / "parquet").mkdir(parents=True)
     (out / "parquet" / "old_mart.parquet").write_bytes(b"stale")
     (out / "csv").mkdir()
     (out / "csv" / "old_mart.csv").write_text("stale\n")
+    (out / "csv" / "nps_overall.csv.tmp-4242").write_text("half")
+    (out / "notes.txt").write_text("mine")
     report = export_marts(published, out, schema="main")
-    assert sorted(p.name for p in report.removed_stale) == ["old_mart.csv", "old_mart.parquet"]
+    assert out.is_symlink() and out.resolve().name == f"exports-{report.version}"
     assert sorted(p.name for p in (out / "parquet").iterdir()) == sorted(
         f"{t}.parquet" for t in MARTS
     )
+    legacy = published.parent / "exports.before-versions"
+    assert sorted(str(p.relative_to(legacy)) for p in legacy.rglob("*")) == ["notes.txt"]
+    assert leftovers(published.parent) == []
+
+
+def test_a_dropped_mart_is_not_in_the_next_set(published: Path, warehouse: Path, tmp_path: Path):
+    out = published.parent / "exports"
+    first = export_marts(warehouse, out, schema="marts")
+    con = duckdb.connect(str(warehouse))
+    con.execute("drop table marts.nps_monthly")
+    con.close()
+    second = export_marts(warehouse, out, schema="marts")
+    assert second.version != first.version
+    assert second.removed_versions == [published.parent / f"exports-{first.version}"]
+    assert sorted(p.name for p in (out / "csv").iterdir()) == [
+        "nps_overall.csv",
+        "nps_retention_summary.csv",
+    ]
 
 
 def test_awkward_values_reach_the_workbook(tmp_path: Path):
