@@ -37,6 +37,7 @@ from cxlink.publish.common import (
 )
 from cxlink.publish.exports_set import ExportedFile, file_sha256
 from cxlink.publish.manifest import TableDocs, mart_docs
+from cxlink.publish.stable_zip import save_workbook
 
 WORKBOOK_NAME = "cxlink_finance.xlsx"
 # Finance sheets, in workbook order; a table that does not exist (yet) is skipped.
@@ -247,7 +248,7 @@ def _write_workbook(
     total = 0
     for table in sheets:
         total += _write_sheet(wb, con, catalog, schema, table, columns[table])
-    wb.save(path)
+    save_workbook(wb, path, stamp)
     return total
 
 

@@ -2,21 +2,20 @@
 
 The asset depends on every dbt model in schema ``marts`` (read from the dbt manifest when the
 code location loads), so it runs only after the marts are built and their blocking checks pass.
+It first removes what a killed publish left (``cxlink.publish.clean_leftovers``), then publishes
+the copy and the exports as one version (``cxlink.publish.release``).
 """
 
 import dagster as dg
 
 from cxlink.publish import (
-    ExportReport,
     PersonalDataError,
     PublishError,
-    PublishReport,
-    export_marts,
+    Release,
     mart_docs,
     mart_models,
-    publish_bi_copy,
+    publish,
 )
-from cxlink.publish.bi_copy import published_schema
 from orchestration.dbt_project import dbt_project
 from orchestration.resources import Warehouse
 
@@ -32,15 +31,15 @@ def mart_asset_keys() -> list[dg.AssetKey]:
     ]
 
 
-def publish_metadata(
-    report: PublishReport, exports: ExportReport
-) -> dict[str, dg.MetadataValue | int | str]:
+def publish_metadata(release: Release) -> dict[str, dg.MetadataValue | int | str]:
+    report, exports = release.copy, release.exports
     rows = "\n".join(f"| {name} | {n} |" for name, n in sorted(report.tables.items()))
     files = "\n".join(
-        f"| {f.path.relative_to(exports.exports_dir)} | {f.format} | {f.rows} | {f.bytes} |"
+        f"| {f.relative_to(exports.exports_dir)} | {f.format} | {f.rows} | {f.bytes} |"
         for f in exports.files
     )
     return {
+        "version": release.version,
         "path": dg.MetadataValue.path(str(report.path)),
         "bytes": report.bytes,
         "tables": dg.MetadataValue.json(sorted(report.tables)),
@@ -65,7 +64,9 @@ def publish_metadata(
         "The marts, published: $CXLINK_DATA_DIR/marts.duckdb (a separate DuckDB file for BI "
         "tools: the mart tables only, no personal data, replaced atomically), and "
         "exports/parquet/<mart>.parquet, exports/csv/<mart>.csv and exports/cxlink_finance.xlsx "
-        "(finance tables with a README sheet of column descriptions)."
+        "(finance tables with a README sheet of column descriptions): one version, recorded in "
+        "meta.publish_info, the workbook's README and exports/PUBLISHED.json; exports/ is a "
+        "symlink switched atomically. Leftovers of a killed publish are removed first."
     ),
 )
 def bi_copy(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
@@ -75,9 +76,9 @@ def bi_copy(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mater
     try:
         # Read-only: the warehouse stays readable by others, and nothing here can change it.
         with warehouse.connect(read_only=True) as con:
-            report = publish_bi_copy(
+            release = publish(
                 con,
-                target,
+                layout,
                 (MART_SCHEMA,),
                 docs=docs,
                 only=mart_models(dbt_project.manifest_path, MART_SCHEMA),
@@ -87,22 +88,18 @@ def bi_copy(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mater
         raise dg.Failure(
             description=f"BI copy not published ({kind}); {target} is unchanged:\n{exc}"
         ) from exc
+    if release.leftovers:
+        context.log.info(
+            f"removed {len(release.leftovers)} leftover(s) of an interrupted publish: "
+            + ", ".join(p.name for p in release.leftovers)
+        )
+    report, exports = release.copy, release.exports
     context.log.info(
-        f"published {len(report.tables)} tables ({report.total_rows} rows, {report.bytes} bytes) "
-        f"to {target}; data window {report.window}"
+        f"published version {release.version}: {len(report.tables)} tables "
+        f"({report.total_rows} rows, {report.bytes} bytes) to {target}, {len(exports.files)} "
+        f"files to {exports.exports_dir} (workbook sheets: {', '.join(exports.workbook_sheets)}); "
+        f"data window {report.window}"
     )
-    # Exports read the published copy: the same rows, already checked for personal data.
-    exports = export_marts(
-        target,
-        layout.exports_dir,
-        schema=published_schema(MART_SCHEMA, target),
-        docs=docs,
-        run_date=report.run_date,
-    )
-    for path in exports.removed_stale:
-        context.log.info(f"removed the export of a mart that no longer exists: {path}")
-    context.log.info(
-        f"exported {len(exports.files)} files to {exports.exports_dir} "
-        f"(workbook sheets: {', '.join(exports.workbook_sheets)})"
-    )
-    return dg.MaterializeResult(metadata=publish_metadata(report, exports))
+    for path in exports.removed_versions:
+        context.log.debug(f"removed the previous exports set {path}")
+    return dg.MaterializeResult(metadata=publish_metadata(release))

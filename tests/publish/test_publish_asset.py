@@ -141,3 +141,28 @@ def test_a_failed_blocking_check_on_a_mart_stops_the_publish(
     published = dg.AssetKey(["publish", "bi_copy"]) in materialized
     assert published is (failing is None)
     assert (data_dir / "marts.duckdb").exists() is (failing is None)
+
+
+def test_the_asset_first_removes_what_a_killed_publish_left_and_says_so(
+    asset_module, data_dir: Path
+):
+    killed = [data_dir / "marts.duckdb.tmp-31337", data_dir / "marts.duckdb.tmp-31337.wal"]
+    (data_dir / "exports" / "csv").mkdir(parents=True)  # an old-style exports/ folder
+    killed.append(data_dir / "exports" / "csv" / "nps_overall.csv.tmp-31337")
+    for path in killed:
+        path.write_bytes(b"half-written")
+    instance = dg.DagsterInstance.ephemeral()
+    result = dg.materialize(
+        [asset_module.bi_copy],
+        resources={"warehouse": Warehouse(data_dir=str(data_dir))},
+        instance=instance,
+    )
+    assert result.success
+    assert not any(p.exists() for p in killed)
+    assert leftovers(data_dir) == []
+    messages = [e.user_message for e in instance.all_logs(result.run_id)]
+    [line] = [m for m in messages if "leftover" in m]
+    assert "removed 3 leftover(s)" in line and "marts.duckdb.tmp-31337.wal" in line
+    [event] = result.get_asset_materialization_events()
+    version = event.materialization.metadata["version"].value
+    assert (data_dir / "exports").resolve().name == f"exports-{version}"
