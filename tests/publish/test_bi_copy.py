@@ -245,7 +245,9 @@ def test_a_failure_while_writing_removes_the_temporary_file(
     assert leftovers(tmp_path) == []
 
     monkeypatch.undo()
-    monkeypatch.setattr(bi_copy, "verify_copy", lambda *a: (_ for _ in ()).throw(PublishError("bad")))
+    monkeypatch.setattr(
+        bi_copy, "verify_copy", lambda *a: (_ for _ in ()).throw(PublishError("bad"))
+    )
     with pytest.raises(PublishError, match="bad"):
         publish_bi_copy(warehouse, target)
     assert sha256(target) == before
