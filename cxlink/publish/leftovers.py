@@ -60,6 +60,8 @@ def clean_leftovers(layout: DataLayout) -> list[Path]:
     paths (empty, and nothing touched, while another process publishes)."""
     if not layout.data_dir.is_dir():
         return []
+    if not os.access(layout.data_dir, os.W_OK):
+        return []  # a read-only data directory: nothing could be removed anyway
     with publish_lock(layout.data_dir) as held:
         if not held:
             log.info("a publish is running in %s: leftovers are not cleaned now", layout.data_dir)

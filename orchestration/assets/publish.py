@@ -89,10 +89,14 @@ def bi_copy(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mater
             description=f"BI copy not published ({kind}); {target} is unchanged:\n{exc}"
         ) from exc
     if release.leftovers:
+        names = [p.name for p in release.leftovers]
+        more = f" and {len(names) - 5} more" if len(names) > 5 else ""
         context.log.info(
-            f"removed {len(release.leftovers)} leftover(s) of an interrupted publish: "
-            + ", ".join(p.name for p in release.leftovers)
+            f"removed {len(names)} leftover(s) of an interrupted publish: "
+            f"{', '.join(names[:5])}{more}"
         )
+        for path in release.leftovers:
+            context.log.debug(f"removed leftover {path}")
     report, exports = release.copy, release.exports
     context.log.info(
         f"published version {release.version}: {len(report.tables)} tables "
