@@ -147,9 +147,10 @@ def switch(link: Path, version: str) -> Path | None:
     os.symlink(version_dir(link, version).name, temp, target_is_directory=True)
     legacy = None
     if link.is_dir() and not link.is_symlink():
-        legacy = link.with_name(link.name + LEGACY_SUFFIX)
-        if legacy.exists():
-            shutil.rmtree(legacy)
+        legacy, n = link.with_name(link.name + LEGACY_SUFFIX), 1
+        while legacy.exists():  # never overwrite one: it may hold someone's files
+            n += 1
+            legacy = link.with_name(f"{link.name}{LEGACY_SUFFIX}-{n}")
         os.rename(link, legacy)
     os.replace(temp, link)
     fsync_dir(link.parent)
@@ -168,12 +169,17 @@ def remove_versions(link: Path, keep: set[str]) -> list[Path]:
 
 
 def retire_legacy(link: Path) -> list[Path]:
-    """Remove what the pipeline wrote into a pre-versioning ``exports.before-versions`` folder
+    """Remove what the pipeline wrote into pre-versioning ``exports.before-versions*`` folders
     (parquet/*.parquet, csv/*.csv, the workbook, temporary files) and the folder once empty.
     Anything else in it was put there by someone else: it stays, with the folder."""
-    legacy = link.with_name(link.name + LEGACY_SUFFIX)
-    if not legacy.is_dir() or legacy.is_symlink():
-        return []
+    removed = []
+    for legacy in sorted(link.parent.glob(f"{link.name}{LEGACY_SUFFIX}*")):
+        if legacy.is_dir() and not legacy.is_symlink():
+            removed += _retire(legacy)
+    return removed
+
+
+def _retire(legacy: Path) -> list[Path]:
     ours = [
         *legacy.glob("parquet/*.parquet"),
         *legacy.glob("csv/*.csv"),

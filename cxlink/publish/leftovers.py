@@ -7,7 +7,9 @@ removes the files of a publish that is still running, and removes only names thi
 - ``marts.duckdb.tmp-<pid>`` (and DuckDB's ``.wal`` / ``.tmp`` beside it): an unfinished BI copy;
 - ``exports.tmp-<pid>`` (a symlink about to replace ``exports``) and ``exports.staging-<pid>/``;
 - ``exports-<version>/`` folders that ``exports`` does not point at;
-- ``*.tmp-<pid>`` files inside a pre-versioning ``exports/`` folder (the old exporter's).
+- ``*.tmp-<pid>`` files inside a pre-versioning ``exports/`` folder (the old exporter's), and
+  its Parquet/CSV/workbook once it has been moved to ``exports.before-versions`` (anything
+  else in it stays).
 
 Killed after the BI copy was replaced but before ``exports`` was switched, the copy is one
 version ahead of the exports; its version's folder is complete, so the switch is finished here
@@ -81,8 +83,8 @@ def clean_leftovers_locked(layout: DataLayout) -> list[Path]:
     for path in sorted(data.iterdir()):
         if any(re.fullmatch(p, path.name) for p in patterns):
             removed.append(_remove(path))
-    legacy = link.with_name(link.name + exports_set.LEGACY_SUFFIX)
-    for folder in (link, legacy):
+    legacy = sorted(link.parent.glob(f"{link.name}{exports_set.LEGACY_SUFFIX}*"))
+    for folder in (link, *legacy):
         if folder.is_dir() and not folder.is_symlink():
             removed += [
                 _remove(p) for p in sorted(folder.rglob("*")) if re.search(r"\.tmp-\d+$", p.name)

@@ -213,3 +213,15 @@ def test_awkward_values_reach_the_workbook(tmp_path: Path):
     assert ratio is None  # NaN has no Excel value: an empty cell
     assert float(amount) == pytest.approx(12.345)
     assert ids == "[1, 2]" and flag is True and note is None
+
+
+def test_a_second_pre_versioning_folder_never_overwrites_the_first(published: Path):
+    data = published.parent
+    (data / "exports.before-versions").mkdir()
+    (data / "exports.before-versions" / "notes.txt").write_text("first")
+    (data / "exports" / "csv").mkdir(parents=True)
+    (data / "exports" / "csv" / "nps_overall.csv").write_text("old export")
+    (data / "exports" / "mine.txt").write_text("second")
+    export_marts(published, data / "exports", schema="main")
+    assert (data / "exports.before-versions" / "notes.txt").read_text() == "first"
+    assert sorted(p.name for p in (data / "exports.before-versions-2").rglob("*")) == ["mine.txt"]
