@@ -4,9 +4,8 @@
 checkpoints and closes it, and reopens it read-only to check every table and row count;
 ``install_bi_copy`` then renames it over the target with ``os.replace`` (``publish_bi_copy`` does
 both; release.py stages the exports from the staged copy in between and stamps the publish
-version into it). Readers that already have the old file
-open keep reading the old version (the rename leaves its inode intact); new readers get the new
-one whole. On any failure the temporary file is removed and the target is left as it was.
+version into it). Readers that already have the old file open keep reading the old version
+(the rename leaves its inode intact); new readers get the new one whole. On any failure the temporary file is removed and the target is left as it was.
 
 DuckDB names a file's catalog after the file (``marts.duckdb`` -> ``marts``), and a schema of the
 same name inside it would make ``marts.<table>`` ambiguous. So the schema named like the file
