@@ -12,4 +12,11 @@ The formatting (``progress``, ``console``, ``report``) is plain Python over ``ev
 from cxlink.runlog.execute import append_to_log, new_log_path, run_job
 from cxlink.runlog.report import RunOutcome, failure_lines, success_lines
 
-__all__ = ["RunOutcome", "append_to_log", "failure_lines", "new_log_path", "run_job", "success_lines"]
+__all__ = [
+    "RunOutcome",
+    "append_to_log",
+    "failure_lines",
+    "new_log_path",
+    "run_job",
+    "success_lines",
+]

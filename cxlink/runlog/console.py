@@ -13,9 +13,7 @@ PROGRESS_EVERY_S = 10.0
 
 
 class Console:
-    def __init__(
-        self, stream: TextIO, tty: bool | None = None, every_s: float = PROGRESS_EVERY_S
-    ):
+    def __init__(self, stream: TextIO, tty: bool | None = None, every_s: float = PROGRESS_EVERY_S):
         self.stream = stream
         self.tty = stream.isatty() if tty is None else tty
         self.every_s = every_s

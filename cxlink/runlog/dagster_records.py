@@ -119,6 +119,17 @@ def _unit(specs) -> str:
     return "models" if any("dbt" in spec.kinds for spec in specs) else "assets"
 
 
+def check_label(checks: list[dg.AssetCheckKey]) -> str:
+    """``check raw/customers gx``: the asset, and the check's name without the words that repeat
+    the asset's key (``gx_raw_customers`` -> ``gx``)."""
+    asset = checks[0].asset_key
+    if len(checks) > 1:
+        return f"checks {asset.to_user_string()}"
+    repeated = {word for part in asset.path for word in [part, *part.split("_")]}
+    words = [w for w in checks[0].name.split("_") if w not in repeated]
+    return f"check {asset.to_user_string()} {'_'.join(words) or checks[0].name}"
+
+
 def step_infos(job: dg.JobDefinition) -> dict[str, StepInfo]:
     """Every step the job plans (one per node: the job runs in process, no dynamic outputs),
     labelled from its asset keys and group (``extract customers``, ``dbt``, ``check ...``)."""
@@ -145,8 +156,6 @@ def step_infos(job: dg.JobDefinition) -> dict[str, StepInfo]:
             label = group_label(keys[0].path, group)
         else:  # a step of checks only
             group = "checks"
-            target = checks[0].asset_key.to_user_string() if checks else node.name
-            names = ", ".join(c.name for c in checks)
-            label = f"check {target} {names}" if len(checks) == 1 else f"checks {target}"
+            label = check_label(checks) if checks else node.name
         steps[node.name] = StepInfo(node.name, label, group, len(keys), len(checks), unit)
     return steps

@@ -36,6 +36,14 @@ PROGRESS = re.compile(r"\b\d[\d,]* of \d[\d,]*\b")
 NOT_EXECUTING = re.compile(r"^Dependencies for step (\S+) (failed|were not executed)")
 # What dagster-dbt logs at INFO about its own subprocess: detail, for the log file only.
 DETAIL_PREFIXES = ("Running dbt command", "Finished dbt command", "Copying `", "dbt process")
+# dagster-dbt's failure message starts with the whole dbt command line; dbt's own error lines
+# follow this marker.
+DBT_ERRORS = "Errors parsed from dbt logs:"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+DBT_RESULT_DOTS = re.compile(r"\s\.{3,}\s.*$")  # "558 of 596 FAIL 1 name ..... [FAIL 1 in 0.08s]"
+# INFO lines kept after a stage line; more go to the log file only (the assets' own rule is one
+# or two lines a stage, per-file detail at DEBUG).
+MAX_NOTES = 3
 LABEL_WIDTH = 32
 SUMMARY_WIDTH = 34
 
@@ -60,9 +68,24 @@ def indented(message: str, prefix: str = "      ") -> list[str]:
     return [prefix + line for line in message.splitlines() or [""]]
 
 
+def plain(message: str | None) -> str:
+    """Without terminal colour codes (dbt colours its results)."""
+    return ANSI.sub("", message or "")
+
+
 def first_line(message: str | None) -> str:
-    lines = [line.strip() for line in (message or "").splitlines() if line.strip()]
+    lines = [line.strip() for line in plain(message).splitlines() if line.strip()]
     return lines[0] if lines else "(no message)"
+
+
+def error_summary(message: str | None) -> str:
+    """The line that says what went wrong: dbt's first error for a failed dbt command, else the
+    message's first line."""
+    text = plain(message)
+    if DBT_ERRORS in text:
+        after = first_line(text.split(DBT_ERRORS, 1)[1])
+        return "dbt: " + DBT_RESULT_DOTS.sub("", after)
+    return first_line(text)
 
 
 @dataclass
@@ -76,6 +99,7 @@ class _Stage:
     checks_warned: int = 0
     checks_failed: int = 0
     notes: list[str] = field(default_factory=list)  # INFO lines, written after the stage line
+    info_lines: int = 0
 
 
 def _step_summary(stage: _Stage, failed: bool) -> str:
@@ -147,7 +171,9 @@ class Progress:
         stage.started = event.time
         self.started.add(event.step)
         info = stage.info
-        text = f"  {info.label} ..." + (f" 0 of {info.assets} {info.unit}" if info.assets > 1 else "")
+        text = f"  {info.label} ..." + (
+            f" 0 of {info.assets} {info.unit}" if info.assets > 1 else ""
+        )
         return [self._line(text, event, transient=True)]
 
     def _elapsed(self, stage: _Stage, event: RunEvent) -> float | None:
@@ -155,22 +181,26 @@ class Progress:
 
     def _success(self, event: RunEvent) -> list[Line]:
         stage = self._stage(event.step)
-        text = stage_line(stage.info.label, _step_summary(stage, False), self._elapsed(stage, event))
+        text = stage_line(
+            stage.info.label, _step_summary(stage, False), self._elapsed(stage, event)
+        )
         return [self._line(t, event) for t in [text, *stage.notes]]
 
     def _failure(self, event: RunEvent) -> list[Line]:
         stage = self._stage(event.step)
         info = stage.info
         if event.by_check:  # its failed check was reported, and is listed, as the check
-            return [self._line(stage_line(info.label, "failed", self._elapsed(stage, event)), event)]
-        self.failed_steps.append((info.label, first_line(event.error)))
+            return [
+                self._line(stage_line(info.label, "failed", self._elapsed(stage, event)), event)
+            ]
+        self.failed_steps.append((info.label, error_summary(event.error)))
         if info.assets > 1 and stage.materialized < info.assets:
             self.not_built.append(
                 f"{info.label}: {info.assets - stage.materialized} of {info.assets} "
                 f"{info.unit} not built"
             )
         text = stage_line(info.label, _step_summary(stage, True), self._elapsed(stage, event))
-        lines = [text, *stage.notes, *indented(event.error or "(no error message)")]
+        lines = [text, *stage.notes, *indented(plain(event.error) or "(no error message)")]
         return [self._line(t, event) for t in lines]
 
     def _skipped(self, event: RunEvent) -> list[Line]:
@@ -220,7 +250,12 @@ class Progress:
         if PROGRESS.search(message):
             text = f"  {self.label(event.step)} ... {first_line(message)}"
             return [self._line(text, event, transient=True)]
-        self._stage(event.step).notes.extend(indented(message))
+        stage = self._stage(event.step)
+        stage.info_lines += 1
+        if stage.info_lines <= MAX_NOTES:
+            stage.notes.extend(indented(message))
+        elif stage.info_lines == MAX_NOTES + 1:
+            stage.notes.append("      (more in the log file)")
         return []
 
     def skipped_by_group(self) -> dict[str, int]:
