@@ -7,8 +7,10 @@ the settings are read from the environment with it (``CliState.settings``).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +32,23 @@ class CliState:
         if self.data_dir is not None:
             env["CXLINK_DATA_DIR"] = str(self.data_dir)
         return env
+
+    @contextlib.contextmanager
+    def applied(self) -> Iterator[None]:
+        """``--data-dir`` as CXLINK_DATA_DIR in this process, for the length of a tool that reads
+        the settings itself (the trainer)."""
+        if self.data_dir is None:
+            yield
+            return
+        before = os.environ.get("CXLINK_DATA_DIR")
+        os.environ["CXLINK_DATA_DIR"] = str(self.data_dir)
+        try:
+            yield
+        finally:
+            if before is None:
+                del os.environ["CXLINK_DATA_DIR"]
+            else:
+                os.environ["CXLINK_DATA_DIR"] = before
 
     def settings(self) -> Settings:
         """Read once per command: a bad value stops it here, with the one sentence."""

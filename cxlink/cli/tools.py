@@ -81,7 +81,7 @@ def models_install(state: CliState, paths: tuple[Path, ...]) -> int:
 @click.option(
     "--models-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Where the artifact goes (default: $CXLINK_DATA_DIR/models).",
+    help="Where the artifact goes (default: the tagger's models folder, `cxlink settings`).",
 )
 def train_tagger(
     state: CliState,
@@ -94,11 +94,18 @@ def train_tagger(
     train-tagger`). Exit code 1 when the eval split misses the targets."""
     from cxlink.tagging.train import main as train_main
 
-    argv = ["--models-dir", str(models_dir or state.settings().tagger_models_dir)]
-    for flag, value in (("--labeled", labeled), ("--taxonomy", taxonomy), ("--lexicon", lexicon)):
+    state.settings()  # a bad setting stops it here, with the one sentence
+    argv: list[str] = []
+    for flag, value in (
+        ("--labeled", labeled),
+        ("--taxonomy", taxonomy),
+        ("--lexicon", lexicon),
+        ("--models-dir", models_dir),
+    ):
         if value is not None:
             argv += [flag, str(value)]
-    return train_main(argv)
+    with state.applied():
+        return train_main(argv)
 
 
 BENCHMARKS = {

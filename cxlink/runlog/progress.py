@@ -98,8 +98,15 @@ class _Stage:
     checks_passed: int = 0
     checks_warned: int = 0
     checks_failed: int = 0
-    notes: list[str] = field(default_factory=list)  # INFO lines, written after the stage line
-    info_lines: int = 0
+    notes: list[list[str]] = field(default_factory=list)  # INFO messages, after the stage line
+
+    def note_lines(self) -> list[str]:
+        """The first and the last messages (the last one usually sums the stage up)."""
+        notes = self.notes
+        if len(notes) > MAX_NOTES:
+            hidden = len(notes) - MAX_NOTES + 1
+            notes = [*notes[: MAX_NOTES - 2], [f"      ({hidden} more in the log file)"], notes[-1]]
+        return [line for note in notes for line in note]
 
 
 def _step_summary(stage: _Stage, failed: bool) -> str:
@@ -184,7 +191,7 @@ class Progress:
         text = stage_line(
             stage.info.label, _step_summary(stage, False), self._elapsed(stage, event)
         )
-        return [self._line(t, event) for t in [text, *stage.notes]]
+        return [self._line(t, event) for t in [text, *stage.note_lines()]]
 
     def _failure(self, event: RunEvent) -> list[Line]:
         stage = self._stage(event.step)
@@ -200,7 +207,7 @@ class Progress:
                 f"{info.unit} not built"
             )
         text = stage_line(info.label, _step_summary(stage, True), self._elapsed(stage, event))
-        lines = [text, *stage.notes, *indented(plain(event.error) or "(no error message)")]
+        lines = [text, *stage.note_lines(), *indented(plain(event.error) or "(no error message)")]
         return [self._line(t, event) for t in lines]
 
     def _skipped(self, event: RunEvent) -> list[Line]:
@@ -250,12 +257,7 @@ class Progress:
         if PROGRESS.search(message):
             text = f"  {self.label(event.step)} ... {first_line(message)}"
             return [self._line(text, event, transient=True)]
-        stage = self._stage(event.step)
-        stage.info_lines += 1
-        if stage.info_lines <= MAX_NOTES:
-            stage.notes.extend(indented(message))
-        elif stage.info_lines == MAX_NOTES + 1:
-            stage.notes.append("      (more in the log file)")
+        self._stage(event.step).notes.append(indented(message))
         return []
 
     def skipped_by_group(self) -> dict[str, int]:

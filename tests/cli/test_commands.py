@@ -87,3 +87,33 @@ def test_source_names_need_full_reload(capsys):
 def test_a_wrong_option_is_a_usage_error(capsys):
     assert main(["run", "--job", "nope"]) == 2
     assert "Invalid value for '--job'" in capsys.readouterr().err
+
+
+def test_models_list_is_the_translate_tool(tmp_path: Path, capsys):
+    assert main(["models", "--packages-dir", str(tmp_path), "list"]) == 0
+    out = capsys.readouterr().out
+    assert f"packages directory: {tmp_path}" in out
+    assert "(no translation package installed)" in out
+
+
+def test_bench_runs_the_benchmark_module(monkeypatch, tmp_path: Path):
+    import subprocess
+
+    import cxlink.cli.tools
+
+    calls = []
+
+    def fake_run(argv, cwd, env, check):
+        calls.append((argv[1:], env.get("CXLINK_DATA_DIR")))
+        return subprocess.CompletedProcess(argv, 0)
+
+    monkeypatch.setattr(cxlink.cli.tools.subprocess, "run", fake_run)
+    assert main(["bench", "--data-dir", str(tmp_path), "tagging", "--statements", "10"]) == 0
+    assert calls == [(["-m", "benchmarks.tagging", "--statements", "10"], str(tmp_path))]
+    calls.clear()
+    assert main(["bench"]) == 0
+    assert [argv[1] for argv, _ in calls] == [
+        "benchmarks.run",
+        "benchmarks.translation",
+        "benchmarks.tagging",
+    ]
