@@ -14,6 +14,7 @@ import contextlib
 import io
 import logging
 import sys
+import threading
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -37,16 +38,36 @@ def new_log_path(logs_dir: Path, now: datetime | None = None) -> Path:
     return logs_dir / f"run-{now:%Y%m%dT%H%M%S.%fZ}.log"
 
 
+HEARTBEAT_S = 1.0
+
+
 class _ProgressHandler(logging.Handler):
+    """Records -> progress lines; and, from a thread, a heartbeat for a step that goes quiet."""
+
     def __init__(self, progress: Progress, console: Console):
         super().__init__(logging.DEBUG)
         self.progress, self.console = progress, console
+        self.stopped = threading.Event()
+        self._heart = threading.Thread(target=self._beat, name="cxlink-progress", daemon=True)
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            self.console.write(self.progress.feed(to_run_event(record)))
+            with self.lock:  # the handler's own lock, shared with the heartbeat
+                self.console.write(self.progress.feed(to_run_event(record)))
         except Exception:  # a printing problem must not fail the run
             self.handleError(record)
+
+    def start(self) -> None:
+        self._heart.start()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self._heart.join()
+
+    def _beat(self) -> None:
+        while not self.stopped.wait(HEARTBEAT_S):
+            with self.lock:
+                self.console.write(self.progress.heartbeat(time.time()))
 
 
 class _EchoHandler(logging.Handler):
@@ -113,7 +134,8 @@ def run_job(
     console = Console(stream or sys.stdout)
     progress = Progress(step_infos(job))
     file_handler = _file_handler(log_path)
-    handlers: list[logging.Handler] = [file_handler, _ProgressHandler(progress, console)]
+    progress_handler = _ProgressHandler(progress, console)
+    handlers: list[logging.Handler] = [file_handler, progress_handler]
     if verbose:
         handlers.append(_EchoHandler(console))
     run_logger = _logger("cxlink.run", handlers)
@@ -123,12 +145,14 @@ def run_job(
     )
     config = {**(run_config or {}), "loggers": {LOGGER_KEY: {}}}
     started = time.monotonic()
+    progress_handler.start()
     try:
         with contextlib.redirect_stdout(_LinesToLog(stdout_logger, console if verbose else None)):
             result = logged_job.execute_in_process(
                 run_config=config, instance=instance, raise_on_error=False
             )
     finally:
+        progress_handler.stop()
         console.clear()
         file_handler.close()
     return RunOutcome(

@@ -148,6 +148,17 @@ class Progress:
         self.failed_checks: list[tuple[str, str]] = []  # (asset:check, description)
         self.not_built: list[str] = []  # "dbt: 25 of 65 models not built"
         self.skipped: set[str] = set()
+        self._running: dict[str, str] = {}  # step -> its latest progress text
+
+    def heartbeat(self, now: float) -> list[Line]:
+        """A progress line for each running step: its latest progress and how long it has run
+        (for steps that go quiet for a while: training, a long dbt model)."""
+        lines = []
+        for step, text in self._running.items():
+            started = self._stage(step).started or now
+            line = f"{text} ({now - started:.0f} s)"
+            lines.append(Line(line, transient=True, step=step, time=now))
+        return lines
 
     def _stage(self, step: str) -> _Stage:
         if step not in self._stages:
@@ -171,12 +182,15 @@ class Progress:
         return handler(event) if handler else []
 
     def _line(self, text: str, event: RunEvent, transient: bool = False) -> Line:
+        if transient and event.step in self._running:
+            self._running[event.step] = text
         return Line(text, transient=transient, step=event.step, time=event.time)
 
     def _start(self, event: RunEvent) -> list[Line]:
         stage = self._stage(event.step)
         stage.started = event.time
         self.started.add(event.step)
+        self._running[event.step] = ""
         info = stage.info
         text = f"  {info.label} ..." + (
             f" 0 of {info.assets} {info.unit}" if info.assets > 1 else ""
@@ -187,6 +201,7 @@ class Progress:
         return None if stage.started is None else max(0.0, event.time - stage.started)
 
     def _success(self, event: RunEvent) -> list[Line]:
+        self._running.pop(event.step, None)
         stage = self._stage(event.step)
         text = stage_line(
             stage.info.label, _step_summary(stage, False), self._elapsed(stage, event)
@@ -194,6 +209,7 @@ class Progress:
         return [self._line(t, event) for t in [text, *stage.note_lines()]]
 
     def _failure(self, event: RunEvent) -> list[Line]:
+        self._running.pop(event.step, None)
         stage = self._stage(event.step)
         info = stage.info
         if event.by_check:  # its failed check was reported, and is listed, as the check

@@ -176,3 +176,15 @@ def test_at_most_a_few_info_lines_follow_a_stage_line():
         progress.feed(RunEvent(LOG, "raw__customers", 0.1, logging.INFO, f"file {i}: new"))
     lines = texts(progress.feed(RunEvent(STEP_SUCCESS, "raw__customers", 1.0)))
     assert lines[1:] == ["      file 0: new", "      (8 more in the log file)", "      file 9: new"]
+
+
+def test_a_quiet_step_gets_a_heartbeat_with_its_latest_progress():
+    progress = Progress(STEPS)
+    assert progress.heartbeat(5.0) == []
+    progress.feed(RunEvent(STEP_START, "cxlink_dbt_models", 100.0))
+    progress.feed(RunEvent(MATERIALIZATION, "cxlink_dbt_models", 101.0, asset="marts/m0"))
+    assert texts(progress.heartbeat(130.0), transient=True) == [
+        "  dbt build ... 1 of 3 models (30 s)"
+    ]
+    progress.feed(RunEvent(STEP_SUCCESS, "cxlink_dbt_models", 131.0))
+    assert progress.heartbeat(140.0) == []
