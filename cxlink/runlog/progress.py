@@ -35,7 +35,13 @@ PROGRESS = re.compile(r"\b\d[\d,]* of \d[\d,]*\b")
 # Dagster's own ERROR line for a step it does not run because an upstream step failed.
 NOT_EXECUTING = re.compile(r"^Dependencies for step (\S+) (failed|were not executed)")
 # What dagster-dbt logs at INFO about its own subprocess: detail, for the log file only.
-DETAIL_PREFIXES = ("Running dbt command", "Finished dbt command", "Copying `", "dbt process")
+DETAIL_PREFIXES = (
+    "Running dbt command",
+    "Finished dbt command",
+    "Copying `",
+    "dbt process",
+    "A dbt subsetted execution is not being performed",
+)
 # dagster-dbt's failure message starts with the whole dbt command line; dbt's own error lines
 # follow this marker.
 DBT_ERRORS = "Errors parsed from dbt logs:"
