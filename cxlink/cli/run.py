@@ -61,12 +61,14 @@ def execute(
     run_config = _full_reload_config(settings, full_reload)
     # Record the run in the project's instance (visible in `make dev`) when DAGSTER_HOME is set.
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
+    log_path = new_log_path(settings.layout.run_logs_dir)
+    # Loading the definitions takes seconds (the dbt manifest): say what starts, at once.
+    print(f"cxlink run: {JOBS[job]} on {settings.data_dir} (log: {log_path})", flush=True)
     with warnings.catch_warnings():
         if not verbose:  # Dagster's beta/preview notices are for the code's authors
             warnings.simplefilter("ignore", dg.BetaWarning)
             warnings.simplefilter("ignore", dg.PreviewWarning)
         definitions = build_definitions(settings, source_env).resolve_job_def(JOBS[job])
-        log_path = new_log_path(settings.layout.run_logs_dir)
         outcome = run_job(definitions, log_path, run_config, instance, verbose=verbose)
     if outcome.success:
         lines = success_lines(outcome)

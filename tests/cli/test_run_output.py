@@ -57,6 +57,7 @@ def test_a_run_prints_stage_lines_and_logs_everything(run_tiny):
     code, out, err, log = run_tiny(False)
     assert code == 0, err
     lines = out.splitlines()
+    assert lines[0] == f"cxlink run: cxlink_all on {log.parents[1]} (log: {log})"
     alpha = next(line for line in lines if line.startswith("  extract alpha ."))
     assert "3 rows (1 quarantined)" in alpha and alpha.endswith(" s")
     assert "      alpha: 4 rows in = 3 raw + 1 quarantined" in lines
@@ -68,7 +69,7 @@ def test_a_run_prints_stage_lines_and_logs_everything(run_tiny):
     # no DEBUG stream, no Dagster event lines, no echo of the step's stdout on the console
     for hidden in ("alpha detail", "STEP_START", "RUN_START", "echoed like dbt"):
         assert hidden not in out + err
-    assert len(lines) <= 8, out
+    assert len(lines) <= 9, out
     assert lines[-1] == f"full log (DEBUG included): {log}"
     text = log.read_text()
     for shown_only_here in ("DEBUG", "alpha detail for the log file", "STEP_START",
