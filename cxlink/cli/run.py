@@ -51,8 +51,9 @@ def execute(
     full_reload: list[str] | None = None,
     source_env: dict[str, str] | None = None,
     verbose: bool = False,
-) -> int:
-    """Run one of the jobs in this process; 0 when it succeeded, 1 when it failed."""
+) -> tuple[int, list[str]]:
+    """Run one of the jobs in this process: (0 when it succeeded, 1 when it failed; the
+    end-of-run message, already in the log file, for the caller to print last)."""
     import dagster as dg
 
     from cxlink.runlog import append_to_log, failure_lines, new_log_path, run_job, success_lines
@@ -72,15 +73,13 @@ def execute(
         outcome = run_job(definitions, log_path, run_config, instance, verbose=verbose)
     if outcome.success:
         lines = success_lines(outcome)
-        print("\n".join(lines))
     else:
         lines = failure_lines(outcome, failure_extra_lines(settings))
-        print("\n".join(lines), file=sys.stderr)
     append_to_log(log_path, lines)
-    return 0 if outcome.success else 1
+    return (0 if outcome.success else 1), lines
 
 
-def _with_demo_vendors(settings: Settings, **kwargs) -> int:
+def _with_demo_vendors(settings: Settings, **kwargs) -> tuple[int, list[str]]:
     """The connector demo: its stand-in Stripe and HubSpot serve for the length of the run."""
     from cxlink.demo.as_sources import DEMO_HUBSPOT_TOKEN, DEMO_STRIPE_KEY, VENDORS_DIR, demo_port
     from cxlink.demo.vendor_api import serving_demo_vendors
@@ -150,9 +149,14 @@ def run_command(
         "full_reload": list(sources) if full_reload else None,
         "verbose": state.verbose,
     }
-    code = _with_demo_vendors(settings, **options) if demo_vendors else execute(settings, **options)
+    runner = _with_demo_vendors if demo_vendors else execute
+    code, end = runner(settings, **options)
+    if code == 0:  # the run's end, then the summary
+        print("\n".join(end))
     if not no_summary:
         from cxlink.summary import print_summary
 
         print_summary(settings)
+    if code != 0:  # what failed and why comes last, where a person looks
+        print("\n".join(end), file=sys.stderr)
     return code
