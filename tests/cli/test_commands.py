@@ -117,3 +117,10 @@ def test_bench_runs_the_benchmark_module(monkeypatch, tmp_path: Path):
         "benchmarks.translation",
         "benchmarks.tagging",
     ]
+
+
+def test_the_job_choices_are_the_jobs_of_the_code_location():
+    from cxlink.cli.run import JOBS
+    from orchestration.automation import ALL_JOB_NAME, MAIN_JOB_NAME, TEXT_JOB_NAME
+
+    assert JOBS == {"all": ALL_JOB_NAME, "main": MAIN_JOB_NAME, "text": TEXT_JOB_NAME}
