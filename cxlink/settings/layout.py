@@ -50,6 +50,11 @@ class DataLayout:
         return self.data_dir / "models"
 
     @property
+    def run_logs_dir(self) -> Path:
+        """One log file per `cxlink run` (``run-<UTC timestamp>.log``), DEBUG lines included."""
+        return self.data_dir / "logs"
+
+    @property
     def argos_models_dir(self) -> Path:
         """Where `.argosmodel` files are picked up from unless CXLINK_ARGOS_MODELS says."""
         return self.data_dir / "argos-models"
