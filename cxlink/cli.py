@@ -61,21 +61,18 @@ def _execute(
 ) -> int:
     import dagster as dg
 
-    from orchestration.automation import ALL_JOB_NAME, full_range_tags
+    from orchestration.automation import ALL_JOB_NAME
     from orchestration.definitions import build_definitions
-    from orchestration.partitions import feedback_month_partitions
 
     # Record the run in the project's instance (visible in `make dev`) when DAGSTER_HOME is set.
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
-    # One run, in dependency order: extract -> checks -> translate every feedback month (the
-    # text assets are partitioned; the range covers all months) -> dbt -> publish.
+    # One run, in dependency order: extract -> checks -> translate and tag what is new -> dbt
+    # -> publish.
     job = build_definitions(settings, source_env).resolve_job_def(ALL_JOB_NAME)
-    months = feedback_month_partitions(settings.partitions_start)
     result = job.execute_in_process(
         run_config=_full_reload_config(settings, full_reload),
         instance=instance,
         raise_on_error=False,
-        tags=full_range_tags(months),
     )
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
