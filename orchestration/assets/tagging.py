@@ -133,14 +133,18 @@ def build_statement_tags() -> dg.AssetsDefinition:
             )  # fmt: skip
             total = count_statements(con)
         skipped = ", ".join(f"{s} {n}" for s, n in sorted(stats.skipped_by_status.items()))
-        context.log.info(
-            f"{len(comments)} comments: {stats.comments_in} to tag"
-            + (" (full refresh)" if config.full_refresh else "")
-            + f", {plan.current} already current, {len(plan.removed)} removed; "
-            f"{stats.comments_tagged} tagged into {stats.statements} statements "
-            f"({stats.statements_with_topic} with a topic), "
+        work = (
+            f"{stats.comments_in} to tag: {stats.comments_tagged} tagged into "
+            f"{stats.statements} statements ({stats.statements_with_topic} with a topic), "
             f"{stats.comments_without_statements} without any statement"
-            + (f"; skipped {skipped}" if skipped else "")
+            + (f", skipped {skipped}" if skipped else "")
+            if plan.todo
+            else "nothing to tag" + ("" if model else " (the tagger was not loaded)")
+        )
+        context.log.info(
+            f"{len(comments)} comments: {work}"
+            + (" (full refresh)" if config.full_refresh else "")
+            + f"; {plan.current} already current, {len(plan.removed)} removed"
         )
         return dg.MaterializeResult(
             metadata=tagging_metadata(
