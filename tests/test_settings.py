@@ -105,7 +105,6 @@ def test_a_bad_value_is_named_with_its_value_and_the_allowed_values():
         ("CXLINK_RMST_HORIZON_MONTHS", "three"),
         ("CXLINK_LINKAGE_HORIZON_MONTHS", "0"),
         ("CXLINK_DUCKDB_THREADS", "0"),
-        ("CXLINK_PARTITIONS_START", "2022-01"),
         ("CXLINK_SCHEDULE_CRON", "61 * * * *"),
         ("CXLINK_SCHEDULE_CRON", "0 6 * *"),
         ("CXLINK_SCHEDULE_TIMEZONE", "Mars/Olympus"),
