@@ -44,6 +44,9 @@ from cxlink.tagging.trainer import TRAINER_VERSION, train_model
 
 MODEL_FILE = "model.joblib"
 MANIFEST_FILE = "manifest.json"
+# A staging folder (".tagger-<version>.<random>") older than this was left by a killed
+# training: training takes a minute at most, so a younger one may belong to another process.
+STALE_STAGING_SECONDS = 3600
 
 
 class ArtifactError(RuntimeError):
@@ -130,6 +133,7 @@ def train_and_write(
         },
     }
     root.mkdir(parents=True, exist_ok=True)
+    remove_stale_staging(root)
     staging = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=root))
     try:
         joblib.dump(model, staging / MODEL_FILE, compress=3)
@@ -141,6 +145,17 @@ def train_and_write(
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return model, evaluation, target, seconds
+
+
+def remove_stale_staging(root: Path, now: float | None = None) -> list[str]:
+    """Delete the staging folders killed trainings left behind; their names."""
+    now = time.time() if now is None else now
+    removed = []
+    for path in sorted(root.glob(".tagger-*")):
+        if path.is_dir() and now - path.stat().st_mtime > STALE_STAGING_SECONDS:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    return removed
 
 
 def _publish(staging: Path, target: Path, replace: bool) -> Path:

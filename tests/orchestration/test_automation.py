@@ -7,11 +7,13 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+import yaml
 
 from cxlink.contract import ENTITIES
 from cxlink.extract.files import discover
 from cxlink.extract.store import sync_files
 from cxlink.settings import Settings
+from cxlink.sources.config import load_sources
 from orchestration.automation import daily_schedule, full_refresh_config, landing_sensor
 from orchestration.landing_changes import watched_folders
 from orchestration.resources import Warehouse
@@ -122,6 +124,24 @@ def test_a_fresh_data_dir_starts_a_run(tmp_path: Path):
     (feedback / "a.csv").write_text("response_id\nR1\n")
     result, _ = evaluate(tmp_path, None)  # no warehouse yet
     assert isinstance(result, dg.RunRequest)
+
+
+def test_watched_folders_follow_the_sources_file(tmp_path: Path):
+    """A file source's export folder is watched with its suffixes; the folder of an entity a
+    source feeds is not (the run does not read it)."""
+    sources_file = tmp_path / "sources.yml"
+    sources_file.write_text(
+        yaml.safe_dump(
+            {
+                "sources": [
+                    {"name": "qualtrics", "kind": "qualtrics_export", "entities": ["feedback"]}
+                ]
+            }
+        )
+    )
+    folders = watched_folders(load_sources(sources_file))
+    assert folders["qualtrics"] == (".csv",)
+    assert "feedback" not in folders and ".jsonl" in folders["customers"]
 
 
 def test_schedule_comes_from_the_settings_object():

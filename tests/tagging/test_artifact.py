@@ -4,6 +4,7 @@ rename, and retrained when pickled by older code (a class or function since move
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -108,6 +109,12 @@ def test_publishing_keeps_a_version_another_process_wrote_or_replaces_it(tmp_pat
     artifact._publish(_artifact(tmp_path / ".tagger-x.2", "new"), target, replace=True)
     assert (target / MODEL_FILE).read_text() == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == [".tagger-x.1", "tagger-x"]
+    # a staging folder left by a killed training goes at the next training, a young one stays
+    (tmp_path / ".tagger-x.3").mkdir()
+    later = (tmp_path / ".tagger-x.1").stat().st_mtime + artifact.STALE_STAGING_SECONDS + 1
+    os.utime(tmp_path / ".tagger-x.3", (later, later))
+    assert artifact.remove_stale_staging(tmp_path, now=later) == [".tagger-x.1"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".tagger-x.3", "tagger-x"]
 
 
 def test_train_if_missing_does_not_train_a_trained_version(trained, capsys):
