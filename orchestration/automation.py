@@ -1,24 +1,27 @@
 """The jobs, the daily schedule, and the sensor that runs everything when landing files change."""
 
-import hashlib
-import json
-
 import dagster as dg
+import duckdb
 
-from cxlink.extract.files import landing_fingerprint
+from orchestration.landing_changes import (
+    fingerprint,
+    first_change,
+    list_loadable,
+    loaded_files,
+    manifest_key,
+)
 from orchestration.resources import Warehouse
 
 MAIN_JOB_NAME = "cxlink_main"
-
 TEXT_JOB_NAME = "cxlink_text"
 ALL_JOB_NAME = "cxlink_all"
 TEXT_GROUP = "text"
+TEXT_ASSET_NODES = ("text__feedback_translations", "text__statement_tags")
 
-# The text assets (translation, tagging) are partitioned by feedback month. A run that includes
-# them needs a partition range: cxlink_all (everything, in dependency order: extract ->
-# translate -> dbt) is always launched over the full range of months (full_range_tags), by
-# `cxlink run`, the schedule and the landing sensor. cxlink_main (everything but the text
-# assets) runs without one; cxlink_text runs the text assets for chosen months (backfills).
+# No asset is partitioned: a run plans one materialization per asset whatever the date. The
+# text assets are incremental instead (they translate and tag only what changed since the last
+# run), so cxlink_all (everything, in dependency order: extract -> translate -> dbt) is what
+# `cxlink run`, the schedule and the landing sensor launch.
 main_job = dg.define_asset_job(
     MAIN_JOB_NAME,
     selection=dg.AssetSelection.all() - dg.AssetSelection.groups(TEXT_GROUP),
@@ -29,8 +32,8 @@ text_job = dg.define_asset_job(
     TEXT_JOB_NAME,
     selection=dg.AssetSelection.groups(TEXT_GROUP),
     description=(
-        "Translate (and tag) feedback comments, per feedback month; one run may cover a range "
-        "of months (tags dagster/asset_partition_range_start and _end)."
+        "Re-run translation and tagging only (e.g. after installing a translation package or "
+        "editing the taxonomy); run config full_refresh: true on both assets redoes every comment."
     ),
 )
 
@@ -38,31 +41,20 @@ all_job = dg.define_asset_job(
     ALL_JOB_NAME,
     selection=dg.AssetSelection.all(),
     description=(
-        "Everything in one run: extract, check, translate every month's comments, build the dbt "
-        "models and marts. Launch it over the full range of months (`cxlink run` does)."
+        "Everything in one run: extract, check, translate and tag the new comments, build the "
+        "dbt models and marts, publish (what `cxlink run` launches)."
     ),
 )
 
 
-def partition_range_tags(first_key: str, last_key: str) -> dict[str, str]:
-    """Run tags that make one run cover the months first_key..last_key (single-run backfill)."""
-    return {
-        "dagster/asset_partition_range_start": first_key,
-        "dagster/asset_partition_range_end": last_key,
-    }
+def full_refresh_config() -> dict:
+    """Run config that makes the text assets redo every comment instead of only what changed."""
+    return {"ops": {node: {"config": {"full_refresh": True}} for node in TEXT_ASSET_NODES}}
 
 
-def full_range_tags(months: dg.PartitionsDefinition) -> dict[str, str]:
-    """All feedback months, from the first partition to the current one (evaluated now)."""
-    return partition_range_tags(months.get_first_partition_key(), months.get_last_partition_key())
-
-
-def daily_schedule(
-    cron: str, timezone: str, months: dg.PartitionsDefinition
-) -> dg.ScheduleDefinition:
+def daily_schedule(cron: str, timezone: str) -> dg.ScheduleDefinition:
     """The daily run (settings CXLINK_SCHEDULE_CRON and CXLINK_SCHEDULE_TIMEZONE)."""
-
-    @dg.schedule(
+    return dg.ScheduleDefinition(
         name="cxlink_daily",
         job=all_job,
         cron_schedule=cron,
@@ -70,39 +62,45 @@ def daily_schedule(
         default_status=dg.DefaultScheduleStatus.RUNNING,
         description="Daily run of the whole pipeline (a backstop for the landing sensor).",
     )
-    def _daily(context: dg.ScheduleEvaluationContext):
-        # The range is computed at each tick, so a new month is included when it starts.
-        return dg.RunRequest(tags=full_range_tags(months))
-
-    return _daily
 
 
-def fingerprint_key(listing: list[tuple[str, int, int]]) -> str:
-    return hashlib.sha256(json.dumps(listing).encode()).hexdigest()[:16]
-
-
-def landing_sensor(months: dg.PartitionsDefinition) -> dg.SensorDefinition:
-    """Starts a run over every month when the landing zone changes."""
+def landing_sensor(folders: dict[str, tuple[str, ...]]) -> dg.SensorDefinition:
+    """Starts a run when a landing file the run would load (``folders``: landing folder ->
+    suffixes, orchestration.landing_changes.watched_folders) is new or changed against the load
+    manifest. Its cursor is the listing's fingerprint: an unchanged listing is skipped without
+    opening the warehouse; a changed one is compared with the manifest, read-only."""
 
     @dg.sensor(
         name="cxlink_landing_sensor",
         job=all_job,
         minimum_interval_seconds=30,
         default_status=dg.DefaultSensorStatus.RUNNING,
-        description="Starts a run when files are added to or changed in the landing zone.",
+        description="Starts a run when landing files are added or changed (not yet loaded).",
     )
     def _landing(context: dg.SensorEvaluationContext, warehouse: Warehouse):
         landing_dir = warehouse.landing_dir()
-        listing = landing_fingerprint(landing_dir)
-        if not listing:
+        files = list_loadable(landing_dir, folders)
+        if not files:
             return dg.SkipReason(f"no landing files under {landing_dir}")
-        key = fingerprint_key(listing)
+        key = fingerprint(files)
         if key == context.cursor:
-            return dg.SkipReason("landing zone unchanged since the last run request")
+            return dg.SkipReason("landing files unchanged since the last check")
+        try:
+            with warehouse.connect(read_only=True) as con:
+                loaded = loaded_files(con)
+        except FileNotFoundError:
+            loaded = {}  # no warehouse yet: nothing was loaded
+        except duckdb.IOException as exc:
+            # a run holds the write lock; the cursor stays, so the next tick looks again
+            return dg.SkipReason(f"warehouse busy, checking again next tick ({exc})")
+        change = first_change(files, loaded)
         context.update_cursor(key)
+        if change is None:
+            return dg.SkipReason(f"all {len(files)} landing files are already loaded")
+        context.log.info(f"starting a run: {change}")
         return dg.RunRequest(
-            run_key=f"landing-{key}",
-            tags={"cxlink/trigger": "landing_sensor", **full_range_tags(months)},
+            run_key=f"landing-{key}-{manifest_key(files, loaded)}",
+            tags={"cxlink/trigger": "landing_sensor"},
         )
 
     return _landing

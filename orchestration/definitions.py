@@ -2,7 +2,7 @@
 
 Nothing here runs at import: Dagster calls ``defs`` (``@dg.definitions``) when it loads the
 location, which reads the settings once; ``build_definitions(settings)`` builds everything that
-depends on them (partitions, schedule, sensor, resources).
+depends on them (sources, schedule, sensor, resources).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from cxlink.settings import Settings
 from cxlink.sources.config import load_sources
 from orchestration.automation import all_job, daily_schedule, landing_sensor, main_job, text_job
 from orchestration.dbt_project import dbt_project
-from orchestration.partitions import feedback_month_partitions
+from orchestration.landing_changes import watched_folders
 from orchestration.resources import build_resources
 
 
@@ -39,22 +39,21 @@ def build_definitions(
     from orchestration.checks.gx_checks import build_gx_asset_checks
     from orchestration.checks.topic_alerts import topic_alerts_new
 
-    months = feedback_month_partitions(settings.partitions_start)
     sources = load_sources(settings.sources_path)
     return dg.Definitions(
         assets=[
             *[build_source_asset(source, source_env) for source in sources.sources],
             *build_extract_assets(sources),
             quarantine_ledger,
-            build_feedback_translations(months),
-            build_statement_tags(months),
+            build_feedback_translations(),
+            build_statement_tags(),
             cxlink_dbt_models,
             bi_copy,
         ],
         asset_checks=[*build_gx_asset_checks(ENTITY_ORDER), ledger_balances, topic_alerts_new],
         jobs=[main_job, text_job, all_job],
-        schedules=[daily_schedule(settings.schedule_cron, settings.schedule_timezone, months)],
-        sensors=[landing_sensor(months)],
+        schedules=[daily_schedule(settings.schedule_cron, settings.schedule_timezone)],
+        sensors=[landing_sensor(watched_folders(sources))],
         resources=build_resources(settings),
         # DuckDB admits one writing process per file: run every step in the run's own process.
         executor=dg.in_process_executor,

@@ -8,8 +8,6 @@ from pathlib import Path
 import dagster as dg
 
 from cxlink.settings import Settings
-from orchestration.automation import full_range_tags
-from orchestration.partitions import feedback_month_partitions
 from orchestration.resources import build_resources
 
 # The default demo scale: the shared end-to-end run (tests/conftest.py `demo_run`).
@@ -36,6 +34,4 @@ def materialize(
         [*assets, *checks],
         resources=build_resources(settings),
         raise_on_error=raise_on_error,
-        # the text assets are partitioned by feedback month: one run covers every month
-        tags=full_range_tags(feedback_month_partitions(settings.partitions_start)),
     )

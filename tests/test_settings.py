@@ -39,7 +39,7 @@ def test_defaults():
     assert (s.as_of_date, s.reporting_currency, s.cac_lag_months) == (None, "EUR", 0)
     assert (s.gross_margin, s.clv_window_months, s.clv_lifetime) == (0.8, 12, "inverse_churn")
     assert (s.rmst_horizon_months, s.linkage_horizon_months, s.alert_fdr) == (36, 12, 0.05)
-    assert (s.duckdb_threads, s.partitions_start) == (1, date(2022, 1, 1))
+    assert s.duckdb_threads == 1
     assert (s.schedule_cron, s.schedule_timezone) == ("0 6 * * *", "UTC")
     assert (s.translate_beam_size, s.translate_batch_size, s.translate_compute_type) == (
         4,
@@ -48,7 +48,7 @@ def test_defaults():
     )
     assert s.tagger_dir is None and s.argos_models is None
     assert s.argos_models_dir == PROJECT_ROOT / "data" / "argos-models"
-    assert s.tagger_models_dir == PROJECT_ROOT / "data" / "models"
+    assert s.tagger_models is None
     assert s.layout.bi_copy_path == PROJECT_ROOT / "data" / "marts.duckdb"
     assert s.layout.exports_dir == PROJECT_ROOT / "data" / "exports"
     assert s.dbt_docs_dir == PROJECT_ROOT / "data" / "dbt_docs"
@@ -105,7 +105,6 @@ def test_a_bad_value_is_named_with_its_value_and_the_allowed_values():
         ("CXLINK_RMST_HORIZON_MONTHS", "three"),
         ("CXLINK_LINKAGE_HORIZON_MONTHS", "0"),
         ("CXLINK_DUCKDB_THREADS", "0"),
-        ("CXLINK_PARTITIONS_START", "2022-01"),
         ("CXLINK_SCHEDULE_CRON", "61 * * * *"),
         ("CXLINK_SCHEDULE_CRON", "0 6 * *"),
         ("CXLINK_SCHEDULE_TIMEZONE", "Mars/Olympus"),
@@ -131,7 +130,6 @@ def test_each_rule_rejects(name: str, value: str):
         ("CXLINK_AS_OF_DATE", "2024-06-30", "as_of_date", date(2024, 6, 30)),
         ("CXLINK_REPORTING_CURRENCY", " usd ", "reporting_currency", "USD"),
         ("CXLINK_CAC_LAG_MONTHS", "2", "cac_lag_months", 2),
-        ("CXLINK_PARTITIONS_START", "2023-05-20", "partitions_start", date(2023, 5, 1)),
         ("CXLINK_SCHEDULE_CRON", "*/15 6-18 * jan-mar mon-fri", "schedule_cron", None),
         ("CXLINK_SCHEDULE_CRON", "@daily", "schedule_cron", "@daily"),
         ("CXLINK_SCHEDULE_TIMEZONE", "Europe/Helsinki", "schedule_timezone", None),

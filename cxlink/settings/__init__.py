@@ -66,7 +66,6 @@ class Settings:
     linkage_horizon_months: int = field(default_factory=_declared("linkage_horizon_months"))
     alert_fdr: float = field(default_factory=_declared("alert_fdr"))
     duckdb_threads: int = field(default_factory=_declared("duckdb_threads"))
-    partitions_start: date = field(default_factory=_declared("partitions_start"))
     schedule_cron: str = field(default_factory=_declared("schedule_cron"))
     schedule_timezone: str = field(default_factory=_declared("schedule_timezone"))
     argos_models: Path | None = field(default_factory=_declared("argos_models"))
@@ -75,6 +74,7 @@ class Settings:
     translate_intra_threads: int = field(default_factory=_declared("translate_intra_threads"))
     translate_inter_threads: int = field(default_factory=_declared("translate_inter_threads"))
     translate_compute_type: str = field(default_factory=_declared("translate_compute_type"))
+    tagger_models: Path | None = field(default_factory=_declared("tagger_models"))
     tagger_dir: Path | None = field(default_factory=_declared("tagger_dir"))
     bench_dir: Path = field(default_factory=_declared("bench_dir"))
     bench_cache: Path = field(default_factory=_declared("bench_cache"))
@@ -127,7 +127,9 @@ class Settings:
 
     @property
     def tagger_models_dir(self) -> Path:
-        return self.layout.tagger_models_dir
+        """Trained taggers (``tagger-<version>/``): CXLINK_TAGGER_MODELS_DIR, else the per-user
+        cache, so a new data directory reuses the model trained for another."""
+        return self.tagger_models or user_cache_dir() / "models"
 
     @property
     def argos_models_dir(self) -> Path:
@@ -152,6 +154,13 @@ class Settings:
     def table(self) -> list[tuple[str, str, str, str]]:
         """(variable, default, current value, meaning) of every setting."""
         return [(s.name, s.default_text, self.text(s), s.doc) for s in DECLARED]
+
+
+def user_cache_dir(env: Mapping[str, str] | None = None) -> Path:
+    """cxlink's per-user cache: ``$XDG_CACHE_HOME/cxlink``, else ``~/.cache/cxlink``."""
+    env = os.environ if env is None else env
+    base = env.get("XDG_CACHE_HOME") or ""
+    return (Path(base).expanduser() if base else Path.home() / ".cache").resolve() / "cxlink"
 
 
 def render_table(settings: Settings) -> str:

@@ -19,7 +19,6 @@ from cxlink.settings.parsers import (
     currency,
     decimal,
     iso_date,
-    month_start,
     optional,
     path,
     timezone,
@@ -47,7 +46,7 @@ _MONTHS = "a whole number of months >= 1"
 DECLARED: tuple[Setting, ...] = (
     Setting("CXLINK_DATA_DIR", "data_dir", str(DEFAULT_DATA_DIR), "a directory path",
             "the data directory: `landing/<entity>/`, `warehouse.duckdb`, `marts.duckdb` (BI "
-            "copy), `exports/`, `dbt_docs/`, `models/` (tagger), `argos-models/`",
+            "copy), `exports/`, `dbt_docs/`, `argos-models/`",
             path, shown_default="`./data`"),
     Setting("CXLINK_SOURCES", "sources_file", "", "empty or a file path",
             "the sources file (survey tools, billing and CRM APIs, a database, mapped exports: "
@@ -86,9 +85,6 @@ DECLARED: tuple[Setting, ...] = (
             "errors) in whatever order its threads finish, so more threads are faster on big "
             "data but may change the last digit between runs",
             whole(1)),
-    Setting("CXLINK_PARTITIONS_START", "partitions_start", "2022-01-01", "a date YYYY-MM-DD",
-            "first feedback month of the text assets' monthly partitions (any day of it)",
-            month_start),
     Setting("CXLINK_SCHEDULE_CRON", "schedule_cron", "0 6 * * *", CRON_HELP,
             "cron of the daily schedule", cron),
     Setting("CXLINK_SCHEDULE_TIMEZONE", "schedule_timezone", "UTC",
@@ -110,10 +106,14 @@ DECLARED: tuple[Setting, ...] = (
     Setting("CXLINK_TRANSLATE_COMPUTE_TYPE", "translate_compute_type", "auto",
             "one of " + ", ".join(COMPUTE_TYPES),
             "CTranslate2 compute type (`auto`: int8 models stay int8)", choice(*COMPUTE_TYPES)),
+    Setting("CXLINK_TAGGER_MODELS_DIR", "tagger_models", "", "empty or a directory path",
+            "trained taggers, one folder per model version, shared by every data directory "
+            "(trained once per version, on first use or by `make setup`)", optional(path),
+            shown_default="`$XDG_CACHE_HOME/cxlink/models` (`~/.cache/cxlink/models`)"),
     Setting("CXLINK_TAGGER_DIR", "tagger_dir", "", "empty or a directory path",
             "one tagger artifact to use as it is; unset, the current version under "
-            "`$CXLINK_DATA_DIR/models` is loaded, or trained when missing", optional(path),
-            shown_default="train or load under `$CXLINK_DATA_DIR/models`"),
+            "`$CXLINK_TAGGER_MODELS_DIR` is loaded, or trained when missing", optional(path),
+            shown_default="train or load under `$CXLINK_TAGGER_MODELS_DIR`"),
     Setting("CXLINK_BENCH_DIR", "bench_dir", str(PROJECT_ROOT / ".bench"), "a directory path",
             "benchmark data (`make bench`)", path, shown_default="`./.bench`"),
     Setting("CXLINK_BENCH_CACHE", "bench_cache", "~/.cache/cxlink/bench",

@@ -47,11 +47,6 @@ def iso_date(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def month_start(text: str) -> date:
-    """A date YYYY-MM-DD, as the first day of its month."""
-    return iso_date(text).replace(day=1)
-
-
 def whole(minimum: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         if not re.fullmatch(r"[0-9]+", text) or int(text) < minimum:

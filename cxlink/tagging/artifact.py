@@ -3,7 +3,9 @@
 Version: ``tagger-<12 hex>``, a hash of the labeled statements, the taxonomy, the sentiment
 lexicon, the trainer version and the scikit-learn version. The same inputs give the same version (and, training
 being deterministic, the same predictions); editing the taxonomy or the labeled data gives a new
-one. Artifacts live outside git, in ``$CXLINK_DATA_DIR/models/<version>/``:
+one. Artifacts live outside git and outside any data directory, in
+``$CXLINK_TAGGER_MODELS_DIR/<version>/`` (default ``~/.cache/cxlink/models``): every data
+directory of the user shares them, so a version is trained once, not once per data directory:
 
     model.joblib      the fitted model (scikit-learn objects; load with the same version)
     manifest.json     version, hashes, library versions, training counts, evaluation summary
@@ -13,10 +15,13 @@ one. Artifacts live outside git, in ``$CXLINK_DATA_DIR/models/<version>/``:
 ``CXLINK_TAGGER_DIR`` points at one artifact directory instead (e.g. a model trained elsewhere);
 it must exist. Without it, a missing artifact is trained on first use (a few seconds), exactly as
 ``make train-tagger`` does; so is one pickled by older code whose classes have since moved.
+Training writes into a temporary folder beside the target and renames it into place, so two
+processes training the same version at once both end with one complete artifact.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -39,6 +44,9 @@ from cxlink.tagging.trainer import TRAINER_VERSION, train_model
 
 MODEL_FILE = "model.joblib"
 MANIFEST_FILE = "manifest.json"
+# A staging folder (".tagger-<version>.<random>") older than this was left by a killed
+# training: training takes a minute at most, so a younger one may belong to another process.
+STALE_STAGING_SECONDS = 3600
 
 
 class ArtifactError(RuntimeError):
@@ -85,9 +93,13 @@ def load_inputs(
 
 
 def train_and_write(
-    inputs: TrainingInputs, root: Path
+    inputs: TrainingInputs, root: Path, replace: bool = True
 ) -> tuple[TaggerModel, Evaluation, Path, float]:
-    """Train on the train split, evaluate on the eval split, write the artifact atomically."""
+    """Train on the train split, evaluate on the eval split, write the artifact atomically.
+
+    ``replace``: an artifact already at ``root/<version>`` is swapped for the new one (what
+    ``make train-tagger`` asks for); otherwise one that appeared meanwhile (another process
+    trained the same inputs) is kept and this one discarded."""
     labeled, taxonomy = inputs.labeled, inputs.taxonomy
     version = model_version(inputs)
     started = time.perf_counter()
@@ -121,25 +133,68 @@ def train_and_write(
         },
     }
     root.mkdir(parents=True, exist_ok=True)
-    target = root / version
+    remove_stale_staging(root)
     staging = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=root))
     try:
         joblib.dump(model, staging / MODEL_FILE, compress=3)
         (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
         (staging / "evaluation.json").write_text(json.dumps(evaluation.as_dict(), indent=2) + "\n")
         (staging / "evaluation.md").write_text(report_markdown(evaluation, version))
-        if target.exists():
-            shutil.rmtree(target, ignore_errors=True)
-        try:
-            os.replace(staging, target)
-        except OSError:
-            # another process wrote the same version meanwhile (same inputs, same model): keep it
-            if not (target / MODEL_FILE).exists():
-                raise
+        target = _publish(staging, root / version, replace)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return model, evaluation, target, seconds
+
+
+def remove_stale_staging(root: Path, now: float | None = None) -> list[str]:
+    """Delete the staging folders killed trainings left behind; their names."""
+    now = time.time() if now is None else now
+    removed = []
+    for path in sorted(root.glob(".tagger-*")):
+        if path.is_dir() and now - path.stat().st_mtime > STALE_STAGING_SECONDS:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    return removed
+
+
+def _publish(staging: Path, target: Path, replace: bool) -> Path:
+    """Rename the finished ``staging`` folder to ``target``: readers never see a partial
+    artifact. An existing target is moved aside first (``replace``) or kept."""
+    aside = None
+    if replace and target.exists():
+        aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+        with contextlib.suppress(FileNotFoundError):  # another process moved it meanwhile
+            os.replace(target, aside / target.name)
+    try:
+        os.replace(staging, target)
+    except OSError:
+        # another process published the same version meanwhile (same inputs, same model)
+        if not (target / MODEL_FILE).exists():
+            raise
+    finally:
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
+    return target
+
+
+def artifact_version(directory: Path) -> str:
+    """The version an artifact's manifest names, without loading the model."""
+    try:
+        return str(json.loads((directory / MANIFEST_FILE).read_text())["version"])
+    except (OSError, ValueError, KeyError) as exc:
+        raise ArtifactError(
+            f"no tagger artifact in {directory} (expected {MODEL_FILE} and {MANIFEST_FILE}): "
+            "run `make train-tagger`, or unset CXLINK_TAGGER_DIR to train one automatically"
+        ) from exc
+
+
+def current_version(tagger_dir: Path | None = None, inputs: TrainingInputs | None = None) -> str:
+    """The version a run tags with, cheaply (no model is loaded or trained): the pinned
+    artifact's (``tagger_dir``), else the hash of the current training inputs."""
+    if tagger_dir:
+        return artifact_version(tagger_dir)
+    return (inputs or load_inputs()).version
 
 
 def load_artifact(directory: Path) -> TaggerModel:
@@ -173,21 +228,23 @@ def ensure_model(
     tagger_dir: Path | None = None,
     labeled_path: Path | None = None,
     taxonomy_path: Path | None = None,
+    inputs: TrainingInputs | None = None,
 ) -> tuple[TaggerModel, Path, bool]:
     """The tagger for the current labeled data and taxonomy: (model, its directory, trained now?).
 
     ``tagger_dir`` (setting CXLINK_TAGGER_DIR) names an artifact to use as it is. Otherwise the
-    artifact of the current version under ``models_dir`` (``$CXLINK_DATA_DIR/models``) is
-    loaded, or trained when missing.
+    artifact of the current version under ``models_dir`` (setting CXLINK_TAGGER_MODELS_DIR) is
+    loaded, or trained when missing. ``inputs``: already loaded training inputs.
     """
     if tagger_dir:
         return load_artifact(tagger_dir), tagger_dir, False
-    inputs = load_inputs(labeled_path, taxonomy_path)
+    inputs = inputs or load_inputs(labeled_path, taxonomy_path)
     directory = models_dir / inputs.version
+    stale = False
     if (directory / MODEL_FILE).exists():
         try:
             return load_artifact(directory), directory, False
         except StaleArtifactError:
-            pass  # same inputs, so retraining gives the same model, in classes this code has
-    model, _, directory, _ = train_and_write(inputs, models_dir)
+            stale = True  # same inputs, so retraining gives the same model, in classes we have
+    model, _, directory, _ = train_and_write(inputs, models_dir, replace=stale)
     return model, directory, True

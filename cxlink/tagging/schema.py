@@ -48,6 +48,17 @@ TOPIC_COLUMNS = {
     "description": "VARCHAR",
 }
 
+# What each response was last tagged from (cxlink.tagging.incremental): internal bookkeeping of
+# the incremental runs, not read by dbt.
+STATE_TABLE = "tagged_comments"
+STATE_COLUMNS = {
+    "response_id": "VARCHAR",
+    "feedback_month": "DATE",
+    "text_hash": "VARCHAR",
+    "model_version": "VARCHAR",
+    "tagged_at": "TIMESTAMP",
+}
+
 TABLES = {
     STATEMENTS_TABLE: STATEMENT_COLUMNS,
     STATEMENT_TOPICS_TABLE: STATEMENT_TOPIC_COLUMNS,
@@ -56,5 +67,7 @@ TABLES = {
 
 
 def create_table_sql(table: str) -> str:
-    columns = ", ".join(f"{name} {kind}" for name, kind in TABLES[table].items())
+    columns = ", ".join(
+        f"{name} {kind}" for name, kind in {**TABLES, STATE_TABLE: STATE_COLUMNS}[table].items()
+    )
     return f"create table if not exists {SCHEMA}.{table} ({columns})"

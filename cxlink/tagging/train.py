@@ -1,20 +1,25 @@
 """`make train-tagger`: train the tagger, evaluate it on the eval split, write the artifact.
 
     python -m cxlink.tagging.train [--labeled P] [--taxonomy P] [--lexicon P] [--models-dir DIR]
+                                   [--if-missing]
 
 Prints the per-topic report, then, last, ``macro-F1: X.XX`` and ``sentiment accuracy: X.XX``.
 Exits 1 when the eval split misses the targets (topic macro-F1 >= 0.80, sentiment accuracy
 >= 0.85), after writing the artifact and report so they can be inspected.
+
+``--if-missing`` (what setup runs, to train ahead of the first pipeline run): train only when
+the current version is not in the models directory yet, and print one line either way.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from cxlink.settings import Settings
-from cxlink.tagging.artifact import load_inputs, train_and_write
+from cxlink.tagging.artifact import TrainingInputs, ensure_model, load_inputs, train_and_write
 from cxlink.tagging.evaluate import report_markdown
 from cxlink.tagging.labeled import LabeledDataError
 from cxlink.tagging.lexicon import LexiconError
@@ -32,7 +37,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--taxonomy", type=Path, help="taxonomy YAML")
     parser.add_argument("--lexicon", type=Path, help="sentiment lexicon YAML")
     parser.add_argument(
-        "--models-dir", type=Path, help="where artifacts go (default $CXLINK_DATA_DIR/models)"
+        "--models-dir",
+        type=Path,
+        help="where artifacts go (default $CXLINK_TAGGER_MODELS_DIR, ~/.cache/cxlink/models)",
+    )
+    parser.add_argument(
+        "--if-missing",
+        action="store_true",
+        help="train only when the current version is not trained yet (one line of output)",
     )
     args = parser.parse_args(argv)
     try:
@@ -41,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     root = args.models_dir or Settings.from_env().tagger_models_dir
+    if args.if_missing:
+        return train_if_missing(inputs, root)
     labeled = inputs.labeled
     model, evaluation, directory, seconds = train_and_write(inputs, root)
     print(report_markdown(evaluation, model.version))
@@ -62,6 +76,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"macro-F1: {evaluation.macro_f1:.2f}")
     print(f"sentiment accuracy: {evaluation.sentiment_accuracy:.2f}")
     return 1 if missed else 0
+
+
+def train_if_missing(inputs: TrainingInputs, root: Path) -> int:
+    started = time.perf_counter()
+    _, directory, trained = ensure_model(root, inputs=inputs)
+    if trained:
+        print(
+            f"tagger {inputs.version} trained in {time.perf_counter() - started:.0f} s: {directory}"
+        )
+    else:
+        print(f"tagger {inputs.version} already trained: {directory}")
+    return 0
 
 
 if __name__ == "__main__":

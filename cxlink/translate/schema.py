@@ -7,6 +7,9 @@ tagging asset read these columns by name. Add columns at the end; never rename o
 SCHEMA = "text"
 TRANSLATIONS_TABLE = f"{SCHEMA}.feedback_translations"
 CACHE_TABLE = f"{SCHEMA}.translation_cache"
+# What the previous run translated with that a stored row does not show (the language
+# detector's candidate languages): key -> value. Internal; dbt does not read it.
+STATE_TABLE = f"{SCHEMA}.translation_state"
 
 STATUSES = ("translated", "already_english", "no_model", "empty", "failed")
 
@@ -50,7 +53,7 @@ def _ddl(table: str, columns: dict[str, str], primary_key: tuple[str, ...]) -> s
 
 
 def create_tables(con) -> None:
-    """Create schema `text` and both tables if they do not exist (idempotent)."""
+    """Create schema `text` and its tables if they do not exist (idempotent)."""
     con.execute(f"create schema if not exists {SCHEMA}")
     con.execute(_ddl(TRANSLATIONS_TABLE, TRANSLATIONS_COLUMNS, ("response_id",)))
     con.execute(
@@ -59,4 +62,7 @@ def create_tables(con) -> None:
             CACHE_COLUMNS,
             ("text_hash", "source_language", "model_name", "model_version"),
         )
+    )
+    con.execute(
+        f"create table if not exists {STATE_TABLE} (key varchar primary key, value varchar)"
     )

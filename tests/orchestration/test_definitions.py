@@ -36,9 +36,9 @@ def test_definitions_load_with_layers_job_schedule_and_sensor(dbt_manifest: Path
     check_keys = {key.name for key in graph.asset_check_keys}
     assert {f"gx_raw_{e}" for e in ENTITY_ORDER} <= check_keys
 
-    # the text assets are partitioned by month from the settings' partition start
-    translations = graph.get(dg.AssetKey(["text", "feedback_translations"]))
-    assert translations.partitions_def.get_first_partition_key() == "2022-01-01"
+    # no asset is partitioned (the text assets are incremental instead)
+    assert all(graph.get(key).partitions_def is None for key in graph.get_all_asset_keys())
+    assert defs.resolve_job_def("cxlink_text") is not None
     resources = defs.resources or {}
     assert {"warehouse", "dbt", "settings"} <= set(resources)
 
@@ -51,12 +51,8 @@ def test_the_code_location_reads_the_settings_when_loaded(
     import orchestration.definitions as location
 
     monkeypatch.setenv("CXLINK_SCHEDULE_CRON", "15 4 * * *")
-    monkeypatch.setenv("CXLINK_PARTITIONS_START", "2024-02-10")
     defs = location.defs()
     assert defs.resolve_schedule_def("cxlink_daily").cron_schedule == "15 4 * * *"
-    graph = defs.resolve_asset_graph()
-    tags = graph.get(dg.AssetKey(["text", "statement_tags"])).partitions_def
-    assert tags.get_first_partition_key() == "2024-02-01"
 
     monkeypatch.setenv("CXLINK_SCHEDULE_TIMEZONE", "Mars/Olympus")
     with pytest.raises(SettingsError, match=r"CXLINK_SCHEDULE_TIMEZONE='Mars/Olympus'"):

@@ -13,13 +13,11 @@ from cxlink.extract import extract_entity
 from cxlink.settings import Settings
 from cxlink.tagging.pipeline import CommentIn, tag_comments
 from cxlink.tagging.schema import TABLES
+from orchestration.assets import tagging as tagging_asset
 from orchestration.assets.tagging import build_statement_tags
-from orchestration.partitions import feedback_month_partitions
 from orchestration.resources import build_resources
 
-statement_tags = build_statement_tags(
-    feedback_month_partitions(Settings.from_env({}).partitions_start)
-)
+statement_tags = build_statement_tags()
 
 TRANSLATIONS = [
     # response_id, feedback_month, status, original_text, translated_text
@@ -49,30 +47,57 @@ def seed_translations(warehouse: Path, rows) -> None:
     con.close()
 
 
-def resources(data_dir: Path, tagger_dir: Path) -> dict:
-    env = {"CXLINK_DATA_DIR": str(data_dir), "CXLINK_TAGGER_DIR": str(tagger_dir)}
+def resources(data_dir: Path, tagger_dir: Path | None = None, models_dir: Path | None = None):
+    env = {"CXLINK_DATA_DIR": str(data_dir)}
+    if tagger_dir:
+        env["CXLINK_TAGGER_DIR"] = str(tagger_dir)
+    if models_dir:
+        env["CXLINK_TAGGER_MODELS_DIR"] = str(models_dir)
     return build_resources(Settings.from_env(env))
 
 
-def run(data_dir: Path, month: str, tagger_dir: Path) -> dg.ExecuteInProcessResult:
-    return dg.materialize(
-        [statement_tags], partition_key=month, resources=resources(data_dir, tagger_dir)
-    )
-
-
-def test_asset_tags_a_partition_and_reruns_idempotently(tmp_path: Path, trained):
-    model, _, directory = trained
-    seed_translations(tmp_path / "warehouse.duckdb", TRANSLATIONS)
-
-    result = run(tmp_path, "2024-03-01", directory)
+def run(data_dir: Path, tagger_dir: Path | None = None, **kwargs) -> dict:
+    """Materialize the asset; its metadata."""
+    result = dg.materialize(
+        [statement_tags], resources=kwargs.pop("resources", None) or resources(data_dir, tagger_dir),
+        **kwargs,
+    )  # fmt: skip
     assert result.success
     meta = result.asset_materializations_for_node("text__statement_tags")[0].metadata
-    assert meta["model_version"].value == model.version
-    assert meta["comments_in"].value == 5  # r6 is April
-    assert meta["skipped_no_model"].value == 1 and meta["skipped_empty"].value == 1
-    assert meta["comments_without_statements"].value == 1
+    return {k: v.value for k, v in meta.items()}
 
-    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+
+def rows(warehouse: Path, sql: str):
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def execute(warehouse: Path, sql: str) -> None:
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute(sql)
+    finally:
+        con.close()
+
+
+STATEMENTS = "select * exclude (tagged_at) from text.feedback_statements order by all"
+
+
+def test_asset_tags_every_comment_and_reruns_idempotently(tmp_path: Path, trained):
+    model, _, directory = trained
+    warehouse = tmp_path / "warehouse.duckdb"
+    seed_translations(warehouse, TRANSLATIONS)
+
+    meta = run(tmp_path, directory)
+    assert meta["model_version"] == model.version and meta["model_loaded"]
+    assert meta["comments_in"] == 6 and meta["comments_current"] == 0
+    assert meta["skipped_no_model"] == 1 and meta["skipped_empty"] == 1
+    assert meta["comments_without_statements"] == 1
+
+    con = duckdb.connect(str(warehouse), read_only=True)
     try:
         for table, columns in TABLES.items():
             described = con.execute(f"describe text.{table}").fetchall()
@@ -85,6 +110,7 @@ def test_asset_tags_a_partition_and_reruns_idempotently(tmp_path: Path, trained)
             ("r1", 0, "Support was great", "positive", model.version),
             ("r1", 1, "Billing is a mess.", "negative", model.version),
             ("r2", 0, "Far too expensive for what we get.", "negative", model.version),
+            ("r6", 0, "The app is painfully slow.", "negative", model.version),
         ]
         topics = con.execute(
             "select response_id, statement_index, topic_id, parent_topic_id "
@@ -95,44 +121,87 @@ def test_asset_tags_a_partition_and_reruns_idempotently(tmp_path: Path, trained)
         assert any(t[:3] == ("r1", 0, "support_quality") for t in topics)
         n_topics = con.execute("select count(*), count(*) filter (level = 1) from text.topics")
         assert n_topics.fetchone() == (len(model.taxonomy.topics), 6)
-        before = con.execute(
-            "select * exclude (tagged_at) from text.feedback_statements"
-        ).fetchall()
+        before = con.execute(STATEMENTS).fetchall()
         topics_before = con.execute("select * from text.statement_topics order by all").fetchall()
     finally:
         con.close()
 
-    # a rerun replaces the partition: same rows, no duplicates; another month is untouched
-    assert run(tmp_path, "2024-03-01", directory).success
-    assert run(tmp_path, "2024-04-01", directory).success
-    assert run(tmp_path, "2024-03-01", directory).success
-    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
-    try:
-        march = con.execute(
-            "select * exclude (tagged_at) from text.feedback_statements "
-            "where feedback_month < '2024-04-01'"
-        ).fetchall()
-        assert sorted(march) == sorted(before)
-        assert (
-            con.execute(
-                "select * from text.statement_topics where response_id <> 'r6' order by all"
-            ).fetchall()
-            == topics_before
-        )
-        assert con.execute(
-            "select count(*) from text.feedback_statements where response_id = 'r6'"
-        ).fetchone() == (1,)
-    finally:
-        con.close()
+    # a rerun with nothing new loads no tagger and leaves every row as it was
+    again = run(tmp_path, directory)
+    assert (again["comments_in"], again["comments_current"]) == (0, 6)
+    assert not again["model_loaded"] and not again["model_trained_this_run"]
+    assert rows(warehouse, STATEMENTS) == before
+    assert rows(warehouse, "select * from text.statement_topics order by all") == topics_before
+
+    # a full refresh retags every comment into the same rows
+    full = run(
+        tmp_path, directory,
+        run_config={"ops": {"text__statement_tags": {"config": {"full_refresh": True}}}},
+    )  # fmt: skip
+    assert full["comments_in"] == 6
+    assert rows(warehouse, STATEMENTS) == before
+    assert rows(warehouse, "select * from text.statement_topics order by all") == topics_before
+
+
+def test_only_changed_translations_and_other_model_versions_are_tagged_again(
+    tmp_path: Path, trained
+):
+    model, _, directory = trained
+    warehouse = tmp_path / "warehouse.duckdb"
+    seed_translations(warehouse, TRANSLATIONS)
+    run(tmp_path, directory)
+    execute(
+        warehouse,
+        "update text.feedback_translations set translated_text = 'The support was slow.' "
+        "where response_id = 'r2'",
+    )
+    execute(warehouse, "delete from text.feedback_translations where response_id = 'r6'")
+    execute(
+        warehouse,
+        "update text.tagged_comments set model_version = 'tagger-older' where response_id = 'r1'",
+    )
+    meta = run(tmp_path, directory)
+    assert (meta["comments_in"], meta["comments_current"], meta["comments_removed"]) == (2, 3, 1)
+    assert rows(
+        warehouse, "select response_id, statement_text from text.feedback_statements order by all"
+    ) == [
+        ("r1", "Billing is a mess."),
+        ("r1", "Support was great"),
+        ("r2", "The support was slow."),
+    ]
+    assert rows(warehouse, "select distinct response_id from text.statement_topics order by 1") == [
+        ("r1",),
+        ("r2",),
+    ]
+    assert rows(warehouse, "select distinct model_version from text.tagged_comments") == [
+        (model.version,)
+    ]
+
+
+def test_nothing_to_tag_loads_and_trains_no_model(tmp_path: Path, monkeypatch):
+    """Zero comments on a fresh data dir and an empty models directory: the tables exist for
+    dbt, text.topics holds the taxonomy, and no tagger was loaded or trained."""
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the tagger was loaded or trained with nothing to tag")
+
+    monkeypatch.setattr(tagging_asset, "ensure_model", no_model)
+    models = tmp_path / "models"
+    meta = run(tmp_path, resources=resources(tmp_path / "data", models_dir=models))
+    assert (meta["comments_in"], meta["dagster/row_count"]) == (0, 0)
+    assert not meta["model_loaded"] and not meta["model_trained_this_run"]
+    assert not models.exists()
+    warehouse = tmp_path / "data" / "warehouse.duckdb"
+    assert rows(warehouse, "select count(*) from text.feedback_statements") == [(0,)]
+    assert rows(warehouse, "select count(*) from text.topics")[0][0] > 6
+    again = run(tmp_path, resources=resources(tmp_path / "data", models_dir=models))
+    assert not again["model_loaded"]
 
 
 def test_asset_fails_clearly_without_an_artifact(tmp_path: Path):
     seed_translations(tmp_path / "warehouse.duckdb", TRANSLATIONS)
     result = dg.materialize(
-        [statement_tags],
-        partition_key="2024-03-01",
-        resources=resources(tmp_path, tmp_path / "missing"),
-        raise_on_error=False,
+        [statement_tags], resources=resources(tmp_path, tmp_path / "missing"), raise_on_error=False
     )
     assert not result.success
     failure = result.failure_data_for_node("text__statement_tags")

@@ -13,16 +13,10 @@ from cxlink.settings import Settings
 from cxlink.translate.packages import install_package
 from orchestration.assets.extract import extract_assets
 from orchestration.assets.translation import build_feedback_translations
-from orchestration.automation import full_range_tags as full_range_tags_of
-from orchestration.partitions import feedback_month_partitions
 from orchestration.resources import build_resources
 
-MONTHS = feedback_month_partitions(Settings.from_env({}).partitions_start)
-feedback_translations = build_feedback_translations(MONTHS)
-
-
-def full_range_tags() -> dict[str, str]:
-    return full_range_tags_of(MONTHS)
+feedback_translations = build_feedback_translations()
+FULL_REFRESH = {"ops": {"text__feedback_translations": {"config": {"full_refresh": True}}}}
 
 
 def run(data_dir: Path, assets, **kwargs) -> dg.ExecuteInProcessResult:
@@ -51,11 +45,19 @@ def extracted(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_translates_every_month_and_reruns_from_the_cache(
+def execute(data_dir: Path, sql: str) -> None:
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"))
+    try:
+        con.execute(sql)
+    finally:
+        con.close()
+
+
+def test_translates_every_comment_and_reruns_from_the_cache(
     extracted: Path, packages_dir: Path, argos_archives
 ):
     install_package(argos_archives["fi"], packages_dir)
-    result = run(extracted, [feedback_translations], tags=full_range_tags())
+    result = run(extracted, [feedback_translations])
     assert result.success
     meta = metadata_of(result)
 
@@ -95,31 +97,61 @@ def test_translates_every_month_and_reruns_from_the_cache(
     )
     assert mismatched == [(0,)]
 
-    # a rerun translates nothing
-    again = metadata_of(run(extracted, [feedback_translations], tags=full_range_tags()))
-    assert again["texts_translated"] == 0
-    assert again["cache_hits"] == rows["translated"]
+    assert meta["comments_processed"] == commented and meta["comments_current"] == 0
+
+    # a rerun has nothing to do; a full refresh redoes every comment, from the cache
+    again = metadata_of(run(extracted, [feedback_translations]))
+    assert (again["comments_processed"], again["comments_current"]) == (0, commented)
     assert again["status_translated"] == rows["translated"]
+    full = metadata_of(run(extracted, [feedback_translations], run_config=FULL_REFRESH))
+    assert full["comments_processed"] == commented
+    assert full["texts_translated"] == 0 and full["cache_hits"] == rows["translated"]
 
 
-def test_one_month_replaces_only_that_month(extracted: Path, packages_dir: Path):
-    assert run(extracted, [feedback_translations], tags=full_range_tags()).success
-    month, n = query(
+def test_a_run_translates_only_new_edited_and_newly_translatable_comments(
+    extracted: Path, packages_dir: Path, argos_archives
+):
+    install_package(argos_archives["fi"], packages_dir)
+    assert run(extracted, [feedback_translations]).success
+    commented = query(extracted, "select count(*) from raw.feedback where comment is not null")
+    commented = commented[0][0]
+    # one Finnish comment edited, one comment deleted, one comment added
+    (fi_id,) = query(
         extracted,
-        "select feedback_month, count(*) from text.feedback_translations group by 1 order by 2 desc limit 1",
+        "select min(response_id) from text.feedback_translations where status = 'translated'",
     )[0]
-    total = query(extracted, "select count(*) from text.feedback_translations")[0][0]
-    con = duckdb.connect(str(extracted / "warehouse.duckdb"))
-    con.execute("update text.feedback_translations set detail = 'old'")
-    con.close()
-    result = run(extracted, [feedback_translations], partition_key=month.isoformat())
-    assert metadata_of(result)["dagster/row_count"] == n
-    after = dict(
-        query(
-            extracted,
-            "select feedback_month = date '" + month.isoformat() + "', count(*) "
-            "from text.feedback_translations where detail is distinct from 'old' group by 1",
-        )
+    (gone_id,) = query(
+        extracted,
+        f"select max(response_id) from raw.feedback where comment is not null "
+        f"and response_id <> '{fi_id}'",
+    )[0]
+    execute(extracted, f"update raw.feedback set comment = comment || ' Kiitos.' "
+                       f"where response_id = '{fi_id}'")  # fmt: skip
+    execute(extracted, f"update raw.feedback set comment = null where response_id = '{gone_id}'")
+    execute(
+        extracted,
+        "insert into raw.feedback select * replace ('zz-new' as response_id, "
+        "'Great support, thanks!' as comment, 'en' as language) from raw.feedback limit 1",
     )
-    assert after == {True: n}  # only the chosen month was rewritten
-    assert query(extracted, "select count(*) from text.feedback_translations")[0][0] == total
+    meta = metadata_of(run(extracted, [feedback_translations]))
+    assert (meta["comments_processed"], meta["rows_removed"]) == (2, 1)
+    assert meta["comments_current"] == commented - 2
+    assert meta["texts_translated"] == 1  # the edited Finnish text; the new one is English
+    assert query(
+        extracted,
+        f"select count(*) from text.feedback_translations where response_id = '{gone_id}'",
+    ) == [(0,)]
+
+    # a package installed since: its language's comments, and only those, are translated now
+    de_comments = query(
+        extracted,
+        "select count(*) from text.feedback_translations where source_language = 'de'",
+    )[0][0]
+    assert de_comments > 0
+    install_package(argos_archives["de"], packages_dir)
+    meta = metadata_of(run(extracted, [feedback_translations]))
+    assert meta["comments_processed"] == de_comments
+    assert query(
+        extracted,
+        "select distinct status from text.feedback_translations where source_language = 'de'",
+    ) == [("translated",)]

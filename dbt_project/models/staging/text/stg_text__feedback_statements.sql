@@ -1,6 +1,6 @@
 {#- Statements of the translated comments with their sentiment (text.feedback_statements;
     docs/metrics.md "Text feedback": statements tagged with a sentiment in [-1, 1]). The
-    partition column feedback_month is the response month: named response_month here. -#}
+    month column feedback_month is the response month: named response_month here. -#}
 
 with
 

@@ -1,6 +1,6 @@
 {#- Translated comments (text.feedback_translations; docs/metrics.md "Text feedback":
     every comment translated to English, keeping the original, its language and the model).
-    The partition column feedback_month is the response month: named response_month here. -#}
+    The month column feedback_month is the response month: named response_month here. -#}
 
 with
 
