@@ -29,13 +29,15 @@ def contract_origin(entity_name: str) -> str:
 class LoadError:
     entity: str
     origin: str  # "landing/<entity>/" for contract files, else the source's name
-    file_path: str  # relative to the landing directory
+    file_path: str | None  # relative to the landing directory; None: a source not fetched
     problem: str  # what is wrong and the fix, in one sentence
     detected_at: datetime
 
     @property
     def message(self) -> str:
-        return f"landing/{self.file_path}: {self.problem}"
+        """One line for a person: where, then what is wrong and the fix."""
+        where = f"landing/{self.file_path}" if self.file_path else f"source {self.origin}"
+        return f"{where}: {self.problem}"
 
 
 def ensure_load_errors(con: duckdb.DuckDBPyConnection) -> None:
@@ -46,7 +48,7 @@ def ensure_load_errors(con: duckdb.DuckDBPyConnection) -> None:
         create table if not exists {LOAD_ERRORS} (
             entity varchar not null,
             origin varchar not null,
-            file_path varchar not null,
+            file_path varchar,
             problem varchar not null,
             detected_at timestamp with time zone not null
         )
@@ -62,9 +64,10 @@ def record_load_errors(
     con: duckdb.DuckDBPyConnection,
     entity_name: str,
     origin: str,
-    problems: list[tuple[str, str]],
+    problems: list[tuple[str | None, str]],
 ) -> None:
-    """Replace the load errors of one entity and origin with ``problems`` (file path, problem)."""
+    """Replace the load errors of one entity and origin with ``problems`` (file path, problem;
+    the path is None for a source that could not be fetched at all)."""
     ensure_load_errors(con)
     con.execute("begin transaction")
     try:
