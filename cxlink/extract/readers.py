@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from cxlink.contract import Entity
 from cxlink.duckdb_sql import quote_identifier, quote_literal
@@ -70,18 +71,24 @@ def _parquet_sql(file: LandingFile) -> str:
 
 def _file_columns(
     con: duckdb.DuckDBPyConnection, file: LandingFile, header: list[str]
-) -> list[str]:
-    """The file's column names, in file order (a JSON Lines file: every object key)."""
+) -> tuple[list[str], list[str]]:
+    """The file's column names in file order (a JSON Lines file: every object key), and the
+    names DuckDB reads them by (Parquet: DuckDB renames a name that repeats in another case)."""
     if file.format == "csv":
-        return header
+        return header, header
     if file.format == "jsonl":
         rows = con.execute(
             f"select distinct unnest(json_keys(_json)) as k from {_lines_sql(file)} "
             "where json_type(_json) = 'OBJECT' order by k"
         ).fetchall()
-        return [r[0] for r in rows]
+        return [r[0] for r in rows], [r[0] for r in rows]
     rows = con.execute(f"describe select * from {_parquet_sql(file)}").fetchall()
-    return [r[0] for r in rows if r[0] != "file_row_number"]
+    read_as = [r[0] for r in rows if r[0] != "file_row_number"]
+    try:  # the names as written (the footer only)
+        written = pq.read_schema(file.path).names
+    except (OSError, pa.ArrowException):
+        written = read_as
+    return (written if len(written) == len(read_as) else read_as), read_as
 
 
 def _contract_columns(file: LandingFile, names: list[str], entity: Entity) -> dict[str, int]:
@@ -129,7 +136,7 @@ def select_as_text(con: duckdb.DuckDBPyConnection, file: LandingFile, entity: En
         raise LandingFileError(file, "file is empty (expected at least a header or one record)")
     header = _pre_scan(file)
     try:
-        names = _file_columns(con, file, header)
+        names, read_as = _file_columns(con, file, header)
     except duckdb.Error as exc:
         raise describe_read_error(file, exc) from exc
     columns = _contract_columns(file, names, entity)
@@ -152,7 +159,7 @@ def select_as_text(con: duckdb.DuckDBPyConnection, file: LandingFile, entity: En
         if file.format == "jsonl":
             path = "$." + quote_identifier(names[position])
             return f"json_extract_string(_json, {quote_literal(path)})"
-        name = f"_c{position}" if file.format == "csv" else names[position]
+        name = f"_c{position}" if file.format == "csv" else read_as[position]
         return f"cast({quote_identifier(name)} as varchar)"
 
     select = [

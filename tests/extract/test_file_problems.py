@@ -116,16 +116,20 @@ def test_a_broken_csv_is_reported_for_what_is_wrong_with_its_line(
     assert report.counts.rows_raw == 2  # good.csv still loads
 
 
-def test_a_duplicated_jsonl_key_fails_the_file(con, landing: Path):
+def test_a_duplicated_column_fails_the_file_in_jsonl_and_parquet(con, landing: Path):
     extract_entity(con, landing, "customers")
     write(
         landing / "feedback" / "dup.jsonl",
         json.dumps(response("R1")) + "\n" + json.dumps({**response("R2"), "Score": 3}) + "\n",
     )
+    table = pa.table({k: [v] for k, v in {**response("P1"), "Score": 3}.items()})
+    pq.write_table(table, landing / "feedback" / "dup.parquet")
     report = extract_entity(con, landing, "feedback")
     assert report.errors == [
         "landing/feedback/dup.jsonl: duplicate column: 'Score' and 'score' both name the "
-        "contract column score; remove or rename one"
+        "contract column score; remove or rename one",
+        "landing/feedback/dup.parquet: duplicate column: 'score' and 'Score' both name the "
+        "contract column score; remove or rename one",
     ]
 
 
