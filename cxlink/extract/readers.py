@@ -119,7 +119,8 @@ def _pre_scan(file: LandingFile) -> list[str]:
         raise LandingFileError(
             file, f"not a valid {file.compression} file ({exc}); compress it again"
         ) from None
-    problem = diagnose.not_text_problem(first[:8192])
+    # Encoding first: a header decoded wrongly would otherwise look like missing columns.
+    problem = diagnose.not_text_problem(first[:8192]) or diagnose.encoding_problem(iter([first]))
     if problem is None and not first.strip():
         problem = "file is empty (expected at least a header or one record)"
     if problem:

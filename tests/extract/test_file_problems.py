@@ -85,6 +85,11 @@ def landing(tmp_path: Path) -> Path:
             id="latin-1",
         ),
         pytest.param(
+            (HEADER.replace(",name", ",näme") + row("C1")).encode("cp1252"),
+            "not UTF-8 text: byte 0xE4 at offset 85 (line 1)",  # not "missing column name"
+            id="latin-1-header",
+        ),
+        pytest.param(
             b"\x00\x07\x00binary" * 50, "not a text file (it contains NUL bytes", id="binary"
         ),
         pytest.param(
