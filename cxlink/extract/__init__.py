@@ -25,6 +25,9 @@ from cxlink.extract.store import (
 )
 from cxlink.extract.validate import ValidationCounts, create_rejected_rows_view, validate_entity
 
+# What the rest of cxlink uses: extract_entity for the assets, load_errors for the CLI's report.
+__all__ = ["ExtractReport", "LoadError", "extract_entity", "load_errors"]
+
 
 @dataclass
 class ExtractReport:
@@ -42,9 +45,6 @@ class ExtractReport:
     def ignored_reasons(self) -> dict[str, str]:
         """Each ignored file and why it is not read."""
         return {name: ignored_reason(name) for name in self.ignored_files}
-
-
-__all__ = ["ExtractReport", "LoadError", "extract_entity", "load_errors"]
 
 
 def extract_entity(
