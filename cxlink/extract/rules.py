@@ -67,7 +67,13 @@ def _in_list(values) -> str:
 def violations(entity: Entity) -> list[tuple[str, str, str]]:
     """(rule, SQL condition on the typed row, SQL detail expression) for every row-level rule."""
     checks: list[tuple[str, str, str]] = [
-        ("malformed_record", "_bad_record is not null", "'record is not a JSON object'")
+        (
+            "malformed_record",
+            "_bad_record is not null",
+            # the line number is the row's source_row; its text is in original_values._record
+            "case when json_valid(_bad_record) then 'record is not a JSON object' "
+            "else 'record is not valid JSON' end",
+        )
     ]
     for col in entity.columns:
         name, text = quote_identifier(col.name), text_column(col.name)

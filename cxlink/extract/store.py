@@ -3,8 +3,9 @@
 ``landing.<entity>`` keeps each file's records verbatim with their lineage, and
 ``landing.load_manifest`` records what was loaded (path, size, sha256, rows, loaded_at). A file
 whose sha256 is unchanged is never read again; a changed file replaces its earlier rows; a new
-file appends. Rows of a file that disappeared from the landing zone are kept (landing zones are
-often cleaned after delivery) and reported.
+file appends. A file that disappeared from the landing zone takes its rows with it at the next
+run (raw follows the landing zone), unless the caller keeps them (``CXLINK_KEEP_REMOVED_FILES``,
+for landing zones cleaned after delivery); either way it is reported.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import duckdb
 
 from cxlink.contract import ENTITIES, Entity
 from cxlink.extract.files import LandingFile
+from cxlink.extract.load_errors import ensure_load_errors
 from cxlink.extract.readers import LandingFileError, describe_read_error, select_as_text
 
 MANIFEST = "landing.load_manifest"
@@ -25,13 +27,15 @@ class FileOutcome:
     relative_path: str
     status: str  # new | changed | unchanged | failed
     rows: int | None = None
-    error: str | None = None
+    error: str | None = None  # "landing/<path>: <problem>"
+    problem: str | None = None  # the problem alone (what landing.load_errors records)
 
 
 @dataclass
 class SyncReport:
     files: list[FileOutcome] = field(default_factory=list)
     missing_from_landing: list[str] = field(default_factory=list)
+    removed_rows: dict[str, int] = field(default_factory=dict)  # removed file -> rows dropped
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -44,6 +48,7 @@ class SyncReport:
 def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
     for schema in ("landing", "raw", "quarantine"):
         con.execute(f"create schema if not exists {schema}")
+    ensure_load_errors(con)
     con.execute(
         f"""
         create table if not exists {MANIFEST} (
@@ -98,15 +103,22 @@ def file_status(known: dict[str, str], file: LandingFile, reread: bool = False) 
 
 
 def sync_files(
-    con: duckdb.DuckDBPyConnection, entity: Entity, files: list[LandingFile]
+    con: duckdb.DuckDBPyConnection,
+    entity: Entity,
+    files: list[LandingFile],
+    keep_removed: bool = False,
 ) -> SyncReport:
-    """Bring ``landing.<entity>`` in line with the entity's landing files."""
+    """Bring ``landing.<entity>`` in line with the entity's landing files (``landing/<entity>/``;
+    a source's exports are its own asset's). ``keep_removed``: a file no longer in the landing
+    zone keeps its rows instead of losing them."""
     ensure_schemas(con)
     ensure_store_table(con, entity)
-    known = manifest_entries(con, entity.name)
+    known = manifest_entries(con, entity.name, under=entity.name)
     report = SyncReport()
     present = {f.relative_path for f in files}
     report.missing_from_landing = sorted(set(known) - present)
+    if not keep_removed:
+        report.removed_rows = remove_files(con, entity, report.missing_from_landing)
 
     for file in files:
         status = file_status(known, file)
@@ -116,7 +128,9 @@ def sync_files(
         try:
             rows = _replace_file_rows(con, entity, file)
         except LandingFileError as exc:
-            report.files.append(FileOutcome(file.relative_path, "failed", error=str(exc)))
+            report.files.append(
+                FileOutcome(file.relative_path, "failed", error=str(exc), problem=exc.problem)
+            )
             continue
         report.files.append(FileOutcome(file.relative_path, status, rows=rows))
     return report
@@ -155,6 +169,30 @@ def _replace_file_rows(con: duckdb.DuckDBPyConnection, entity: Entity, file: Lan
         con.execute("rollback")
         raise
     return rows
+
+
+def remove_files(
+    con: duckdb.DuckDBPyConnection, entity: Entity, paths: list[str]
+) -> dict[str, int]:
+    """Drop removed files' rows and manifest entries, in one transaction; rows per file."""
+    removed: dict[str, int] = {}
+    if not paths:
+        return removed
+    con.execute("begin transaction")
+    try:
+        for path in paths:
+            removed[path] = con.execute(
+                f"select count(*) from {store_table(entity)} where _source_file = ?", [path]
+            ).fetchone()[0]
+            con.execute(f"delete from {store_table(entity)} where _source_file = ?", [path])
+            con.execute(
+                f"delete from {MANIFEST} where entity = ? and file_path = ?", [entity.name, path]
+            )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return removed
 
 
 def retire_origins(

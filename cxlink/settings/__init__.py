@@ -56,6 +56,7 @@ class Settings:
 
     data_dir: Path = field(default_factory=_declared("data_dir"))
     sources_file: Path | None = field(default_factory=_declared("sources_file"))
+    keep_removed_files: bool = field(default_factory=_declared("keep_removed_files"))
     as_of_date: date | None = field(default_factory=_declared("as_of_date"))
     reporting_currency: str = field(default_factory=_declared("reporting_currency"))
     cac_lag_months: int = field(default_factory=_declared("cac_lag_months"))

@@ -52,6 +52,10 @@ DECLARED: tuple[Setting, ...] = (
             "the sources file (survey tools, billing and CRM APIs, a database, mapped exports: "
             "docs/sources.md); without one, every entity reads `landing/<entity>/`",
             optional(path), shown_default="`$CXLINK_DATA_DIR/sources.yml`"),
+    Setting("CXLINK_KEEP_REMOVED_FILES", "keep_removed_files", "false", "true or false",
+            "keep the rows of a landing file after it is removed from the landing zone (for "
+            "zones cleaned after delivery); by default they are removed at the next run",
+            lambda text: choice("true", "false")(text) == "true"),
     Setting("CXLINK_AS_OF_DATE", "as_of_date", "", "empty or a date YYYY-MM-DD",
             "the date the marts are computed \"as of\" (which retention horizons have passed)",
             optional(iso_date), shown_default="latest event in the data", dbt_var="as_of_date"),

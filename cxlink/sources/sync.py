@@ -76,7 +76,9 @@ def _sync_files(con, landing_dir, source, kind: FileKind, full_reload, report, l
         try:
             rows = kind.read(source, file.path, file.relative_path)
         except SourceFileError as exc:
-            report.files.append(FileOutcome(file.relative_path, "failed", error=str(exc)))
+            report.files.append(
+                FileOutcome(file.relative_path, "failed", error=str(exc), problem=exc.problem)
+            )
             log(f"{file.relative_path}: cannot be read: {exc.problem}")
             continue
         _check_entities(source, rows)

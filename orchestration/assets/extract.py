@@ -1,9 +1,16 @@
-"""Extract assets: one per landing entity, landing files -> ``raw.<entity>`` + quarantine."""
+"""Extract assets: one per landing entity, landing files -> ``raw.<entity>`` + quarantine.
+
+A file that cannot be read does not fail the asset: the entity keeps its earlier rows, the file
+is recorded in ``landing.load_errors`` (``quarantine.files``) and logged at ERROR level, and the
+dbt source test ``no_unreadable_files`` on ``raw.<entity>`` then stops the models that depend on
+it (docs/design-decisions.md "Extraction and the contract").
+"""
 
 import dagster as dg
 
 from cxlink.contract import ENTITIES, ENTITY_ORDER
 from cxlink.extract import ExtractReport, extract_entity
+from cxlink.settings import Settings
 from cxlink.sources.config import SourcesConfig
 from orchestration.resources import Warehouse
 
@@ -29,8 +36,49 @@ def extract_metadata(report: ExtractReport) -> dict[str, dg.MetadataValue | int 
             "| rule | rows |\n|---|---|\n" + (rules or "| (none) | 0 |")
         ),
         "missing_from_landing": dg.MetadataValue.json(sync.missing_from_landing),
-        "ignored_files": dg.MetadataValue.json(report.ignored_files),
+        "removed_file_rows": dg.MetadataValue.json(sync.removed_rows),
+        "ignored_files": dg.MetadataValue.json(report.ignored_reasons),
+        "unreadable_files": dg.MetadataValue.json(
+            {f.relative_path: f.problem or f.error for f in sync.files if f.error}
+        ),
     }
+
+
+def log_report(context: dg.AssetExecutionContext, report: ExtractReport, sources) -> None:
+    """The extract's lines for a person: counts, what was removed or skipped, and each
+    unreadable file (ERROR) with what to do."""
+    name = report.entity
+    for origin_name, n in report.retired_rows.items():
+        context.log.warning(
+            f"{name}: {n} rows from {origin_name} retired (it no longer feeds {name}; see the "
+            "sources file)"
+        )
+    for path, n in report.sync.removed_rows.items():
+        context.log.warning(
+            f"landing/{path} is no longer in the landing zone: its {n} rows were removed from "
+            f"{name} (set CXLINK_KEEP_REMOVED_FILES=true to keep the rows of removed files)"
+        )
+    if sources and report.ignored_files:
+        context.log.warning(
+            f"{name} is fed by source(s) {', '.join(sources)}: "
+            f"{len(report.ignored_files)} file(s) under landing/{name}/ are not read"
+        )
+    elif report.ignored_files:
+        for path, reason in report.ignored_reasons.items():
+            context.log.warning(f"landing/{path} is not read: {reason}")
+    for outcome in report.sync.files:
+        context.log.debug(f"{outcome.relative_path}: {outcome.status} ({outcome.rows} rows)")
+        if outcome.error:
+            context.log.error(
+                f"{outcome.error}; {name} keeps its earlier rows and the models that depend on "
+                f"it are not built until the file is fixed (then rerun)"
+            )
+    counts = report.counts
+    context.log.info(
+        f"{name}: {counts.rows_in} rows in = {counts.rows_raw} raw + "
+        f"{counts.rows_quarantined} quarantined"
+        + (f", {len(report.errors)} unreadable file(s)" if report.errors else "")
+    )
 
 
 def build_extract_asset(entity_name: str, sources: tuple[str, ...] = ()) -> dg.AssetsDefinition:
@@ -56,43 +104,26 @@ def build_extract_asset(entity_name: str, sources: tuple[str, ...] = ()) -> dg.A
             "with a reason."
         ),
     )
-    def _extract(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    def _extract(
+        context: dg.AssetExecutionContext,
+        warehouse: Warehouse,
+        settings: dg.ResourceParam[Settings],
+    ) -> dg.MaterializeResult:
         landing_dir = warehouse.landing_dir()
-        context.log.info(
+        context.log.debug(
             f"extracting {entity_name} from "
             + (f"source(s) {', '.join(sources)}" if sources else str(landing_dir / entity_name))
         )
         with warehouse.connect() as con:
-            report = extract_entity(con, landing_dir, entity_name, list(sources))
-        for origin_name, n in report.retired_rows.items():
-            context.log.warning(
-                f"{entity_name}: {n} rows from {origin_name} retired (it no longer feeds "
-                f"{entity_name}; see the sources file)"
+            report = extract_entity(
+                con, landing_dir, entity_name, list(sources), settings.keep_removed_files
             )
-        if sources and report.ignored_files:
-            context.log.warning(
-                f"{entity_name} is fed by source(s) {', '.join(sources)}: "
-                f"{len(report.ignored_files)} file(s) under landing/{entity_name}/ are not read"
-            )
-        for outcome in report.sync.files:
-            context.log.info(f"{outcome.relative_path}: {outcome.status} ({outcome.rows} rows)")
-        counts = report.counts
-        context.log.info(
-            f"{entity_name}: {counts.rows_in} rows in = {counts.rows_raw} raw + "
-            f"{counts.rows_quarantined} quarantined"
-        )
-        metadata = extract_metadata(report)
-        if report.errors:
-            raise dg.Failure(
-                description=f"{len(report.errors)} unreadable landing file(s) for {entity_name}:\n"
-                + "\n".join(report.errors),
-                metadata=metadata,
-            )
+        log_report(context, report, sources)
         if not report.sync.files and not entity.optional and not sources:
             context.log.warning(
                 f"no landing files for {entity_name} under {landing_dir / entity_name}"
             )
-        return dg.MaterializeResult(metadata=metadata)
+        return dg.MaterializeResult(metadata=extract_metadata(report))
 
     return _extract
 

@@ -2,8 +2,11 @@
 
 Each brings its source up to date in the landing store (new export files, or what changed in
 the API / database since the stored cursor) as contract rows; the ``raw/<entity>`` assets then
-validate them like landing files. A source that fails fails its own asset and the entities it
-feeds; the other sources and entities still load.
+validate them like landing files. A source that cannot be read (an unreadable export file, an
+API or database out of reach) does not fail its asset: the entities it feeds keep the rows
+staged before, the problem is recorded in ``landing.load_errors`` with the source as origin and
+logged at ERROR level, and dbt's ``no_unreadable_files`` test on each entity it feeds stops the
+models that depend on them (as for a landing file: docs/operations.md).
 """
 
 # No `from __future__ import annotations`: Dagster reads the asset function's `config:
@@ -12,6 +15,7 @@ import os
 
 import dagster as dg
 
+from cxlink.extract.load_errors import record_load_errors
 from cxlink.sources.model import Source
 from cxlink.sources.rows import SourceError
 from cxlink.sources.sync import SourceReport, sync_source
@@ -85,13 +89,24 @@ def build_source_asset(source: Source, env: dict[str, str] | None = None) -> dg.
                     env=dict(os.environ) if env is None else env,
                 )
             except SourceError as exc:
-                raise dg.Failure(description=str(exc)) from None
+                problems: list[tuple[str | None, str]] = [(None, str(exc))]
+                context.log.error(
+                    f"{exc}; {', '.join(source.entities)} keep(s) the rows staged before and "
+                    "the models that depend on them are not built until it is fixed"
+                )
+                for entity in source.entities:
+                    record_load_errors(con, entity, source.name, problems)
+                return dg.MaterializeResult(metadata={"kind": source.kind_name, "error": str(exc)})
+            failed = [f for f in report.files if f.error]
+            for entity in source.entities:
+                record_load_errors(
+                    con, entity, source.name, [(f.relative_path, f.problem or "") for f in failed]
+                )
         metadata = source_metadata(report)
-        if report.errors:
-            raise dg.Failure(
-                description=f"{len(report.errors)} unreadable export file(s) for source "
-                f"{source.name}:\n" + "\n".join(report.errors),
-                metadata=metadata,
+        for outcome in failed:
+            context.log.error(
+                f"{outcome.error}; source {source.name} keeps its earlier rows and the models that "
+                "depend on it are not built until the file is fixed (then rerun)"
             )
         context.log.info(
             f"{source.name}: "

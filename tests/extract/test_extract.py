@@ -166,11 +166,12 @@ def test_reruns_are_idempotent_changed_files_replace_new_files_append(
     assert report.counts.by_rule == {"duplicate_key": 1}
     assert con.execute("select count(*) from landing.feedback").fetchone()[0] == 3
 
-    # a removed file keeps its rows and is reported
+    # a removed file is reported and its rows go (CXLINK_KEEP_REMOVED_FILES keeps them)
     (landing / "feedback" / "b.jsonl").unlink()
     report = extract_entity(con, landing, "feedback")
     assert report.sync.missing_from_landing == ["feedback/b.jsonl"]
-    assert report.counts.rows_raw == 2
+    assert report.sync.removed_rows == {"feedback/b.jsonl": 2}
+    assert report.counts.rows_raw == 1
 
 
 def test_csv_and_parquet_readers_agree(tmp_path: Path, landing: Path):
@@ -215,10 +216,15 @@ def test_csv_and_parquet_readers_agree(tmp_path: Path, landing: Path):
 @pytest.mark.parametrize(
     ("name", "content", "problem"),
     [
-        ("latin1.csv", b"customer_id,signup_date\nC7,2024-01-01\n" + b"\xd6\n", "UTF-8"),
+        (
+            "latin1.csv",
+            CUSTOMERS_CSV.splitlines()[0].encode()
+            + b"\nC7,2024-01-01,smb,starter,organic,FI,,,J\xf6rg\n",
+            "not UTF-8 text: byte 0xF6 at offset 129 (line 2)",
+        ),
         ("short.csv", "customer_id,segment\nC7,smb\n", "missing required column(s) signup_date"),
         ("empty.csv", "", "file is empty"),
-        ("broken.jsonl", '{"customer_id": "C7"\n', "not valid JSON Lines"),
+        ("binary.jsonl", b"\x00\x01" * 50, "not a text file"),
     ],
 )
 def test_unreadable_file_is_named_and_other_files_still_load(
