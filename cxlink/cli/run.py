@@ -40,9 +40,31 @@ def _full_reload_config(settings: Settings, names: list[str] | None) -> dict:
 def failure_extra_lines(settings: Settings) -> list[str]:
     """More lines for a failed run's message, from what the run left in the warehouse.
 
-    The place for the landing files that could not be read (the lead wires the warehouse's list
-    in here); each line is printed indented under the failed and skipped steps."""
-    return []
+    The landing files and sources that could not be read (``landing.load_errors``): the reason
+    the dbt models of their entities were skipped. Each line is printed indented under the
+    failed and skipped steps."""
+    import duckdb
+
+    from cxlink.extract import load_errors
+
+    path = settings.warehouse_path
+    if not path.exists():
+        return []
+    try:  # read-only: a report must never be the thing that fails
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return []
+    try:
+        errors = load_errors(con)
+    finally:
+        con.close()
+    if not errors:
+        return []
+    entities = sorted({e.entity for e in errors})
+    return [
+        f"could not be read (the models of {', '.join(entities)} were skipped; the rest built):",
+        *(f"  {e.message}" for e in errors),
+    ]
 
 
 def execute(
@@ -62,9 +84,16 @@ def execute(
     run_config = _full_reload_config(settings, full_reload)
     # Record the run in the project's instance (visible in `make dev`) when DAGSTER_HOME is set.
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
+    from cxlink.publish import clean_leftovers
+
     log_path = new_log_path(settings.layout.run_logs_dir)
+    # What a killed publish left (temporary copies, a half-switched exports set) is repaired
+    # before anything else, so even a run that stops early leaves the data dir clean.
+    removed = clean_leftovers(settings.layout)
     # Loading the definitions takes seconds (the dbt manifest): say what starts, at once.
     print(f"cxlink run: {JOBS[job]} on {settings.data_dir} (log: {log_path})", flush=True)
+    if removed:
+        print(f"removed {len(removed)} leftover(s) of an interrupted publish", flush=True)
     with warnings.catch_warnings():
         if not verbose:  # Dagster's beta/preview notices are for the code's authors
             warnings.simplefilter("ignore", dg.BetaWarning)

@@ -42,6 +42,14 @@ DETAIL_PREFIXES = (
     "dbt process",
     "A dbt subsetted execution is not being performed",
 )
+# dagster-dbt warns about every dbt test it cannot show as a Dagster check. The
+# no_unreadable_files tests on the raw sources are dbt-only on purpose (as Dagster checks on
+# raw/<entity> they would block the other entities; docs/design-decisions.md): their notice
+# goes to the log file only. Any other test's notice is still shown.
+DBT_ONLY_TEST_NOTICES = (
+    "Logging an `AssetObservation` instead of an `AssetCheckResult` for dbt test "
+    "`no_unreadable_files_",
+)
 # dagster-dbt's failure message starts with the whole dbt command line; dbt's own error lines
 # follow this marker.
 DBT_ERRORS = "Errors parsed from dbt logs:"
@@ -266,13 +274,15 @@ class Progress:
         message = event.message
         if NOT_EXECUTING.match(message):  # counted in skipped_by_group at the end
             return []
-        if event.level >= logging.WARNING:
+        if event.level >= logging.WARNING and not message.startswith(DBT_ONLY_TEST_NOTICES):
             kind = "error" if event.level >= logging.ERROR else "warning"
             head = f"  {kind}: {self.label(event.step)}: "
             first, *rest = message.splitlines() or [""]
             lines = [head + first, *(indented("\n".join(rest)) if rest else [])]
             return [self._line(t, event) for t in lines]
-        if event.level < logging.INFO or message.startswith(DETAIL_PREFIXES):
+        if event.level < logging.INFO or message.startswith(
+            DETAIL_PREFIXES + DBT_ONLY_TEST_NOTICES
+        ):
             return []
         if event.step is None:
             return [self._line(f"  {message}", event)]

@@ -2,6 +2,9 @@
 -- customer's MRR can only go up or down between two month-end snapshots when one of their
 -- subscription periods starts or ends in between.
 -- Every expansion and contraction must have such a period change.
+-- It reads two models: the asset key makes it a Dagster check of the mart it guards.
+{{ config(meta={'dagster': {'asset_key': ['marts', 'mrr_monthly']}}) }}
+
 with
 
 mrr_monthly as (

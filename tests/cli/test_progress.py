@@ -101,6 +101,17 @@ def test_warnings_and_errors_in_full_at_once():
     assert progress.failed_checks == []  # a WARN check does not fail the run
 
 
+def test_only_the_deliberately_dbt_only_tests_notice_is_left_to_the_log_file():
+    progress = Progress(STEPS)
+    notice = "Logging an `AssetObservation` instead of an `AssetCheckResult` for dbt test `{}`."
+    expected = RunEvent(LOG, "cxlink_dbt_models", 1.0, logging.WARNING,
+                        notice.format("no_unreadable_files_customers"))  # fmt: skip
+    assert progress.feed(expected) == []
+    other = RunEvent(LOG, "cxlink_dbt_models", 1.0, logging.WARNING,
+                     notice.format("spells_disjoint"))  # fmt: skip
+    assert len(texts(progress.feed(other))) == 1
+
+
 def test_a_failed_step_shows_its_error_and_counts_in_the_summary():
     progress = Progress(STEPS)
     progress.feed(RunEvent(STEP_START, "cxlink_dbt_models", 0.0))

@@ -116,3 +116,27 @@ def test_python_m_still_works():
         [sys.executable, "-m", "cxlink.cli", "--help"], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0 and "generate-demo" in done.stdout
+
+
+def test_a_failed_run_names_the_files_that_could_not_be_read(tmp_path):
+    import duckdb
+
+    from cxlink.cli.run import failure_extra_lines
+    from cxlink.extract.load_errors import record_load_errors
+    from cxlink.settings import Settings
+
+    settings = Settings.from_env({"CXLINK_DATA_DIR": str(tmp_path)})
+    assert failure_extra_lines(settings) == []  # no warehouse yet: nothing to say, no error
+    con = duckdb.connect(str(settings.warehouse_path))
+    record_load_errors(
+        con,
+        "customers",
+        "landing/customers/",
+        [("customers/crm.csv", "not valid UTF-8 text (byte 0xe9 at line 3): save it as UTF-8")],
+    )
+    con.close()
+    assert failure_extra_lines(settings) == [
+        "could not be read (the models of customers were skipped; the rest built):",
+        "  landing/customers/crm.csv: not valid UTF-8 text (byte 0xe9 at line 3): save it as "
+        "UTF-8",
+    ]
