@@ -69,6 +69,7 @@ class Settings:
     partitions_start: date = field(default_factory=_declared("partitions_start"))
     schedule_cron: str = field(default_factory=_declared("schedule_cron"))
     schedule_timezone: str = field(default_factory=_declared("schedule_timezone"))
+    keep_runs: int = field(default_factory=_declared("keep_runs"))
     argos_models: Path | None = field(default_factory=_declared("argos_models"))
     translate_beam_size: int = field(default_factory=_declared("translate_beam_size"))
     translate_batch_size: int = field(default_factory=_declared("translate_batch_size"))
