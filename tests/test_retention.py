@@ -114,7 +114,9 @@ def test_unfinished_runs_are_never_deleted(home, tmp_path, no_repo_targets):
     settings = Settings(data_dir=tmp_path / "data", keep_runs=1)
     with dg.DagsterInstance.local_temp(str(home)) as instance:
         queued = instance.add_run(
-            dg.DagsterRun(job_name="started_elsewhere", run_id="q" * 36, status=dg.DagsterRunStatus.STARTED)
+            dg.DagsterRun(
+                job_name="started_elsewhere", run_id="q" * 36, status=dg.DagsterRunStatus.STARTED
+            )
         )
         newer = [_one_run(instance) for _ in range(2)]
         report = prune(settings, instance)
