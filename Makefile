@@ -25,6 +25,7 @@ STAMP := $(VENV)/.cxlink-installed
 .PHONY: help setup prepare tagger settings demo run dev docs test lint format bench models train-tagger clean postgres-server demo-sources sources
 
 help:
+	@echo "make setup  create .venv, parse the dbt project, train the comment tagger (step logs: build/setup/)"
 	@echo "make demo   set up, generate demo data into \$$CXLINK_DATA_DIR/landing, run everything, print a summary"
 	@echo "make demo-sources  the demo through connectors: HubSpot and Stripe APIs (local stand-ins) and Qualtrics exports"
 	@echo "make run    run everything on the landing zone as it is (your own files), print a summary"

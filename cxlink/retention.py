@@ -100,12 +100,15 @@ def remove(paths: list[Path]) -> int:
 
 
 def prune_runs(instance: dg.DagsterInstance, keep: int) -> tuple[list[str], int]:
-    """Delete every finished run but the ``keep`` newest, with their events and check rows;
-    (deleted run ids, runs kept)."""
+    """Delete every finished run but the ``keep`` newest, with their events, check rows and
+    captured logs; (deleted run ids, runs kept)."""
     runs = instance.get_runs()  # newest first
     doomed = [r.run_id for r in runs[keep:] if r.status.value not in _UNFINISHED]
     for run_id in doomed:
         instance.delete_run(run_id)
+        # The run's captured stdout/stderr (storage/<run id>/ for the local manager).
+        with contextlib.suppress(NotImplementedError):
+            instance.compute_log_manager.delete_logs(prefix=[run_id])
     _delete_check_rows(instance, doomed)
     return doomed, len(runs) - len(doomed)
 

@@ -76,6 +76,7 @@ def test_prune_keeps_the_newest_runs_and_removes_their_history(home, tmp_path, n
         run_ids = [_one_run(instance) for _ in range(6)]
         shards = home / "history" / "runs"
         assert all((shards / f"{r}.db").is_file() for r in run_ids)
+        assert all((home / "storage" / r).is_dir() for r in run_ids)
         assert set(_check_rows(home)) == set(run_ids)
 
         report = prune(settings, instance)
@@ -87,6 +88,8 @@ def test_prune_keeps_the_newest_runs_and_removes_their_history(home, tmp_path, n
         # the deleted runs' event files are gone, their check rows too; the kept ones stay
         assert [r for r in run_ids if (shards / f"{r}.db").exists()] == run_ids[3:]
         assert set(_check_rows(home)) == set(run_ids[3:])
+        logs = home / "storage"
+        assert [r for r in run_ids if (logs / r).exists()] == run_ids[3:]  # captured logs
         assert report.bytes_freed > 0
         # the kept runs are intact: their events and the asset's latest materialization
         assert instance.get_latest_materialization_event(dg.AssetKey("tiny")).run_id == run_ids[-1]

@@ -112,7 +112,8 @@ def run(
                 if tty or now - last_shown >= every:
                     with progress.lock:
                         latest = progress.latest
-                    line = f"  {now - start:4.0f} s  " + shorten(latest, width - 12)
+                    shown = shorten(latest, width - 12) if latest else "(no output yet)"
+                    line = f"  {now - start:4.0f} s  {shown}"
                     if tty:
                         print("\r\033[K" + line, end="", flush=True)
                     else:
