@@ -87,16 +87,22 @@ def stale_logs(folder: Path, keep: int) -> list[Path]:
     return _newest_first([p for p in folder.glob(RUN_LOG_GLOB) if p.is_file()])[keep:]
 
 
-def remove(paths: list[Path]) -> int:
-    """Delete files and folders; the bytes they held."""
-    freed = 0
+def remove(paths: list[Path]) -> tuple[list[Path], int]:
+    """Delete files and folders; (those deleted, the bytes they held). One that cannot be
+    deleted (a read-only checkout's ``dbt_project/target``) is left and not reported."""
+    removed, freed = [], 0
     for path in paths:
-        freed += _size(path)
-        if path.is_dir():
-            shutil.rmtree(path)
-        else:
-            path.unlink(missing_ok=True)
-    return freed
+        size = _size(path)
+        try:
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+        except OSError:
+            continue
+        removed.append(path)
+        freed += size
+    return removed, freed
 
 
 def prune_runs(instance: dg.DagsterInstance, keep: int) -> tuple[list[str], int]:
@@ -200,9 +206,9 @@ def prune(settings: Settings, instance: dg.DagsterInstance | None) -> PruneRepor
         if report.runs_deleted:
             report.bytes_freed += shrink_history(instance, report.runs_deleted)
     for root in (dbt_target_dir(settings.data_dir), DBT_PROJECT_DIR / "target"):
-        stale = stale_dbt_targets(root, keep)
-        report.bytes_freed += remove(stale)
-        report.dbt_targets_deleted += stale
-    report.logs_deleted = stale_logs(logs_dir(settings.data_dir), keep)
-    report.bytes_freed += remove(report.logs_deleted)
+        removed, freed = remove(stale_dbt_targets(root, keep))
+        report.dbt_targets_deleted += removed
+        report.bytes_freed += freed
+    report.logs_deleted, freed = remove(stale_logs(logs_dir(settings.data_dir), keep))
+    report.bytes_freed += freed
     return report

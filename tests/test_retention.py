@@ -175,3 +175,19 @@ def test_the_dbt_resource_writes_its_target_folders_under_the_data_dir(tmp_path)
     target = dbt._get_unique_target_path(context=None)
     assert target.parent == dbt_target_dir(tmp_path / "data")
     assert retention.DBT_RUN_TARGET.match("cxlink_dbt_models-1af8471-6af9787")
+
+
+def test_a_folder_that_cannot_be_deleted_is_left_and_not_reported(
+    tmp_path, no_repo_targets, monkeypatch
+):
+    # a read-only checkout: the old per-run folders in dbt_project/target cannot go
+    for i in range(3):
+        _touch_aged(no_repo_targets / f"cxlink_dbt_models-{i:07x}-1234567", age=10 - i, is_dir=True)
+
+    def refuse(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(retention.shutil, "rmtree", refuse)
+    report = prune(Settings(data_dir=tmp_path / "data", keep_runs=1), None)
+    assert report.dbt_targets_deleted == [] and report.bytes_freed == 0
+    assert len(list(no_repo_targets.iterdir())) == 3
