@@ -35,7 +35,7 @@ def test_a_quick_step_prints_two_lines_and_logs_everything(tmp_path):
 def test_a_long_step_shows_the_latest_meaningful_line_while_it_runs(tmp_path):
     script = (
         "import time\n"
-        "print('Collecting dagster', flush=True)\n"
+        "print('\\x1b[0mCollecting dagster', flush=True)\n"
         "print(\"WARNING: Location 'file:///x' is ignored\", flush=True)\n"
         "time.sleep(4)\n"
     )
@@ -45,6 +45,7 @@ def test_a_long_step_shows_the_latest_meaningful_line_while_it_runs(tmp_path):
     ]
     assert result.returncode == 0 and len(progress) >= 2, result.stdout
     assert "is ignored" not in result.stdout  # noise never becomes the progress line
+    assert "\x1b" not in result.stdout  # nor terminal colour codes
 
 
 def test_a_failure_shows_the_log_tail_unfiltered_and_keeps_the_exit_code(tmp_path):

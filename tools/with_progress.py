@@ -36,6 +36,7 @@ NOISE = (
     ),
 )
 TAIL_LINES = 40
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # dbt colours its output even into a pipe
 
 
 def meaningful(line: str) -> bool:
@@ -56,6 +57,7 @@ class Progress:
         self.lock = threading.Lock()
 
     def feed(self, line: str) -> None:
+        line = ANSI.sub("", line)
         with self.lock:
             self.tail.append(line.rstrip("\n"))
             if meaningful(line):
