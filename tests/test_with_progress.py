@@ -3,6 +3,7 @@ failure the end of its log and the log's path."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -38,12 +39,18 @@ def test_a_long_step_shows_the_latest_meaningful_line_while_it_runs(tmp_path):
         "print('\\x1b[0mCollecting dagster', flush=True)\n"
         "print(\"WARNING: Location 'file:///x' is ignored\", flush=True)\n"
         "time.sleep(4)\n"
+        "print('Installing collected packages: dagster', flush=True)\n"
+        "time.sleep(3)\n"
     )
     result = wrapped(tmp_path, script, every="0.5")
-    progress = [
-        line for line in result.stdout.splitlines() if line.endswith(" s  Collecting dagster")
-    ]
-    assert result.returncode == 0 and len(progress) >= 2, result.stdout
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0, result.stdout
+    # into a pipe: one line per output line seen, the elapsed time appended while it stays
+    collecting = [line for line in lines if "s  Collecting dagster" in line]
+    installing = [line for line in lines if "s  Installing collected packages" in line]
+    assert len(collecting) == 1 and len(installing) == 1, result.stdout
+    assert re.search(r"Collecting dagster( \d+ s){2,}$", collecting[0]), collecting[0]
+    assert lines[-1].startswith("  done in ") and len(lines) == 4
     assert "is ignored" not in result.stdout  # noise never becomes the progress line
     assert "\x1b" not in result.stdout  # nor terminal colour codes
 

@@ -2,12 +2,13 @@
 --label TEXT -- command ...``.
 
 Standard library only: it runs before the project's environment exists (``make setup``). It
-prints one line when the step starts, then a progress line (elapsed time and the command's
-latest meaningful output line, e.g. pip's "Collecting dagster") at least every ``--every``
-seconds while it runs (rewritten in place on a terminal), and one line when it ends (with
-the command's last output line, ``--show-result``). All of
-the command's output goes to ``FILE``. On failure it prints the last lines of that log, unfiltered,
-and its path, and exits with the command's exit code, so nothing is hidden.
+prints one line when the step starts, then progress at least every ``--every`` seconds while
+it runs: the elapsed time and the command's latest meaningful output line (e.g. pip's
+"Collecting dagster"), rewritten in place on a terminal; into a pipe, a new line when that
+output line changes, else the elapsed time appended to the current line. One line when it
+ends (with the command's last output line: ``--show-result``). All of the command's output goes
+to ``FILE``; on failure it prints the last lines of that log, unfiltered, and its path, and
+exits with the command's exit code, so nothing is hidden.
 """
 
 from __future__ import annotations
@@ -71,6 +72,38 @@ def copy_output(stream, log, progress: Progress) -> None:
         progress.feed(line)
 
 
+class Display:
+    """Progress lines. On a terminal one line, rewritten in place; into a pipe or a file a new
+    line when the command's latest output changed, else the elapsed time appended to the
+    current line (a pipe cannot rewrite, and a long pip phase should not fill a CI log)."""
+
+    def __init__(self, tty: bool, width: int) -> None:
+        self.tty, self.width = tty, width
+        self.open = ""  # the unterminated line printed so far (pipe mode)
+        self.shown = None
+
+    def tick(self, elapsed: float, latest: str) -> None:
+        shown = shorten(latest, self.width - 12) if latest else "(no output yet)"
+        line = f"  {elapsed:4.0f} s  {shown}"
+        if self.tty:
+            print("\r\033[K" + line, end="", flush=True)
+            return
+        more = f" {elapsed:.0f} s"
+        if self.open and shown == self.shown and len(self.open) + len(more) <= self.width:
+            self.open += more
+            print(more, end="", flush=True)
+            return
+        print(("\n" if self.open else "") + line, end="", flush=True)
+        self.open, self.shown = line, shown
+
+    def close(self) -> None:
+        if self.tty:
+            print("\r\033[K", end="", flush=True)
+        elif self.open:
+            print(flush=True)
+        self.open = ""
+
+
 def run(
     command: list[str],
     label: str,
@@ -106,6 +139,7 @@ def run(
         reader = threading.Thread(target=copy_output, args=(process.stdout, log, progress))
         reader.daemon = True
         reader.start()
+        display = Display(tty, width)
         last_shown = start
         try:
             while process.poll() is None:
@@ -114,21 +148,16 @@ def run(
                 if tty or now - last_shown >= every:
                     with progress.lock:
                         latest = progress.latest
-                    shown = shorten(latest, width - 12) if latest else "(no output yet)"
-                    line = f"  {now - start:4.0f} s  {shown}"
-                    if tty:
-                        print("\r\033[K" + line, end="", flush=True)
-                    else:
-                        print(line, flush=True)
+                    display.tick(now - start, latest)
                     last_shown = now
         except KeyboardInterrupt:
             process.terminate()
             process.wait()
             raise
+        finally:
+            display.close()
         reader.join(timeout=5)
     elapsed = time.monotonic() - start
-    if tty:
-        print("\r\033[K", end="")
     code = process.returncode
     if code == 0:
         result = f": {progress.latest}" if show_result and progress.latest else ""
