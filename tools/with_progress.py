@@ -5,7 +5,7 @@ Standard library only: it runs before the project's environment exists (``make s
 prints one line when the step starts, then progress at least every ``--every`` seconds while
 it runs: the elapsed time and the command's latest meaningful output line (e.g. pip's
 "Collecting dagster"), rewritten in place on a terminal; into a pipe, a new line when that
-output line changes, else the elapsed time appended to the current line. One line when it
+output line changed (at most every ``3 * every`` seconds), else the elapsed time appended. One line when it
 ends (with the command's last output line: ``--show-result``). All of the command's output goes
 to ``FILE``; on failure it prints the last lines of that log, unfiltered, and its path, and
 exits with the command's exit code, so nothing is hidden.
@@ -73,14 +73,17 @@ def copy_output(stream, log, progress: Progress) -> None:
 
 
 class Display:
-    """Progress lines. On a terminal one line, rewritten in place; into a pipe or a file a new
-    line when the command's latest output changed, else the elapsed time appended to the
-    current line (a pipe cannot rewrite, and a long pip phase should not fill a CI log)."""
+    """Progress lines. On a terminal one line, rewritten in place. Into a pipe or a file (which
+    cannot be rewritten) a new line when the command's latest output changed and the current
+    line is at least ``3 * every`` seconds old, else the elapsed time appended to the current
+    line: a person watching still sees progress every ``every`` seconds, and a long pip phase
+    does not fill a CI log."""
 
-    def __init__(self, tty: bool, width: int) -> None:
-        self.tty, self.width = tty, width
+    def __init__(self, tty: bool, width: int, every: float) -> None:
+        self.tty, self.width, self.new_line_after = tty, width, 3 * every
         self.open = ""  # the unterminated line printed so far (pipe mode)
-        self.shown = None
+        self.opened_at = 0.0
+        self.shown = ""
 
     def tick(self, elapsed: float, latest: str) -> None:
         shown = shorten(latest, self.width - 12) if latest else "(no output yet)"
@@ -88,13 +91,14 @@ class Display:
         if self.tty:
             print("\r\033[K" + line, end="", flush=True)
             return
-        more = f" {elapsed:.0f} s"
-        if self.open and shown == self.shown and len(self.open) + len(more) <= self.width:
+        more = f" .. {elapsed:.0f} s"
+        same = shown == self.shown or elapsed - self.opened_at < self.new_line_after
+        if self.open and same and len(self.open) + len(more) <= self.width:
             self.open += more
             print(more, end="", flush=True)
             return
         print(("\n" if self.open else "") + line, end="", flush=True)
-        self.open, self.shown = line, shown
+        self.open, self.opened_at, self.shown = line, elapsed, shown
 
     def close(self) -> None:
         if self.tty:
@@ -139,7 +143,7 @@ def run(
         reader = threading.Thread(target=copy_output, args=(process.stdout, log, progress))
         reader.daemon = True
         reader.start()
-        display = Display(tty, width)
+        display = Display(tty, width, every)
         last_shown = start
         try:
             while process.poll() is None:
