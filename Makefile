@@ -79,11 +79,11 @@ prepare: $(STAMP)
 	@$(call STEP,dbt-parse) "parsing the dbt project (the manifest Dagster loads)" \
 	  -- bash -c 'cd dbt_project && ../$(BIN)/dbt parse --profiles-dir . --vars "$$(../$(BIN)/python -m cxlink.settings --dbt-vars)"'
 
-# The comment tagger, trained once per model version into its shared cache (cxlink.tagging.train):
-# quick when that version is already trained, so runs never train it.
+# The comment tagger, trained ahead of the first run once per model version into its shared
+# models directory (--if-missing: a second or so when that version is already there).
 tagger: $(STAMP)
 	@$(call STEP,tagger) "training the comment tagger (once per model version; cached after)" \
-	  -- $(BIN)/python -m cxlink.tagging.train
+	  --show-result -- $(BIN)/python -m cxlink.tagging.train --if-missing
 
 settings: $(STAMP)
 	$(BIN)/python -m cxlink.settings
