@@ -161,11 +161,12 @@ def check_landing(settings: Settings) -> None:
 
 
 def _cwd_hint(data_dir: Path) -> str:
-    # A relative CXLINK_DATA_DIR is resolved from where cxlink was started: say so when that
-    # is what probably happened.
+    # A relative CXLINK_DATA_DIR is resolved from where cxlink was started: say so when the
+    # data dir lies under a working directory other than the project (Settings keeps only the
+    # resolved path, so whether it was relative cannot be told).
     cwd = Path.cwd().resolve()
     if cwd != PROJECT_ROOT and data_dir.is_relative_to(cwd):
-        return f" (a relative CXLINK_DATA_DIR is taken from the current directory {cwd})"
+        return f" (cxlink was started in {cwd}: a relative CXLINK_DATA_DIR is taken from there)"
     return ""
 
 

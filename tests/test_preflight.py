@@ -117,7 +117,8 @@ def test_a_relative_data_dir_is_explained(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(EmptyLandingError) as err:
         check_landing(Settings.from_env({"CXLINK_DATA_DIR": "data"}))
-    assert f"taken from the current directory {tmp_path.resolve()}" in one_sentence(err)
+    text = one_sentence(err)
+    assert f"cxlink was started in {tmp_path.resolve()}: a relative CXLINK_DATA_DIR" in text
 
 
 def test_a_required_entity_without_files_is_named(settings):
