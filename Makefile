@@ -22,9 +22,10 @@ DEMO_CUSTOMERS ?= 5000
 DEMO_SEED ?= 42
 STAMP := $(VENV)/.cxlink-installed
 
-.PHONY: help setup prepare settings demo run dev docs test lint format bench models train-tagger clean postgres-server demo-sources sources
+.PHONY: help setup prepare tagger settings demo run dev docs test lint format bench models train-tagger clean postgres-server demo-sources sources
 
 help:
+	@echo "make setup  create .venv, parse the dbt project, train the comment tagger (step logs: build/setup/)"
 	@echo "make demo   set up, generate demo data into \$$CXLINK_DATA_DIR/landing, run everything, print a summary"
 	@echo "make demo-sources  the demo through connectors: HubSpot and Stripe APIs (local stand-ins) and Qualtrics exports"
 	@echo "make run    run everything on the landing zone as it is (your own files), print a summary"
@@ -39,29 +40,57 @@ help:
 	@echo "make settings  every CXLINK_* setting with its default and current value"
 	@echo "settings: CXLINK_DATA_DIR=$(CXLINK_DATA_DIR) DEMO_CUSTOMERS=$(DEMO_CUSTOMERS)"
 
+# Setup steps run through tools/with_progress.py (standard library only): one line when a step
+# starts, a progress line at least every 10 s with its latest output line, "done in N s" at the
+# end; the full output goes to build/setup/<step>.log, and a failure prints the log's last lines
+# and its path. STEP is for the steps after the venv exists, with the venv's Python.
+SETUP_LOGS := build/setup
+STEP = $(BIN)/python tools/with_progress.py --log $(SETUP_LOGS)/$(1).log --label
+
+# cxlink needs Python 3.11 (pyproject's requires-python): checked before a venv is made with
+# the wrong one, and on an existing venv made with another Python.
+define check_python
+@py=$$(test -x $(BIN)/python && echo $(BIN)/python || echo $(PYTHON)); \
+	$$py -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { \
+	  version=$$($$py --version 2>&1) || version="not found"; \
+	  echo "setup: cxlink needs Python 3.11, but $$py is $$version: install python3.11 or set PYTHON=/path/to/python3.11 (and rm -rf $(VENV) if it was made with another Python)" >&2; \
+	  exit 1; }
+endef
+
 # torch first, from pip: pip finds the local CPU build of 2.13.0; any other route pulls a
 # multi-GB CUDA build (argostranslate -> stanza -> torch). Then everything else, constrained by
 # the committed lock file.
 $(STAMP): pyproject.toml requirements.lock
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check "torch==2.13.0"
-	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev]"
-	touch $(STAMP)
+	$(check_python)
+	@test -x $(BIN)/python || $(PYTHON) tools/with_progress.py --log $(SETUP_LOGS)/venv.log \
+	  --label "creating the virtual environment $(VENV)" -- $(PYTHON) -m venv $(VENV)
+	@$(call STEP,torch) "installing torch 2.13.0 (CPU) into $(VENV) (first time: a few minutes)" \
+	  -- $(BIN)/pip install --disable-pip-version-check --progress-bar off "torch==2.13.0"
+	@$(call STEP,pip) "installing Python dependencies into $(VENV) (first time: a few minutes)" \
+	  -- $(BIN)/pip install --disable-pip-version-check --progress-bar off -c requirements.lock -e ".[dev]"
+	@touch $(STAMP)
 
-setup: $(STAMP) prepare
+setup: $(STAMP) prepare tagger
 
 # dbt needs a manifest before Dagster can load the project (dagster-dbt reads it at import).
 # Parsed with the --vars the pipeline passes, so its dbt steps can reuse the parse (dbt parses
 # everything again when the vars differ).
 prepare: $(STAMP)
-	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir . --vars "$$(../$(BIN)/python -m cxlink.settings --dbt-vars)"
+	@$(call STEP,dbt-parse) "parsing the dbt project (the manifest Dagster loads)" \
+	  -- bash -c 'cd dbt_project && ../$(BIN)/dbt parse --profiles-dir . --vars "$$(../$(BIN)/python -m cxlink.settings --dbt-vars)"'
+
+# The comment tagger, trained ahead of the first run once per model version into its shared
+# models directory (--if-missing: a second or so when that version is already there).
+tagger: $(STAMP)
+	@$(call STEP,tagger) "training the comment tagger (once per model version; cached after)" \
+	  --show-result -- $(BIN)/python -m cxlink.tagging.train --if-missing
 
 settings: $(STAMP)
 	$(BIN)/python -m cxlink.settings
 
 demo: setup
-	$(BIN)/cxlink generate-demo --customers $(DEMO_CUSTOMERS) --seed $(DEMO_SEED) --overwrite
-	$(BIN)/cxlink run
+	@$(BIN)/cxlink generate-demo --customers $(DEMO_CUSTOMERS) --seed $(DEMO_SEED) --overwrite
+	@$(BIN)/cxlink run
 
 # The same demo delivered the way companies' systems deliver it (docs/sources.md): customers as
 # a HubSpot CRM, billing as a Stripe account (both served on 127.0.0.1 for the length of the
@@ -136,4 +165,4 @@ train-tagger: $(STAMP)
 	$(BIN)/python -m cxlink.tagging.train
 
 clean:
-	rm -rf dbt_project/target dbt_project/logs .pytest_cache .ruff_cache
+	rm -rf dbt_project/target dbt_project/logs $(SETUP_LOGS) .pytest_cache .ruff_cache

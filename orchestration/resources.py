@@ -12,6 +12,7 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource
 
+from cxlink.retention import dbt_target_dir
 from cxlink.settings import DataLayout, Settings
 from orchestration.dbt_project import dbt_project
 
@@ -50,6 +51,23 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
+class CxlinkDbtCli(DbtCliResource):
+    """dagster-dbt's resource, writing each invocation's target folder (manifest, run results,
+    compiled SQL, dbt.log: ~22 MB a run) under ``target_root`` instead of the project's
+    ``target/``: the repository can be read-only, and retention (``cxlink.retention``) prunes
+    one folder. dbt's partial parse file is still read from ``dbt_project/target`` (written by
+    ``make prepare``), which dagster-dbt copies into each invocation's folder."""
+
+    target_root: str
+
+    def _get_unique_target_path(self, *, context: Any) -> Path:
+        # dagster-dbt 0.29 has no setting for the base of its per-invocation folders (only a
+        # per-call target_path, which the dbt asset would have to pass): keep its folder name,
+        # move the base.
+        unique = super()._get_unique_target_path(context=context)
+        return Path(self.target_root) / unique.name
+
+
 def build_resources(settings: Settings) -> dict[str, Any]:
     """Every resource a run needs, from one settings object.
 
@@ -59,6 +77,10 @@ def build_resources(settings: Settings) -> dict[str, Any]:
     """
     return {
         "warehouse": Warehouse(data_dir=str(settings.data_dir)),
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+        "dbt": CxlinkDbtCli(
+            project_dir=dbt_project,
+            dbt_executable=dbt_executable(),
+            target_root=str(dbt_target_dir(settings.data_dir)),
+        ),
         "settings": settings,
     }

@@ -69,6 +69,7 @@ class Settings:
     duckdb_threads: int = field(default_factory=_declared("duckdb_threads"))
     schedule_cron: str = field(default_factory=_declared("schedule_cron"))
     schedule_timezone: str = field(default_factory=_declared("schedule_timezone"))
+    keep_runs: int = field(default_factory=_declared("keep_runs"))
     argos_models: Path | None = field(default_factory=_declared("argos_models"))
     translate_beam_size: int = field(default_factory=_declared("translate_beam_size"))
     translate_batch_size: int = field(default_factory=_declared("translate_batch_size"))

@@ -94,6 +94,9 @@ DECLARED: tuple[Setting, ...] = (
     Setting("CXLINK_SCHEDULE_TIMEZONE", "schedule_timezone", "UTC",
             "an IANA time zone such as UTC or Europe/Helsinki", "time zone of the schedule",
             timezone),
+    Setting("CXLINK_KEEP_RUNS", "keep_runs", "10", "a whole number >= 1",
+            "runs whose Dagster history, dbt target folder and log file are kept; older ones "
+            "are deleted at the start of `cxlink run` (docs/operations.md#retention)", whole(1)),
     Setting("CXLINK_ARGOS_MODELS", "argos_models", "", "empty or a directory path",
             "where `make models` picks up `.argosmodel` files", optional(path),
             shown_default="`$CXLINK_DATA_DIR/argos-models`"),
