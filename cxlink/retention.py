@@ -40,11 +40,6 @@ def dbt_target_dir(data_dir: Path) -> Path:
     return data_dir / "dbt_target"
 
 
-def logs_dir(data_dir: Path) -> Path:
-    """The run log files (``run-<timestamp>.log``)."""
-    return data_dir / "logs"
-
-
 @dataclass
 class PruneReport:
     runs_deleted: list[str] = field(default_factory=list)
@@ -209,6 +204,6 @@ def prune(settings: Settings, instance: dg.DagsterInstance | None) -> PruneRepor
         removed, freed = remove(stale_dbt_targets(root, keep))
         report.dbt_targets_deleted += removed
         report.bytes_freed += freed
-    report.logs_deleted, freed = remove(stale_logs(logs_dir(settings.data_dir), keep))
+    report.logs_deleted, freed = remove(stale_logs(settings.layout.run_logs_dir, keep))
     report.bytes_freed += freed
     return report

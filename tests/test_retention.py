@@ -11,8 +11,8 @@ import dagster as dg
 import pytest
 
 from cxlink import retention
-from cxlink.retention import dbt_target_dir, logs_dir, prune
-from cxlink.settings import Settings
+from cxlink.retention import dbt_target_dir, prune
+from cxlink.settings import DataLayout, Settings
 
 
 @dg.asset
@@ -150,9 +150,10 @@ def test_prune_keeps_the_newest_dbt_targets_and_logs_and_nothing_else(tmp_path, 
     manifest = _touch_aged(no_repo_targets / "manifest.json", age=2000)
     partial = _touch_aged(no_repo_targets / "partial_parse.msgpack", age=2000)
     logs = [
-        _touch_aged(logs_dir(data) / f"run-2026120{i}T010000.log", age=100 - i) for i in range(4)
+        _touch_aged(DataLayout(data).run_logs_dir / f"run-2026120{i}T010000.log", age=100 - i)
+        for i in range(4)
     ]
-    other_log = _touch_aged(logs_dir(data) / "dagster.log", age=1000)
+    other_log = _touch_aged(DataLayout(data).run_logs_dir / "dagster.log", age=1000)
     landing = _touch_aged(data / "landing" / "customers" / "a.csv", age=5000)
 
     report = prune(settings, None)
@@ -162,7 +163,10 @@ def test_prune_keeps_the_newest_dbt_targets_and_logs_and_nothing_else(tmp_path, 
     )
     assert all(p.exists() for p in [*others, manifest, partial, other_log, landing])
     assert [p for p in legacy if p.exists()] == legacy[1:]
-    assert sorted(p.name for p in logs_dir(data).glob("run-*.log")) == [logs[2].name, logs[3].name]
+    assert sorted(p.name for p in DataLayout(data).run_logs_dir.glob("run-*.log")) == [
+        logs[2].name,
+        logs[3].name,
+    ]
     assert len(report.dbt_targets_deleted) == 4 and len(report.logs_deleted) == 2
     assert report.bytes_freed == 4 * 200 + 2 * 100
     assert "deleted 0 runs, 4 dbt target folders, 2 log files" in str(report)

@@ -7,16 +7,13 @@ the settings are read from the environment with it (``CliState.settings``).
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
-from cxlink.settings import Settings
+from cxlink.settings import Settings, environment_with_data_dir
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -27,28 +24,8 @@ class CliState:
     verbose: bool = False
 
     def env(self) -> dict[str, str]:
-        """The environment with ``--data-dir`` as CXLINK_DATA_DIR (for tools run as processes)."""
-        env = dict(os.environ)
-        if self.data_dir is not None:
-            env["CXLINK_DATA_DIR"] = str(self.data_dir)
-        return env
-
-    @contextlib.contextmanager
-    def applied(self) -> Iterator[None]:
-        """``--data-dir`` as CXLINK_DATA_DIR in this process, for the length of a tool that reads
-        the settings itself (the trainer)."""
-        if self.data_dir is None:
-            yield
-            return
-        before = os.environ.get("CXLINK_DATA_DIR")
-        os.environ["CXLINK_DATA_DIR"] = str(self.data_dir)
-        try:
-            yield
-        finally:
-            if before is None:
-                del os.environ["CXLINK_DATA_DIR"]
-            else:
-                os.environ["CXLINK_DATA_DIR"] = before
+        """The environment with ``--data-dir`` applied (for tools run as processes)."""
+        return environment_with_data_dir(self.data_dir)
 
     def settings(self) -> Settings:
         """Read once per command: a bad value stops it here, with the one sentence."""

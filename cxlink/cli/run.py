@@ -78,12 +78,16 @@ def execute(
     end-of-run message, already in the log file, for the caller to print last)."""
     import dagster as dg
 
+    from cxlink import preflight, retention
     from cxlink.runlog import append_to_log, failure_lines, new_log_path, run_job, success_lines
     from orchestration.definitions import build_definitions
 
     run_config = _full_reload_config(settings, full_reload)
-    # Record the run in the project's instance (visible in `make dev`) when DAGSTER_HOME is set.
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
+    # Common mistakes (an empty landing zone, a read-only data dir, a full disk, ...) stop here
+    # in one sentence, before minutes of work end in an obscure failure.
+    preflight.check_before_run(settings)
+    instance = _instance()
+    pruned = retention.prune(settings, instance)
     from cxlink.publish import clean_leftovers
 
     log_path = new_log_path(settings.layout.run_logs_dir)
@@ -94,6 +98,8 @@ def execute(
     print(f"cxlink run: {JOBS[job]} on {settings.data_dir} (log: {log_path})", flush=True)
     if removed:
         print(f"removed {len(removed)} leftover(s) of an interrupted publish", flush=True)
+    if pruned.bytes_freed:
+        print(f"{pruned} (CXLINK_KEEP_RUNS={settings.keep_runs})", flush=True)
     with warnings.catch_warnings():
         if not verbose:  # Dagster's beta/preview notices are for the code's authors
             warnings.simplefilter("ignore", dg.BetaWarning)
@@ -103,9 +109,29 @@ def execute(
     if outcome.success:
         lines = success_lines(outcome)
     else:
-        lines = failure_lines(outcome, failure_extra_lines(settings))
+        disk_full = [
+            str(problem)
+            for _, error in outcome.failed_steps
+            if (problem := preflight.disk_full_error(error, settings.data_dir))
+        ]
+        lines = failure_lines(outcome, [*disk_full[:1], *failure_extra_lines(settings)])
     append_to_log(log_path, lines)
     return (0 if outcome.success else 1), lines
+
+
+def _instance():
+    """The project's run history (``make dev`` shows it): DAGSTER_HOME, else the repository
+    root where dagster.yaml is; None (an in-memory history) for an installed copy without one."""
+    import dagster as dg
+
+    from cxlink.preflight import default_dagster_home
+
+    home = default_dagster_home()
+    if home is None:
+        return None
+    # from_config, not DagsterInstance.get(): the same instance without writing DAGSTER_HOME
+    # into this process's environment.
+    return dg.DagsterInstance.from_config(str(home))
 
 
 def _with_demo_vendors(settings: Settings, **kwargs) -> tuple[int, list[str]]:

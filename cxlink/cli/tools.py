@@ -83,29 +83,29 @@ def models_install(state: CliState, paths: tuple[Path, ...]) -> int:
     type=click.Path(file_okay=False, path_type=Path),
     help="Where the artifact goes (default: the tagger's models folder, `cxlink settings`).",
 )
+@click.option(
+    "--if-missing",
+    is_flag=True,
+    help="Train only when the current version is not trained yet (`make setup` does this).",
+)
 def train_tagger(
     state: CliState,
     labeled: Path | None,
     taxonomy: Path | None,
     lexicon: Path | None,
     models_dir: Path | None,
+    if_missing: bool,
 ) -> int:
     """Train the comment tagger, evaluate it on the eval split, write the artifact (`make
     train-tagger`). Exit code 1 when the eval split misses the targets."""
     from cxlink.tagging.train import main as train_main
 
-    state.settings()  # a bad setting stops it here, with the one sentence
-    argv: list[str] = []
-    for flag, value in (
-        ("--labeled", labeled),
-        ("--taxonomy", taxonomy),
-        ("--lexicon", lexicon),
-        ("--models-dir", models_dir),
-    ):
+    settings = state.settings()  # a bad setting stops it here, with the one sentence
+    argv = ["--models-dir", str(models_dir or settings.tagger_models_dir)]
+    for flag, value in (("--labeled", labeled), ("--taxonomy", taxonomy), ("--lexicon", lexicon)):
         if value is not None:
             argv += [flag, str(value)]
-    with state.applied():
-        return train_main(argv)
+    return train_main([*argv, "--if-missing"] if if_missing else argv)
 
 
 BENCHMARKS = {

@@ -42,10 +42,8 @@ DETAIL_PREFIXES = (
     "dbt process",
     "A dbt subsetted execution is not being performed",
 )
-# dagster-dbt warns about every dbt test it cannot show as a Dagster check. The
-# no_unreadable_files tests on the raw sources are dbt-only on purpose (as Dagster checks on
-# raw/<entity> they would block the other entities; docs/design-decisions.md): their notice
-# goes to the log file only. Any other test's notice is still shown.
+# dagster-dbt warns of each dbt test that is not a Dagster check; no_unreadable_files tests are
+# dbt-only on purpose (docs/design-decisions.md), so theirs go to the log file only.
 DBT_ONLY_TEST_NOTICES = (
     "Logging an `AssetObservation` instead of an `AssetCheckResult` for dbt test "
     "`no_unreadable_files_",

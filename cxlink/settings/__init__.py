@@ -35,6 +35,7 @@ __all__ = [
     "Setting",
     "Settings",
     "SettingsError",
+    "environment_with_data_dir",
     "render_table",
 ]
 
@@ -163,6 +164,15 @@ def user_cache_dir(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     base = env.get("XDG_CACHE_HOME") or ""
     return (Path(base).expanduser() if base else Path.home() / ".cache").resolve() / "cxlink"
+
+
+def environment_with_data_dir(data_dir: Path | None) -> dict[str, str]:
+    """This process's environment with CXLINK_DATA_DIR replaced by ``data_dir`` (unchanged for
+    None): what ``--data-dir`` means, for Settings.from_env and for tools run as processes."""
+    env = dict(os.environ)
+    if data_dir is not None:
+        env["CXLINK_DATA_DIR"] = str(data_dir)
+    return env
 
 
 def render_table(settings: Settings) -> str:

@@ -38,7 +38,15 @@ def tiny_definitions(fail: bool) -> dg.Definitions:
 
 @pytest.fixture
 def run_tiny(tmp_path: Path, monkeypatch, capsys):
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)  # an ephemeral instance
+    import cxlink.cli.run
+    import cxlink.preflight
+    import cxlink.retention
+
+    # an ephemeral instance, and no landing zone to check (tests/test_preflight.py does)
+    monkeypatch.setattr(cxlink.cli.run, "_instance", lambda: None)
+    monkeypatch.setattr(cxlink.preflight, "check_before_run", lambda settings: None)
+    # and no retention: it would prune the repository's own dbt target folders
+    monkeypatch.setattr(cxlink.retention, "prune", lambda *_: cxlink.retention.PruneReport())
 
     def run(fail: bool, *options: str):
         monkeypatch.setattr(
@@ -137,6 +145,5 @@ def test_a_failed_run_names_the_files_that_could_not_be_read(tmp_path):
     con.close()
     assert failure_extra_lines(settings) == [
         "could not be read (the models of customers were skipped; the rest built):",
-        "  landing/customers/crm.csv: not valid UTF-8 text (byte 0xe9 at line 3): save it as "
-        "UTF-8",
+        "  landing/customers/crm.csv: not valid UTF-8 text (byte 0xe9 at line 3): save it as UTF-8",
     ]
