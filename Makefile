@@ -36,7 +36,7 @@ help:
 	@echo "make bench  stage timings and peak memory at the default and 10x demo scale; translation throughput"
 	@echo "make models install argos translation packages from \$$CXLINK_ARGOS_MODELS (fetch them if online)"
 	@echo "make lint   ruff + sqlfluff"
-	@echo "make train-tagger  train + evaluate the comment tagger into \$$CXLINK_DATA_DIR/models/, print macro-F1 and sentiment accuracy"
+	@echo "make train-tagger  train + evaluate the comment tagger into its shared models folder (~/.cache/cxlink/models), print macro-F1 and sentiment accuracy"
 	@echo "make settings  every CXLINK_* setting with its default and current value"
 	@echo "settings: CXLINK_DATA_DIR=$(CXLINK_DATA_DIR) DEMO_CUSTOMERS=$(DEMO_CUSTOMERS)"
 
@@ -159,8 +159,9 @@ models: $(STAMP)
 	$(BIN)/python -m cxlink.translate models
 
 # The comment tagger (cxlink/tagging): trained from assets/tagging/labeled_statements.csv and
-# assets/taxonomy/topics.yaml into $CXLINK_DATA_DIR/models/tagger-<version>/ (outside git) with
-# its evaluation report. The text/statement_tags asset trains it on first use when missing.
+# assets/taxonomy/topics.yaml into $CXLINK_TAGGER_MODELS_DIR/tagger-<version>/ (default
+# ~/.cache/cxlink/models, shared by every data directory) with its evaluation report. `make setup`
+# trains it when that version is missing; the text/statement_tags asset would otherwise.
 train-tagger: $(STAMP)
 	$(BIN)/python -m cxlink.tagging.train
 
