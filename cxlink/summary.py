@@ -46,12 +46,18 @@ def summary_lines(settings: Settings) -> list[str]:
                     f"{r.origin:<16}{r.entity:<16}{r.rows_in:>9}{r.rows_raw:>10}"
                     f"{r.rows_quarantined:>13}"
                 )
-        for schema in ("staging", "intermediate", "marts"):
-            tables = _tables(con, schema)
-            if tables:
-                lines.append("")
+        # Row counts of the marts only: the staging and intermediate models are counted, not
+        # listed (`dbt docs` / the Dagster UI show them).
+        layers = {schema: _tables(con, schema) for schema in ("staging", "intermediate", "marts")}
+        if any(layers.values()):
+            lines.append("")
+            lines.append(
+                "dbt models: " + ", ".join(f"{len(t)} {schema}" for schema, t in layers.items())
+            )
+            if layers["marts"]:
                 lines.append(
-                    f"{schema}: " + ", ".join(f"{t} ({_rows(con, schema, t)})" for t in tables)
+                    "marts: "
+                    + ", ".join(f"{t} ({_rows(con, 'marts', t)})" for t in layers["marts"])
                 )
         lines.append("")
         lines.extend(_nps_lines(con))

@@ -79,18 +79,24 @@ class Display:
     line: a person watching still sees progress every ``every`` seconds, and a long pip phase
     does not fill a CI log."""
 
-    def __init__(self, tty: bool, width: int, every: float) -> None:
+    def __init__(self, tty: bool, width: int, every: float, head: str = "") -> None:
         self.tty, self.width, self.new_line_after = tty, width, 3 * every
+        self.head = head  # the step's start line, printed without its newline
         self.open = ""  # the unterminated line printed so far (pipe mode)
         self.opened_at = 0.0
         self.shown = ""
+        self.below_head = False  # pipe mode: progress lines were printed under the start line
 
     def tick(self, elapsed: float, latest: str) -> None:
         shown = shorten(latest, self.width - 12) if latest else "(no output yet)"
         line = f"  {elapsed:4.0f} s  {shown}"
-        if self.tty:
-            print("\r\033[K" + line, end="", flush=True)
+        if self.tty:  # the start line itself is rewritten: one line per step
+            text = shorten(f"{self.head}  {elapsed:.0f} s  {shown}", self.width - 1)
+            print("\r\033[K" + text, end="", flush=True)
             return
+        if not self.below_head:
+            print(flush=True)  # end the start line
+            self.below_head = True
         more = f" .. {elapsed:.0f} s"
         same = shown == self.shown or elapsed - self.opened_at < self.new_line_after
         if self.open and same and len(self.open) + len(more) <= self.width:
@@ -101,8 +107,10 @@ class Display:
         self.open, self.opened_at, self.shown = line, elapsed, shown
 
     def close(self) -> None:
+        """Leave the cursor where the result goes: after the start line (tty, or nothing shown
+        below it), else on a new line."""
         if self.tty:
-            print("\r\033[K", end="", flush=True)
+            print("\r\033[K" + self.head, end="", flush=True)
         elif self.open:
             print(flush=True)
         self.open = ""
@@ -119,7 +127,8 @@ def run(
     log_path.parent.mkdir(parents=True, exist_ok=True)
     tty = sys.stdout.isatty()
     width = min(shutil.get_terminal_size((100, 20)).columns, 120)
-    print(f"{prefix}: {label}", flush=True)
+    head = f"{prefix}: {label}"
+    print(head, end="", flush=True)  # a quick step ends on this line: "...: done in 4 s"
     start = time.monotonic()
     progress = Progress()
     with log_path.open("w", encoding="utf-8", errors="replace") as log:
@@ -138,12 +147,12 @@ def run(
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
             )
         except OSError as exc:
-            print(f"{prefix}: {label}: cannot start {command[0]} ({exc.strerror})", flush=True)
+            print(f": cannot start {command[0]} ({exc.strerror})", flush=True)
             return 127
         reader = threading.Thread(target=copy_output, args=(process.stdout, log, progress))
         reader.daemon = True
         reader.start()
-        display = Display(tty, width, every)
+        display = Display(tty, width, every, head)
         last_shown = start
         try:
             while process.poll() is None:
@@ -163,11 +172,12 @@ def run(
         reader.join(timeout=5)
     elapsed = time.monotonic() - start
     code = process.returncode
+    lead = "  " if display.below_head else ": "
     if code == 0:
         result = f": {progress.latest}" if show_result and progress.latest else ""
-        print(f"  done in {elapsed:.0f} s{result}", flush=True)
+        print(f"{lead}done in {elapsed:.0f} s{result}", flush=True)
         return 0
-    print(f"{prefix}: {label}: FAILED (exit code {code}) after {elapsed:.0f} s; last lines:")
+    print(f"{lead}FAILED (exit code {code}) after {elapsed:.0f} s; last lines:")
     for line in progress.tail:
         print(f"    {line}")
     print(f"{prefix}: the full output is in {log_path}", flush=True)

@@ -164,6 +164,7 @@ def run_job(
         failed_checks=progress.failed_checks,
         skipped_by_group={} if result.success else progress.skipped_by_group(),
         not_built=progress.not_built,
+        checks_passed=progress.checks_passed_quietly,
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from cxlink.runlog.events import (
     CHECK,
@@ -28,6 +28,7 @@ from cxlink.runlog.events import (
     RunEvent,
     StepInfo,
 )
+from cxlink.runlog.stages import Stage, step_summary
 
 # An INFO line that reports progress ("translated 320 of 1,200 sentences"): shown while the
 # step runs, not kept.
@@ -53,9 +54,6 @@ DBT_ONLY_TEST_NOTICES = (
 DBT_ERRORS = "Errors parsed from dbt logs:"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 DBT_RESULT_DOTS = re.compile(r"\s\.{3,}\s.*$")  # "558 of 596 FAIL 1 name ..... [FAIL 1 in 0.08s]"
-# INFO lines kept after a stage line; more go to the log file only (the assets' own rule is one
-# or two lines a stage, per-file detail at DEBUG).
-MAX_NOTES = 3
 LABEL_WIDTH = 32
 SUMMARY_WIDTH = 34
 
@@ -100,66 +98,18 @@ def error_summary(message: str | None) -> str:
     return first_line(text)
 
 
-@dataclass
-class _Stage:
-    info: StepInfo
-    started: float | None = None
-    materialized: int = 0
-    rows: int | None = None
-    quarantined: int = 0
-    checks_passed: int = 0
-    checks_warned: int = 0
-    checks_failed: int = 0
-    notes: list[list[str]] = field(default_factory=list)  # INFO messages, after the stage line
-
-    def note_lines(self) -> list[str]:
-        """The first and the last messages (the last one usually sums the stage up)."""
-        notes = self.notes
-        if len(notes) > MAX_NOTES:
-            hidden = len(notes) - MAX_NOTES + 1
-            notes = [*notes[: MAX_NOTES - 2], [f"      ({hidden} more in the log file)"], notes[-1]]
-        return [line for note in notes for line in note]
-
-
-def _step_summary(stage: _Stage, failed: bool) -> str:
-    info = stage.info
-    if failed:
-        parts = ["FAILED"]
-        if info.assets > 1:
-            parts.append(f"({stage.materialized} of {info.assets} {info.unit} built)")
-        return " ".join(parts)
-    if info.assets > 1:
-        text = f"{stage.materialized} of {info.assets} {info.unit}"
-    elif info.assets == 1 and stage.rows is not None:
-        text = f"{stage.rows:,} rows" + (
-            f" ({stage.quarantined:,} quarantined)" if stage.quarantined else ""
-        )
-    elif info.assets == 1:
-        text = "done"
-    else:
-        text = ""
-    checks = stage.checks_passed + stage.checks_warned + stage.checks_failed
-    if checks:
-        if info.assets == 0 and checks == 1:
-            verdict = "passed" if stage.checks_passed else "warned" if stage.checks_warned else ""
-            verdict = verdict or "failed"
-        else:
-            verdict = f"{stage.checks_passed} of {checks} checks passed"
-        text = f"{text}, {verdict}" if text else verdict
-    return text
-
-
 class Progress:
     """Feeds on a run's events in order; ``feed`` returns the lines to show for each."""
 
     def __init__(self, steps: Mapping[str, StepInfo]):
         self.steps = dict(steps)
-        self._stages: dict[str, _Stage] = {}
+        self._stages: dict[str, Stage] = {}
         self.started: set[str] = set()
         self.failed_steps: list[tuple[str, str]] = []  # (label, the error's first line)
         self.failed_checks: list[tuple[str, str]] = []  # (asset:check, description)
         self.not_built: list[str] = []  # "dbt: 25 of 65 models not built"
         self.skipped: set[str] = set()
+        self.checks_passed_quietly = 0  # check steps that passed: counted, not one line each
         self._running: dict[str, str] = {}  # step -> its latest progress text
 
     def heartbeat(self, now: float) -> list[Line]:
@@ -172,10 +122,10 @@ class Progress:
             lines.append(Line(line, transient=True, step=step, time=now))
         return lines
 
-    def _stage(self, step: str) -> _Stage:
+    def _stage(self, step: str) -> Stage:
         if step not in self._stages:
             info = self.steps.get(step) or StepInfo(key=step, label=step.replace("__", "/"))
-            self._stages[step] = _Stage(info)
+            self._stages[step] = Stage(info)
         return self._stages[step]
 
     def label(self, step: str | None) -> str:
@@ -209,15 +159,16 @@ class Progress:
         )
         return [self._line(text, event, transient=True)]
 
-    def _elapsed(self, stage: _Stage, event: RunEvent) -> float | None:
+    def _elapsed(self, stage: Stage, event: RunEvent) -> float | None:
         return None if stage.started is None else max(0.0, event.time - stage.started)
 
     def _success(self, event: RunEvent) -> list[Line]:
         self._running.pop(event.step, None)
         stage = self._stage(event.step)
-        text = stage_line(
-            stage.info.label, _step_summary(stage, False), self._elapsed(stage, event)
-        )
+        if stage.info.assets == 0 and not (stage.checks_warned or stage.checks_failed):
+            self.checks_passed_quietly += stage.checks_passed  # the run's last line counts them
+            return []
+        text = stage_line(stage.info.label, step_summary(stage, False), self._elapsed(stage, event))
         return [self._line(t, event) for t in [text, *stage.note_lines()]]
 
     def _failure(self, event: RunEvent) -> list[Line]:
@@ -234,7 +185,7 @@ class Progress:
                 f"{info.label}: {info.assets - stage.materialized} of {info.assets} "
                 f"{info.unit} not built"
             )
-        text = stage_line(info.label, _step_summary(stage, True), self._elapsed(stage, event))
+        text = stage_line(info.label, step_summary(stage, True), self._elapsed(stage, event))
         lines = [text, *stage.note_lines(), *indented(plain(event.error) or "(no error message)")]
         return [self._line(t, event) for t in lines]
 

@@ -21,6 +21,7 @@ class RunOutcome:
     failed_checks: list[tuple[str, str]] = field(default_factory=list)  # (check, description)
     skipped_by_group: dict[str, int] = field(default_factory=dict)
     not_built: list[str] = field(default_factory=list)
+    checks_passed: int = 0  # of the check steps (extract, ledger, alerts), not dbt's tests
 
 
 def _plural(n: int, word: str) -> str:
@@ -48,7 +49,9 @@ def failure_lines(outcome: RunOutcome, extra_lines: Sequence[str] = ()) -> list[
 
 
 def success_lines(outcome: RunOutcome) -> list[str]:
-    return [f"run {outcome.run_id} succeeded in {outcome.seconds:.1f} s", *log_lines(outcome)]
+    checks = f"; {_plural(outcome.checks_passed, 'check')} passed" if outcome.checks_passed else ""
+    head = f"run {outcome.run_id} succeeded in {outcome.seconds:.1f} s{checks}"
+    return [head, *log_lines(outcome)]
 
 
 def log_lines(outcome: RunOutcome) -> list[str]:

@@ -2,8 +2,8 @@
 -- customer's MRR can only go up or down between two month-end snapshots when one of their
 -- subscription periods starts or ends in between.
 -- Every expansion and contraction must have such a period change.
--- It reads two models: the asset key makes it a Dagster check of the mart it guards.
-{{ config(meta={'dagster': {'asset_key': ['marts', 'mrr_monthly']}}) }}
+-- It reads two models: meta dagster.ref makes it a Dagster check of the mart it guards.
+{{ config(meta={'dagster': {'ref': {'name': 'mrr_monthly'}}}) }}
 
 with
 

@@ -74,7 +74,8 @@ def log_report(context: dg.AssetExecutionContext, report: ExtractReport, sources
                 f"it are not built until the file is fixed (then rerun)"
             )
     counts = report.counts
-    context.log.info(
+    # DEBUG: the run's stage line already shows the raw and quarantined counts.
+    context.log.debug(
         f"{name}: {counts.rows_in} rows in = {counts.rows_raw} raw + "
         f"{counts.rows_quarantined} quarantined"
         + (f", {len(report.errors)} unreadable file(s)" if report.errors else "")

@@ -118,7 +118,7 @@ def build_statement_tags() -> dg.AssetsDefinition:
             except TAGGER_ERRORS as exc:
                 raise dg.Failure(description=f"no usable tagger: {exc}") from exc
             taxonomy = model.taxonomy
-            context.log.info(
+            (context.log.info if trained else context.log.debug)(
                 f"tagger {model.version} ({'trained now' if trained else 'loaded'}) "
                 f"from {model_dir}"
             )

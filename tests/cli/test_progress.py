@@ -56,6 +56,23 @@ def test_one_line_per_stage_with_counts_and_elapsed_time():
     assert lines[0].endswith("5,000 rows (12 quarantined)" + " " * 8 + "   3.1 s")
 
 
+def test_a_passed_check_step_is_counted_not_shown_and_a_failed_one_is_shown():
+    steps = {
+        "gx_a": StepInfo("gx_a", "check raw/a gx", "extract", assets=0),
+        "gx_b": StepInfo("gx_b", "check raw/b gx", "extract", assets=0),
+    }
+    progress = Progress(steps)
+    for step, passed in (("gx_a", True), ("gx_b", False)):
+        progress.feed(RunEvent(STEP_START, step, 1.0))
+        progress.feed(RunEvent(CHECK, step, 1.5, asset="raw/x", check="gx", passed=passed,
+                               severity="ERROR", description="2 expectations failed"))  # fmt: skip
+        done = texts(progress.feed(RunEvent(STEP_SUCCESS, step, 2.0)))
+        assert done == ([] if passed else [stage_line("check raw/b gx", "failed", 1.0)])
+    assert progress.checks_passed_quietly == 1
+    outcome = RunOutcome(True, "r1", 9.0, checks_passed=1)
+    assert success_lines(outcome) == ["run r1 succeeded in 9.0 s; 1 check passed"]
+
+
 def test_dbt_reports_n_of_m_models_as_they_arrive():
     progress = Progress(STEPS)
     started = progress.feed(RunEvent(STEP_START, "cxlink_dbt_models", 0.0))
