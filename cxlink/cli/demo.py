@@ -68,7 +68,14 @@ def generate_demo(
         raise UserError(f"{exc}.") from exc
     except ValueError as exc:  # an option out of range (--customers 0, --as-of too early)
         raise UserError(f"{exc}.") from exc
-    click.echo(f"demo landing zone written to {landing}: {report}")
+    rows = sum(report["rows"].values())
+    dirty = sum(report["dirty_rows"].values())
+    click.echo(
+        f"demo landing zone written to {landing}: {report['customers']:,} customers "
+        f"(seed {report['seed']}), {report['files']} files, {rows:,} rows"
+        + (f" plus {dirty:,} deliberately broken ones" if dirty else "")
+        + f" in {report['seconds']:.1f} s"
+    )
     if as_sources:
         converted = write_as_sources(settings.data_dir, vendor_port)
         click.echo(
