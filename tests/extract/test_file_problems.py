@@ -19,6 +19,7 @@ import pytest
 
 from cxlink.extract import extract_entity, load_errors
 from cxlink.extract.ledger import build_ledger, unbalanced_entities
+from tests.extract.test_extract import response
 
 HEADER = (
     "customer_id,signup_date,segment,plan_tier,acquisition_channel,country,persona,email,name\n"
@@ -37,18 +38,6 @@ def write(path: Path, content: str | bytes) -> Path:
 
 def zstd(data: bytes) -> bytes:
     return pa.compress(data, codec="zstd", asbytes=True)
-
-
-def response(rid: str, **fields) -> dict:
-    return {
-        "response_id": rid,
-        "customer_id": "C1",
-        "responded_at": "2024-03-01T10:00:00",
-        "survey_type": "nps",
-        "score": 9,
-        "channel": "email",
-        **fields,
-    }
 
 
 @pytest.fixture
