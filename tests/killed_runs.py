@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -159,9 +160,12 @@ class PipelineRun:
 
 
 def publish_temp_files(data_dir: Path) -> list[Path]:
-    """Files beside the published ones that are not themselves published (temporary copies)."""
-    candidates = [*data_dir.glob("marts.duckdb?*")]
+    """Temporary files and folders of a publish (``marts.duckdb.tmp-<pid>`` and its .wal, an
+    exports staging folder, ``*.tmp-<pid>`` inside the exports): present only while one runs,
+    or left by a killed one."""
+    temporary = re.compile(r"\.(tmp|staging)-\d+")
+    found = [p for p in data_dir.iterdir() if temporary.search(p.name)]
     exports = data_dir / "exports"
-    if exports.exists():
-        candidates += [p for p in exports.rglob("*") if "tmp" in p.name or p.name.startswith(".")]
-    return sorted(candidates)
+    if exports.is_dir():
+        found += [p for p in exports.rglob("*") if temporary.search(p.name)]
+    return sorted(found)

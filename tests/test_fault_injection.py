@@ -26,7 +26,9 @@ from tests.mart_fingerprints import compare, mart_fingerprints
 pytestmark = pytest.mark.xdist_group("fault_injection")
 
 CUSTOMERS = 150
-SEED = 7  # seed 12 trips the subscription_churn_at_most_one dbt test on 150 customers
+# Seed 12 fails the clean run: its clv_by_segment has subscription cells without at-risk months
+# (monthly_churn null), which the subscription_churn_at_most_one dbt test counts as failures.
+SEED = 7
 AS_OF = "2026-10-31"  # the generator's as-of date: fixed, so every run computes the same marts
 DBT_STEP = "cxlink_dbt_models"
 PUBLISH_STEP = "publish__bi_copy"
@@ -114,5 +116,7 @@ def test_killed_at_three_stages_then_rerun_equals_a_clean_run(
         # absent, or the whole new version (the data did not change): never a partial file
         assert state is None or compare(reference, state) == [], (stage, state)
     assert compare(reference, bi_copy_state(data_dir)) == []
+    # the killed publish left temporary files; the next run's publish removes them
+    assert publish_temp_files(data_dir) == []
     warehouse = [mart_fingerprints(d / "warehouse.duckdb") for d, _ in dirs.values()]
     assert compare(*warehouse) == []
