@@ -1,5 +1,7 @@
 """One benchmark stage in its own process, so its peak memory is its own.
 
+The whole pipeline is timed as users run it, `cxlink run`, by benchmarks/command.py.
+
 Prints one JSON line: {"stage", "seconds", "peak_rss_mb", ...figures}.
 """
 
@@ -170,23 +172,6 @@ def sql_direct(settings: Settings) -> dict:
     return {"models": sum(1 for s in statements if not s.startswith("create schema"))}
 
 
-def pipeline(settings: Settings) -> dict:
-    """The main Dagster job (`cxlink_main`: extract, checks, dbt, publish; no text assets) on a
-    fresh warehouse."""
-    import dagster as dg
-
-    from orchestration.automation import MAIN_JOB_NAME
-    from orchestration.definitions import build_definitions
-
-    settings.warehouse_path.unlink(missing_ok=True)
-    result = (
-        build_definitions(settings)
-        .resolve_job_def(MAIN_JOB_NAME)
-        .execute_in_process(instance=dg.DagsterInstance.ephemeral())
-    )
-    return {"success": result.success}
-
-
 def main() -> None:
     stage, data_dir = sys.argv[1], Path(sys.argv[2])
     # The stage's data directory replaces CXLINK_DATA_DIR; every other setting is the caller's.
@@ -203,7 +188,6 @@ def main() -> None:
             "dbt_build": dbt_build,
             "dbt_run": dbt_run,
             "sql_direct": sql_direct,
-            "pipeline": pipeline,
         }[stage](settings)
     seconds = time.perf_counter() - start
     print(json.dumps({"stage": stage, "seconds": seconds, "peak_rss_mb": _peak_mb(), **figures}))
