@@ -26,8 +26,6 @@ from tests.mart_fingerprints import compare, mart_fingerprints
 pytestmark = pytest.mark.xdist_group("fault_injection")
 
 CUSTOMERS = 150
-# Seed 12 fails the clean run: its clv_by_segment has subscription cells without at-risk months
-# (monthly_churn null), which the subscription_churn_at_most_one dbt test counts as failures.
 SEED = 7
 AS_OF = "2026-10-31"  # the generator's as-of date: fixed, so every run computes the same marts
 DBT_STEP = "cxlink_dbt_models"
