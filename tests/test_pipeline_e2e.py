@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from cxlink.contract import ENTITY_ORDER
 from cxlink.demo import generate
+from cxlink.extract import load_errors
 from tests.mart_fingerprints import mart_fingerprints
 from tests.pipeline_run import materialize
 
@@ -153,14 +155,21 @@ def test_an_unreadable_file_fails_only_its_entity(
     )
     result = materialize(tmp_path, raise_on_error=False)
     assert not result.success
+    # Only dbt fails: its no_unreadable_files_invoices test skips what depends on invoices.
     failures = [e for e in result.all_events if e.is_step_failure]
-    assert len(failures) == 1
-    assert "landing/invoices/broken.csv: not valid UTF-8 text" in (
-        failures[0].step_failure_data.error.message
-    )
+    assert [e.step_key for e in failures] == ["cxlink_dbt_models"]
+    assert "no_unreadable_files_invoices" in failures[0].step_failure_data.error.message
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
-    assert {"raw/customers", "raw/feedback", "raw/subscriptions"} <= materialized
-    assert "raw/invoices" not in materialized
+    assert {"raw/customers", "raw/feedback", "raw/subscriptions", "raw/invoices"} <= materialized
+    assert "staging/stg_surveys__responses" in materialized
+    assert "staging/stg_billing__invoices" not in materialized
+    assert "publish/bi_copy" not in materialized
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    try:
+        [error] = load_errors(con)
+    finally:
+        con.close()
+    assert error.message.startswith("landing/invoices/broken.csv: not valid UTF-8 text")
 
 
 def test_dbt_docs_are_generated_with_a_catalog_of_the_marts(demo_run):

@@ -161,7 +161,7 @@ def test_the_asset_first_removes_what_a_killed_publish_left_and_says_so(
     assert not any(p.exists() for p in killed)
     assert leftovers(data_dir) == []
     messages = [e.user_message for e in instance.all_logs(result.run_id)]
-    [line] = [m for m in messages if "leftover" in m]
+    [line] = [m for m in messages if "leftover(s)" in m]  # one line; each path at DEBUG
     assert "removed 3 leftover(s)" in line and "marts.duckdb.tmp-31337.wal" in line
     [event] = result.get_asset_materialization_events()
     version = event.materialization.metadata["version"].value
