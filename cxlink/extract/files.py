@@ -132,18 +132,3 @@ def discover(
             )
         )
     return found, ignored
-
-
-def landing_fingerprint(landing_dir: Path) -> list[tuple[str, int, int]]:
-    """Cheap listing (path, size, mtime_ns) of every landing file (contract files and source
-    exports), for sensors to spot changes."""
-    if not landing_dir.is_dir():
-        return []
-    listing = []
-    for path in sorted(p for p in landing_dir.rglob("*") if p.is_file()):
-        relative = path.relative_to(landing_dir)
-        if skipped_silently(relative):
-            continue
-        stat = path.stat()
-        listing.append((relative.as_posix(), stat.st_size, stat.st_mtime_ns))
-    return listing
