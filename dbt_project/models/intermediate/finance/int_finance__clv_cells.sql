@@ -82,7 +82,9 @@ joined as (
             and cell_measures.plan_tier = lifetime_km.plan_tier
             and cell_measures.acquisition_channel = lifetime_km.acquisition_channel
             and cell_measures.nps_category = lifetime_km.nps_category
-    cross join retention_cost
+    -- No acquisition costs (no spend, or nobody acquired in the window) leaves CRC and the
+    -- subscription CLV null; a cross join would drop every cell instead.
+    left join retention_cost on true
     cross join measurement_window
 
 ),
