@@ -64,9 +64,9 @@ def daily_schedule(cron: str, timezone: str) -> dg.ScheduleDefinition:
     )
 
 
-def landing_sensor(folders: dict[str, tuple[str, ...]]) -> dg.SensorDefinition:
+def landing_sensor(folders: dict[str, dict[str, str]]) -> dg.SensorDefinition:
     """Starts a run when a landing file the run would load (``folders``: landing folder ->
-    suffixes, orchestration.landing_changes.watched_folders) is new or changed against the load
+    formats, orchestration.landing_changes.watched_folders) is new or changed against the load
     manifest. Its cursor is the listing's fingerprint: an unchanged listing is skipped without
     opening the warehouse; a changed one is compared with the manifest, read-only."""
 

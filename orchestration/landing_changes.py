@@ -2,7 +2,8 @@
 and whether any of them is new or changed against the load manifest.
 
 The files are those of the extract assets' folders: ``landing/<entity>/`` for an entity no
-source feeds, and each file source's export folder, with the suffixes each reads (hidden and
+source feeds, and each file source's export folder, with the formats each reads (decided by
+cxlink.extract.files.file_format, compressed ``.csv.gz`` included; hidden and
 ``*.tmp``/``*.part`` files skipped, as cxlink.extract.files.discover does). A file is new when
 the manifest (``landing.load_manifest``) has no entry for its path, changed when its size or,
 at the same size, its sha256 differs. Files listed as ignored by a run (other suffixes) never
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from cxlink.contract import ENTITY_ORDER
 from cxlink.duckdb_sql import table_exists
-from cxlink.extract.files import FORMATS, sha256_of, skipped_silently
+from cxlink.extract.files import FORMATS, file_format, sha256_of, skipped_silently
 from cxlink.extract.store import MANIFEST
 from cxlink.sources.config import SourcesConfig
 from cxlink.sources.model import FileKind
@@ -33,27 +34,27 @@ class ListedFile:
     mtime_ns: int
 
 
-def watched_folders(sources: SourcesConfig | None = None) -> dict[str, tuple[str, ...]]:
-    """Landing folder -> the suffixes the run reads there."""
+def watched_folders(sources: SourcesConfig | None = None) -> dict[str, dict[str, str]]:
+    """Landing folder -> the formats (suffix -> format) the run reads there."""
     config = sources or SourcesConfig(path=None)
-    folders = {name: tuple(FORMATS) for name in ENTITY_ORDER if not config.feeding(name)}
+    folders = {name: FORMATS for name in ENTITY_ORDER if not config.feeding(name)}
     for source in config.sources:
         if isinstance(source.kind, FileKind):
-            folders[source.landing_folder] = tuple(source.kind.suffixes)
+            folders[source.landing_folder] = source.kind.formats
     return folders
 
 
-def list_loadable(landing_dir: Path, folders: Mapping[str, tuple[str, ...]]) -> list[ListedFile]:
+def list_loadable(landing_dir: Path, folders: Mapping[str, dict[str, str]]) -> list[ListedFile]:
     """The files a run would read, sorted by path; stat only, no file is opened."""
     listed = []
-    for folder, suffixes in sorted(folders.items()):
+    for folder, formats in sorted(folders.items()):
         root = landing_dir / folder
         if not root.is_dir():
             continue
         for path in root.rglob("*"):
             if not path.is_file() or skipped_silently(path.relative_to(root)):
                 continue
-            if not path.name.lower().endswith(suffixes):  # also ".csv.gz"-style suffixes
+            if file_format(path.name, formats) is None:  # as the run decides: .csv.gz is read
                 continue
             stat = path.stat()
             relative = path.relative_to(landing_dir).as_posix()

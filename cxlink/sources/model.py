@@ -33,6 +33,11 @@ class FileKind:
     # raises ValueError("option ...: what is wrong and what is allowed")
     check: Callable[[Source], None] | None = None
 
+    @property
+    def formats(self) -> dict[str, str]:
+        """Suffix -> format, as cxlink.extract.files.discover and file_format take them."""
+        return {suffix: suffix.lstrip(".") for suffix in self.suffixes}
+
 
 @dataclass(frozen=True)
 class Batch:

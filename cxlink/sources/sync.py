@@ -65,8 +65,7 @@ def sync_source(
 
 def _sync_files(con, landing_dir, source, kind: FileKind, full_reload, report, log) -> None:
     (entity,) = source.entities
-    formats = {suffix: suffix.lstrip(".") for suffix in kind.suffixes}
-    files, report.ignored_files = discover(landing_dir, source.landing_folder, formats)
+    files, report.ignored_files = discover(landing_dir, source.landing_folder, kind.formats)
     known = manifest_entries(con, entity, under=source.landing_folder)
     for file in files:
         status = file_status(known, file, reread=full_reload)

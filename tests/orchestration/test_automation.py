@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import dagster as dg
@@ -101,6 +102,11 @@ def test_a_changed_or_new_file_starts_one_run(loaded: Path):
     partial, _ = evaluate(loaded, cursor)
     assert isinstance(partial, dg.SkipReason)
 
+    # a compressed export is read by the run (cxlink.extract.files.file_format): a trigger too
+    (feedback / "d.csv.gz").write_bytes(gzip.compress(feedback_csv("R3").encode()))
+    compressed, _ = evaluate(loaded, cursor)
+    assert isinstance(compressed, dg.RunRequest)
+
 
 def test_a_busy_warehouse_skips_the_tick_and_keeps_the_cursor(loaded: Path):
     _, cursor = evaluate(loaded, None)
@@ -140,7 +146,7 @@ def test_watched_folders_follow_the_sources_file(tmp_path: Path):
         )
     )
     folders = watched_folders(load_sources(sources_file))
-    assert folders["qualtrics"] == (".csv",)
+    assert folders["qualtrics"] == {".csv": "csv"}
     assert "feedback" not in folders and ".jsonl" in folders["customers"]
 
 
