@@ -17,7 +17,7 @@ from pathlib import Path
 
 from benchmarks.process_tree import PeakSampler
 from benchmarks.run_events import events_from_log, run_timings
-from cxlink.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+from cxlink.settings import DBT_PROJECT_DIR, PROJECT_ROOT, DataLayout
 
 MB = 1024 * 1024
 
@@ -101,7 +101,7 @@ def run_command(data_dir: Path, dagster_home: Path, console_log: Path) -> dict:
         "history_mb": history / MB,
         "history_growth_mb": (history - history_before) / MB,
         "dbt_target_growth_mb": (dir_bytes(dbt_target) - target_before) / MB,
-        "logs_mb": dir_bytes(data_dir / "logs") / MB,
+        "logs_mb": dir_bytes(DataLayout(data_dir).run_logs_dir) / MB,
         "console_lines": len(console_log.read_text(errors="replace").splitlines()),
         "planned_materializations": timings.counts.get("ASSET_MATERIALIZATION_PLANNED", 0),
         "planned_checks": timings.counts.get("ASSET_CHECK_EVALUATION_PLANNED", 0),

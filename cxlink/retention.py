@@ -34,12 +34,6 @@ RUN_LOG_GLOB = "run-*.log"
 _UNFINISHED = {"QUEUED", "NOT_STARTED", "STARTING", "STARTED", "CANCELING", "MANAGED"}
 
 
-def dbt_target_dir(data_dir: Path) -> Path:
-    """Where dbt writes each invocation's target folder: beside the data, not in the repo, so a
-    read-only checkout works and retention has one place to look."""
-    return data_dir / "dbt_target"
-
-
 @dataclass
 class PruneReport:
     runs_deleted: list[str] = field(default_factory=list)
@@ -200,7 +194,7 @@ def prune(settings: Settings, instance: dg.DagsterInstance | None) -> PruneRepor
         report.runs_deleted, report.runs_kept = prune_runs(instance, keep)
         if report.runs_deleted:
             report.bytes_freed += shrink_history(instance, report.runs_deleted)
-    for root in (dbt_target_dir(settings.data_dir), DBT_PROJECT_DIR / "target"):
+    for root in (settings.layout.dbt_target_dir, DBT_PROJECT_DIR / "target"):
         removed, freed = remove(stale_dbt_targets(root, keep))
         report.dbt_targets_deleted += removed
         report.bytes_freed += freed

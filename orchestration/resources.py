@@ -12,7 +12,6 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource
 
-from cxlink.retention import dbt_target_dir
 from cxlink.settings import DataLayout, Settings
 from orchestration.dbt_project import dbt_project
 
@@ -80,7 +79,7 @@ def build_resources(settings: Settings) -> dict[str, Any]:
         "dbt": CxlinkDbtCli(
             project_dir=dbt_project,
             dbt_executable=dbt_executable(),
-            target_root=str(dbt_target_dir(settings.data_dir)),
+            target_root=str(settings.layout.dbt_target_dir),
         ),
         "settings": settings,
     }

@@ -11,7 +11,7 @@ import dagster as dg
 import pytest
 
 from cxlink import retention
-from cxlink.retention import dbt_target_dir, prune
+from cxlink.retention import prune
 from cxlink.settings import DataLayout, Settings
 
 
@@ -130,7 +130,7 @@ def test_unfinished_runs_are_never_deleted(home, tmp_path, no_repo_targets):
 def test_prune_keeps_the_newest_dbt_targets_and_logs_and_nothing_else(tmp_path, no_repo_targets):
     data = tmp_path / "data"
     settings = Settings(data_dir=data, keep_runs=2)
-    targets = dbt_target_dir(data)
+    targets = DataLayout(data).dbt_target_dir
     folders = [
         _touch_aged(targets / f"cxlink_dbt_models-{i:07x}-abcdef{i}", age=100 - i, is_dir=True)
         for i in range(5)
@@ -177,7 +177,7 @@ def test_the_dbt_resource_writes_its_target_folders_under_the_data_dir(tmp_path)
 
     dbt = build_resources(Settings(data_dir=tmp_path / "data"))["dbt"]
     target = dbt._get_unique_target_path(context=None)
-    assert target.parent == dbt_target_dir(tmp_path / "data")
+    assert target.parent == DataLayout(tmp_path / "data").dbt_target_dir
     assert retention.DBT_RUN_TARGET.match("cxlink_dbt_models-1af8471-6af9787")
 
 

@@ -50,6 +50,12 @@ class DataLayout:
         return self.data_dir / "models"
 
     @property
+    def dbt_target_dir(self) -> Path:
+        """Where dbt writes each invocation's target folder: beside the data, not in the repo,
+        so a read-only checkout works and retention has one place to look."""
+        return self.data_dir / "dbt_target"
+
+    @property
     def run_logs_dir(self) -> Path:
         """One log file per `cxlink run` (``run-<UTC timestamp>.log``), DEBUG lines included."""
         return self.data_dir / "logs"
