@@ -130,3 +130,10 @@ def test_no_dimension_of_a_published_table_reads_all(con, docs):
                     f"select count(*) from marts.{table} where cast({column} as varchar) = 'all'"
                 ).fetchone()
                 assert n == 0, f"{table}.{column} reads 'all' on {n} rows"
+
+
+def test_money_tables_carry_the_reporting_currency(con, docs):
+    for table, table_docs in docs.items():
+        if "currency" in table_docs.columns:
+            values = con.execute(f"select distinct currency from marts.{table}").fetchall()
+            assert values in ([("EUR",)], []), (table, values)  # the default reporting currency

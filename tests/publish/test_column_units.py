@@ -55,3 +55,13 @@ def test_rates_are_fractions_and_nps_is_in_points(docs):
     assert units["clv_by_cell", "clv_to_cac"] == "ratio"
     assert units["mrr_bridge", "churn"] == "money"
     assert units["nps_retention_summary", "churn_rate"] == "fraction"
+
+
+def test_every_table_with_money_says_its_currency(docs):
+    with_money = {t for t, d in docs.items() if any(d.unit(c) == "money" for c in d.columns)}
+    assert {"mrr_bridge", "clv_by_cell", "cx_revenue_linkage", "cac_total"} <= with_money
+    for table in with_money:
+        assert docs[table].unit("currency") == "currency", f"{table} has money but no currency"
+    for table, table_docs in docs.items():
+        if table not in with_money:
+            assert "currency" not in table_docs.columns, table

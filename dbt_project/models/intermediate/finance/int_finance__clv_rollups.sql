@@ -27,6 +27,8 @@ final as (
         plan_tier,
         acquisition_channel,
         grouping_level,
+        -- the reporting currency of every amount
+        '{{ reporting_currency() }}' as currency,
         window_start_month,
         window_end_month,
         customers,

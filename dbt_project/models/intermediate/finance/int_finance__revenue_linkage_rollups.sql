@@ -84,6 +84,8 @@ final as (
     select
         grid.segment,
         grid.nps_category,
+        -- the reporting currency of every amount
+        '{{ reporting_currency() }}' as currency,
         measurement_window.as_of_date,
         measurement_window.cohort_date,
         measurement_window.cohort_horizon_date,

@@ -166,6 +166,8 @@ final as (
         {{ lag }} as cac_lag_months,
         acquisition_channel,
         grouping_id,
+        -- the reporting currency of spend and cac
+        '{{ reporting_currency() }}' as currency,
         cast(spend as decimal(38, 4)) as spend,
         cast(new_customers as bigint) as new_customers,
         {{ safe_ratio('spend', 'new_customers') }} as cac

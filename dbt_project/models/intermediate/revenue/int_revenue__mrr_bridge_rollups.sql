@@ -51,6 +51,8 @@ final as (
         plan_tier,
         acquisition_channel,
         grouping_id,
+        -- the reporting currency of every amount
+        '{{ reporting_currency() }}' as currency,
         cast(mrr_start as decimal(38, 4)) as mrr_start,
         -- the bridge column is named `new` (issue #3; the bridge identity of docs/metrics.md
         -- "Subscription revenue (MRR) metrics")

@@ -82,6 +82,8 @@ final as (
         segment,
         acquisition_channel,
         grouping_id,
+        -- the reporting currency of the MRR columns
+        '{{ reporting_currency() }}' as currency,
         customers_base,
         customers_retained,
         {{ safe_ratio('customers_retained', 'customers_base') }} as logo_retention_12m,

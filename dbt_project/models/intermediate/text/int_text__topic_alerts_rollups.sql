@@ -71,6 +71,8 @@ final as (
         topics.topic_level,
         topics.parent_topic_id,
         {{ topic_period_grain() }} as period_grain,
+        -- the reporting currency of arr_accounts_mentioning
+        '{{ reporting_currency() }}' as currency,
         adjusted.period_start = max(adjusted.period_start) over () as is_latest_period,
 
         -- the period and its baseline

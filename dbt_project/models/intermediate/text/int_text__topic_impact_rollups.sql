@@ -104,6 +104,8 @@ final as (
         topics.topic_level,
         topics.parent_topic_id,
         impacts.last_response_date,
+        -- the reporting currency of the ARR weights
+        '{{ reporting_currency() }}' as currency,
 
         -- counts
         impacts.responses,

@@ -79,6 +79,8 @@ final as (
         cast(datediff('month', spine.cohort_month, spine.month) as integer) as months_since_start,
         spine.month,
         spine.cohort_customers,
+        -- the reporting currency of the MRR columns
+        '{{ reporting_currency() }}' as currency,
         cast(spine.cohort_starting_mrr as decimal(38, 4)) as cohort_starting_mrr,
         coalesce(active.customers_active, 0) as customers_active,
         {{ safe_ratio('coalesce(active.customers_active, 0)', 'spine.cohort_customers') }}

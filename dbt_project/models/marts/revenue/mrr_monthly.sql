@@ -125,6 +125,8 @@ final as (
         coalesce(customers.segment, 'unknown') as segment,
         classified.plan_tier,
         coalesce(customers.acquisition_channel, 'unknown') as acquisition_channel,
+        -- the reporting currency of the MRR columns
+        '{{ reporting_currency() }}' as currency,
         classified.first_active_month,
         cast(datediff('month', classified.first_active_month, classified.month) as integer)
             as months_since_first_active,
