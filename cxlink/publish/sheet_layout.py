@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from cxlink.publish.cell_formats import CellFormat, cell_format
@@ -58,34 +58,44 @@ def _tokens(name: str) -> set[str]:
     return set(re.split(r"_+", name)) - {""}
 
 
-def _estimate_of(stem: str, before: Sequence[str], candidates: Sequence[str]) -> str | None:
-    """The estimate an interval column with ``stem`` belongs to: the column named ``stem``,
-    else the nearest column before it whose name holds every word of the stem (``lifetime_rmst``
-    -> ``lifetime_months_rmst``, ``cac_payback`` -> ``cac_payback_months``), else (a bare
-    ``ci_low``) the nearest numeric column before it."""
-    if stem in candidates:
+def _estimate_of(
+    name: str, names: Sequence[str], candidates: Sequence[str], units: Mapping[str, str]
+) -> str | None:
+    """The estimate interval column ``name`` belongs to, among ``candidates`` of the same
+    unit: the column named as its stem; else the nearest column before it (then after it)
+    whose name holds every word of the stem (``lifetime_rmst`` -> ``lifetime_months_rmst``,
+    ``cac_payback`` -> ``cac_payback_months``; a bare ``ci_low`` matches any)."""
+    stem = interval_stem(name)[0]
+    unit = units.get(name)
+    same = [c for c in candidates if unit is None or units.get(c) in (None, unit)]
+    if stem in same:
         return stem
     words = _tokens(stem)
-    for name in reversed(before):
-        if name in candidates and (not words or words <= _tokens(name)):
-            return name
+    at = names.index(name)
+    for nearby in (reversed(names[:at]), names[at + 1 :]):
+        for other in nearby:
+            if other in same and words <= _tokens(other):
+                return other
     return None
 
 
-def interval_order(names: Sequence[str], numeric: Sequence[str] | None = None) -> list[str]:
+def interval_order(
+    names: Sequence[str],
+    numeric: Sequence[str] | None = None,
+    units: Mapping[str, str] | None = None,
+) -> list[str]:
     """``names`` with each interval/SE column moved right after its estimate (estimate,
     ci_low, ci_high, se); an interval whose estimate is not found stays where it is.
-    ``numeric``: the columns that can be estimates (default: every non-interval column)."""
+    ``numeric``: the columns that can be estimates (default: every non-interval column);
+    ``units``: column -> unit, when known (an estimate has its interval's unit)."""
     plain = [n for n in names if interval_stem(n) is None]
-    candidates = list(numeric) if numeric is not None else plain
-    candidates = [n for n in candidates if interval_stem(n) is None]
+    candidates = [n for n in (numeric if numeric is not None else plain) if n in plain]
     attached: dict[str, list[str]] = {}
     orphans = set()
-    for i, name in enumerate(names):
-        found = interval_stem(name)
-        if found is None:
+    for name in names:
+        if interval_stem(name) is None:
             continue
-        estimate = _estimate_of(found[0], names[:i], candidates)
+        estimate = _estimate_of(name, names, candidates, units or {})
         if estimate is None:
             orphans.add(name)
         else:
@@ -115,7 +125,9 @@ def sheet_columns(columns: Sequence[Column], docs: TableDocs, currency: str) -> 
     numeric = [c.name for c in columns if formats[c.name].unit not in (*GRAIN_UNITS, *PERIOD_UNITS)]
     return [
         SheetColumn(name, by_name[name].data_type, formats[name], is_supporting(name))
-        for name in interval_order([c.name for c in columns], numeric)
+        for name in interval_order(
+            [c.name for c in columns], numeric, {n: f.unit for n, f in formats.items()}
+        )
     ]
 
 

@@ -32,6 +32,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from cxlink.duckdb_sql import qualified, quote_identifier
@@ -220,6 +221,7 @@ def _add_table(ws: Any, name: str, headers: Sequence[str], rows: int, taken: set
     table = Table(
         displayName=_table_name(name, taken),
         ref=ref,
+        autoFilter=AutoFilter(ref=ref),
         tableStyleInfo=TABLE_STYLE,
         tableColumns=[TableColumn(id=i, name=h) for i, h in enumerate(headers, 1)],
     )
@@ -432,7 +434,7 @@ def _write_figures(
     keys = {c.name for c in plan.keys}
     figures = [(i, c) for i, c in enumerate(plan.columns) if c.name not in keys]
 
-    name_width = _width(math.ceil(max(len(c.name) for _, c in figures) * TEXT_FACTOR))
+    name_width = _width(max(len(c.name) for _, c in figures))
     value_widths = []
     for j, row in enumerate(rows):
         rendered = [
@@ -574,6 +576,7 @@ def _write_readme(
     rows = _Rows(ws)
     window = facts.window
     as_of = _distinct(con, catalog, schema, plans, "as_of_date")
+    zs = _distinct(con, catalog, schema, plans, "ci_z")
     facts_rows: list[tuple[str, Any, str | None]] = [
         ("version", facts.version, None),
         ("run date", facts.run_date, "yyyy-mm-dd"),
@@ -581,7 +584,7 @@ def _write_readme(
         ("data window (last month)", window.last_month, "yyyy-mm"),
         ("as of date", as_of[-1] if as_of else None, "yyyy-mm-dd"),
         ("reporting currency", facts.currency, None),
-        ("intervals", confidence_text(_distinct(con, catalog, schema, plans, "ci_z")), None),
+        ("intervals", confidence_text(sorted({round(float(z), 6) for z in zs})), None),
         ("source", "the cxlink marts: the same version as marts.duckdb's meta.publish_info", None),
     ]
     rows.append([_cell(ws, "cxlink finance workbook", font=TITLE)], lines=2)
