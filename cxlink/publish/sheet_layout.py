@@ -157,3 +157,22 @@ def transposed(columns: Sequence[SheetColumn], rows: int) -> bool:
 
 def period_columns(columns: Sequence[SheetColumn]) -> list[SheetColumn]:
     return [c for c in columns if c.unit in PERIOD_UNITS]
+
+
+@dataclass
+class SheetPlan:
+    """One finance table as its sheet shows it (workbook.plan_sheet)."""
+
+    table: str
+    columns: list[SheetColumn]
+    rows: int
+    currency: str
+    docs: TableDocs
+
+    @property
+    def transposed(self) -> bool:
+        return transposed(self.columns, self.rows)
+
+    @property
+    def keys(self) -> list[SheetColumn]:
+        return grain(self.columns)

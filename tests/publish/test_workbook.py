@@ -14,14 +14,10 @@ import pytest
 
 from cxlink.publish import ExportOptions, export_marts
 from cxlink.publish.cell_formats import cell_format
+from cxlink.publish.sheet_cells import wrapped_lines
 from cxlink.publish.sheet_layout import interval_order
-from cxlink.publish.workbook import (
-    WORKBOOK_NAME,
-    confidence_text,
-    metrics_sections,
-    section_anchor,
-    wrapped_lines,
-)
+from cxlink.publish.workbook import WORKBOOK_NAME
+from cxlink.publish.workbook_readme import confidence_text, metrics_sections, section_anchor
 from tests.publish.finance_marts import CHANNELS, build_finance_marts, write_finance_manifest
 
 TABLES = ("cac_total", "cac_by_channel", "clv_by_channel", "nps_overall")
@@ -300,8 +296,15 @@ def test_wrapped_lines_breaks_between_words():
 
 
 def test_metrics_sections_and_anchors():
-    text = 'x (docs/metrics.md "Linking NPS to retention and revenue", "CLV and CAC" and "B").'
-    assert metrics_sections(text) == ["Linking NPS to retention and revenue", "CLV and CAC", "B"]
+    text = (
+        'x (docs/metrics.md "Linking NPS to retention and revenue", "CLV and CAC" and '
+        '"Survey metrics"), then docs/metrics.md "CLV and CAC" again.'
+    )
+    assert metrics_sections(text) == [
+        "Linking NPS to retention and revenue",
+        "CLV and CAC",
+        "Survey metrics",
+    ]
     assert metrics_sections("no reference") == []
     assert section_anchor("Subscription revenue (MRR) metrics") == (
         "subscription-revenue-mrr-metrics"
