@@ -30,8 +30,8 @@ from cxlink.publish.formula_guard import starts_like_formula
 MIN_WIDTH, MAX_WIDTH = 6, 60  # column widths, in characters
 HEADER_WRAP = 12  # a header longer than its column's content wraps at this width, at most
 BOLD_FACTOR = 1.15  # a bold lowercase letter, in digit widths (what LibreOffice and Excel show)
-TEXT_FACTOR = 0.82  # a regular one
-ROW_HEIGHT = 14.5  # points per line of 11-point text
+TEXT_FACTOR = 0.86  # a regular one
+ROW_HEIGHT = 15.0  # points per line of 11-point text (Excel's; LibreOffice needs less)
 TABLE_STYLE = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
 
 BOLD = Font(bold=True)
@@ -89,6 +89,20 @@ def header_label(name: str) -> str:
     """A column's header on its sheet: its name with spaces for underscores, so that it wraps
     between words (``new_customers`` -> ``new customers``; the README lists both)."""
     return name.replace("_", " ")
+
+
+def unique_headers(headers: Sequence[str]) -> list[str]:
+    """``headers`` made unique ignoring case, as an Excel table needs (a repeat gets ' (2)')."""
+    seen: set[str] = set()
+    unique = []
+    for header in headers:
+        candidate, n = header, 1
+        while candidate.lower() in seen:
+            n += 1
+            candidate = f"{header} ({n})"
+        seen.add(candidate.lower())
+        unique.append(candidate)
+    return unique
 
 
 def wrapped_lines(text: str, width: float, factor: float = 1.0) -> int:

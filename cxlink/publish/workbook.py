@@ -40,6 +40,7 @@ from cxlink.publish.sheet_cells import (
     header_label,
     new_sheet,
     print_setup,
+    unique_headers,
     wrapped_lines,
 )
 from cxlink.publish.sheet_layout import (
@@ -165,7 +166,8 @@ def _write_rows(
                     content[i] = max(content[i], len(columns[i].format.render(value)))
 
     ws = new_sheet(wb, plan.table)
-    widths = [column_width(n, header_label(c.name)) for n, c in zip(content, columns, strict=True)]
+    headers = unique_headers([header_label(c.name) for c in columns])
+    widths = [column_width(n, h) for n, h in zip(content, headers, strict=True)]
     for i, (column, width) in enumerate(zip(columns, widths, strict=True), 1):
         dimension = ws.column_dimensions[get_column_letter(i)]
         dimension.width = width
@@ -176,13 +178,12 @@ def _write_rows(
     keys = min(keys, 3)
     ws.freeze_panes = f"{get_column_letter(keys + 1)}2"
     header_lines = max(
-        wrapped_lines(header_label(c.name), w, BOLD_FACTOR)
-        for c, w in zip(columns, widths, strict=True)
+        wrapped_lines(h, w, BOLD_FACTOR) for h, w in zip(headers, widths, strict=True)
     )
     ws.row_dimensions[1].height = ROW_HEIGHT * min(header_lines, 4)
     print_setup(ws, "1:1", footer)
 
-    ws.append([header_cell(ws, header_label(c.name), c.format.numeric) for c in columns])
+    ws.append([header_cell(ws, h, c.format.numeric) for h, c in zip(headers, columns, strict=True)])
     for batch in _batches(con, sql):
         for row in batch:
             ws.append(
@@ -191,7 +192,7 @@ def _write_rows(
                     for v, c in zip(row, columns, strict=True)
                 ]
             )
-    add_table(ws, plan.table, [header_label(c.name) for c in columns], plan.rows, taken)
+    add_table(ws, plan.table, headers, plan.rows, taken)
 
 
 def group_labels(plan: SheetPlan, rows: Sequence[tuple[Any, ...]]) -> list[str]:
@@ -231,7 +232,7 @@ def _write_figures(
 ) -> None:
     """One row per figure, one column per grain (see sheet_layout.py)."""
     rows = con.execute(sheet_sql(source, plan.columns)).fetchall()
-    labels = group_labels(plan, rows)
+    labels = unique_headers(["figure", *group_labels(plan, rows)])[1:]
     keys = {c.name for c in plan.keys}
     figures = [(i, c) for i, c in enumerate(plan.columns) if c.name not in keys]
 

@@ -71,7 +71,7 @@ def definition_text(sections: Sequence[str]) -> str:
     return "; ".join(f'"{s}" ({METRICS_DOC}#{section_anchor(s)})' for s in sections)
 
 
-README_WIDTHS = {"A": 28, "B": 34, "C": 14, "D": 40, "E": 90, "F": 10}
+README_WIDTHS = {"A": 32, "B": 34, "C": 14, "D": 40, "E": 90, "F": 10}
 README_NOTES = (
     "Each sheet is one table of the marts at one grain: totals and detail are on separate "
     "sheets (a column adds up to its total only within one period).",

@@ -14,7 +14,7 @@ import pytest
 
 from cxlink.publish import ExportOptions, export_marts
 from cxlink.publish.cell_formats import cell_format
-from cxlink.publish.sheet_cells import wrapped_lines
+from cxlink.publish.sheet_cells import unique_headers, wrapped_lines
 from cxlink.publish.sheet_layout import interval_order
 from cxlink.publish.workbook import WORKBOOK_NAME
 from cxlink.publish.workbook_readme import confidence_text, metrics_sections, section_anchor
@@ -312,3 +312,22 @@ def test_metrics_sections_and_anchors():
     assert confidence_text([1.96]) == "95% two-sided (z = 1.96)"
     assert confidence_text([1.6449]) == "90% two-sided (z = 1.6449)"
     assert confidence_text([]) == ""
+
+
+def test_headers_stay_unique_for_the_excel_table(tmp_path: Path):
+    import duckdb
+
+    db = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(
+        'create schema marts; create table marts.t as select 1 as "x_y", 2 as "x y", 3 as "X Y 2"'
+    )
+    con.close()
+    export_marts(db, tmp_path / "exports", finance_tables=("t",))
+    book = openpyxl.load_workbook(tmp_path / "exports" / WORKBOOK_NAME)
+    ws = book["t"]
+    [table] = ws.tables.values()
+    names = [c.name for c in table.tableColumns]
+    book.close()
+    assert names == ["x y", "x y (2)", "X Y 2"]
+    assert unique_headers(["a", "A", "a (2)", "a"]) == ["a", "A (2)", "a (2) (2)", "a (3)"]
