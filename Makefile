@@ -22,7 +22,7 @@ DEMO_CUSTOMERS ?= 5000
 DEMO_SEED ?= 42
 STAMP := $(VENV)/.cxlink-installed
 
-.PHONY: help setup prepare tagger settings demo run dev docs test lint format bench models train-tagger clean postgres-server demo-sources sources
+.PHONY: help setup prepare tagger settings demo run dev docs test lint format bench models train-tagger clean postgres-server demo-sources sources workbook-pdf
 
 help:
 	@echo "make setup  create .venv, parse the dbt project, train the comment tagger (step logs: build/setup/)"
@@ -32,6 +32,7 @@ help:
 	@echo "make sources  check \$$CXLINK_DATA_DIR/sources.yml and show where each source stands"
 	@echo "make dev    open the Dagster UI (http://127.0.0.1:3000) on this project"
 	@echo "make docs   serve the dbt docs of the last run (http://127.0.0.1:8080)"
+	@echo "make workbook-pdf  print the finance workbook to \$$CXLINK_DATA_DIR/cxlink_finance.pdf with LibreOffice (to see how it prints)"
 	@echo "make test   set up and run the test suite"
 	@echo "make bench  stage timings and peak memory at the default and 10x demo scale; translation throughput"
 	@echo "make models install argos translation packages from \$$CXLINK_ARGOS_MODELS (fetch them if online)"
@@ -116,6 +117,15 @@ DOCS_PORT ?= 8080
 docs: setup
 	test -f "$(CXLINK_DATA_DIR)/dbt_docs/index.html" || { echo "no dbt docs yet: run \`make demo\` or \`make run\` first" >&2; exit 1; }
 	cd dbt_project && ../$(BIN)/dbt docs serve --profiles-dir . --target-path "$(CXLINK_DATA_DIR)/dbt_docs" --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
+
+# How the finance workbook prints, through LibreOffice (apt-get install libreoffice-calc): the
+# PDF goes beside exports/, never into it (each exports set is replaced whole).
+WORKBOOK := $(CXLINK_DATA_DIR)/exports/cxlink_finance.xlsx
+workbook-pdf:
+	test -f "$(WORKBOOK)" || { echo "no workbook yet: run \`make demo\` or \`make run\` first" >&2; exit 1; }
+	command -v soffice >/dev/null || { echo "soffice not found: apt-get install -y libreoffice-calc" >&2; exit 1; }
+	soffice --headless --convert-to pdf --outdir "$(CXLINK_DATA_DIR)" "$(WORKBOOK)" >/dev/null
+	@echo "$(CXLINK_DATA_DIR)/cxlink_finance.pdf"
 
 # Lint first (fast, and CI should fail on it), then the suite on two workers. The tests that share
 # a costly session fixture (the demo run, the topic warehouses, a known-answer pipeline) form one
