@@ -61,17 +61,12 @@ def metrics_sections(text: str) -> list[str]:
     return found
 
 
-def section_anchor(section: str) -> str:
-    """GitHub's anchor of a heading: ``Subscription revenue (MRR) metrics`` ->
-    ``subscription-revenue-mrr-metrics``."""
-    return re.sub(r"[^\w\- ]", "", section.lower()).replace(" ", "-")
-
-
 def definition_text(sections: Sequence[str]) -> str:
-    return "; ".join(f'"{s}" ({METRICS_DOC}#{section_anchor(s)})' for s in sections)
+    """The README's definition cell: the docs/metrics.md section names (its headings)."""
+    return "; ".join(sections)
 
 
-README_WIDTHS = {"A": 32, "B": 34, "C": 14, "D": 40, "E": 90, "F": 10}
+README_WIDTHS = {"A": 32, "B": 34, "C": 14, "D": 44, "E": 90, "F": 10}
 README_NOTES = (
     "Each sheet is one table of the marts at one grain: totals and detail are on separate "
     "sheets (a column adds up to its total only within one period).",
@@ -199,7 +194,13 @@ def write_readme(
 
     rows.append([])
     rows.append([cell(ws, "Sheets", font=BOLD)])
-    headers = ["sheet", "one row per", "rows", "definition (docs/metrics.md)", "what it holds"]
+    headers = [
+        "sheet",
+        "one row per",
+        "rows",
+        "definition (docs/metrics.md section)",
+        "what it holds",
+    ]
     ws._table_top = rows.append([header_cell(ws, h) for h in headers])
     for plan in plans:
         keys = " x ".join(c.name for c in plan.keys)
@@ -214,7 +215,7 @@ def write_readme(
 
     rows.append([])
     rows.append([cell(ws, "Columns", font=BOLD)])
-    headers = ["sheets", "column", "unit", "definition (docs/metrics.md)", "description"]
+    headers = ["sheets", "column", "unit", "definition (docs/metrics.md section)", "description"]
     headers.append("additive")
     ws._table_top = rows.append([header_cell(ws, h) for h in headers])
     entries = column_entries(plans)

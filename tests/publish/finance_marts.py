@@ -71,10 +71,17 @@ CLV_FIGURES = {
     "clv_formula": "text",
     "ci_z": "number",
 }
+LONG_DESCRIPTION = (
+    "Customer lifetime value per customer: ARPU x lifetime - (CAC + CRC), where the lifetime "
+    "is 1 / monthly churn or the Kaplan-Meier RMST, with a delta-method standard error and a "
+    "Wald interval; null when no churn was observed, so the lifetime is unbounded, or when an "
+    "input is missing."
+)
 UNITS["clv_by_channel"] = {
     "billing_model": ("dimension", "subscription or one_time."),
     "acquisition_channel": ("dimension", "The channel."),
     **{name: (unit, f"The {name}.") for name, unit in CLV_FIGURES.items()},
+    "clv": ("money", LONG_DESCRIPTION),
     "currency": ("currency", "The reporting currency."),
 }
 TABLE_DOCS = {

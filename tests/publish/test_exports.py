@@ -104,7 +104,14 @@ def test_workbook_has_a_readme_and_the_finance_tables_that_exist(published: Path
     assert facts["data window (first month)"].date() == date(2024, 1, 1)
     assert facts["data window (last month)"].date() == date(2024, 12, 1)
     header_at = readme.index(
-        ("sheets", "column", "unit", "definition (docs/metrics.md)", "description", "additive")
+        (
+            "sheets",
+            "column",
+            "unit",
+            "definition (docs/metrics.md section)",
+            "description",
+            "additive",
+        )
     )
     documented = {}
     for r in readme[header_at + 1 :]:
@@ -114,7 +121,14 @@ def test_workbook_has_a_readme_and_the_finance_tables_that_exist(published: Path
         for column in (d[0] for d in rows_of(published, f"describe {table}")):
             assert (table, column) in documented, (table, column)
     sheets_at = readme.index(
-        ("sheet", "one row per", "rows", "definition (docs/metrics.md)", "what it holds", None)
+        (
+            "sheet",
+            "one row per",
+            "rows",
+            "definition (docs/metrics.md section)",
+            "what it holds",
+            None,
+        )
     )
     assert readme[sheets_at + 2][0] == "nps_overall"
     assert readme[sheets_at + 2][4] == "About nps_overall."

@@ -17,8 +17,13 @@ from cxlink.publish.cell_formats import cell_format
 from cxlink.publish.sheet_cells import unique_headers, wrapped_lines
 from cxlink.publish.sheet_layout import interval_order
 from cxlink.publish.workbook import WORKBOOK_NAME
-from cxlink.publish.workbook_readme import confidence_text, metrics_sections, section_anchor
-from tests.publish.finance_marts import CHANNELS, build_finance_marts, write_finance_manifest
+from cxlink.publish.workbook_readme import confidence_text, metrics_sections
+from tests.publish.finance_marts import (
+    CHANNELS,
+    LONG_DESCRIPTION,
+    build_finance_marts,
+    write_finance_manifest,
+)
 
 TABLES = ("cac_total", "cac_by_channel", "clv_by_channel", "nps_overall")
 MONEY = '#,##0.00 "EUR";[Red]-#,##0.00 "EUR"'
@@ -181,29 +186,24 @@ def test_readme_names_the_window_the_currency_and_each_figures_definition(wb):
     assert facts["data window (last month)"].date() == date(2024, 3, 1)
     assert facts["reporting currency"] == "EUR"
     assert facts["intervals"] == "95% two-sided (z = 1.96)"
-    header = ("sheets", "column", "unit", "definition (docs/metrics.md)", "description")
+    header = ("sheets", "column", "unit", "definition (docs/metrics.md section)", "description")
     at = next(i for i, r in enumerate(rows) if r[:5] == header)
     entries = {(r[0], r[1]): r for r in rows[at + 1 :]}
     spend = entries[("cac_total", "spend")]  # described apart in each cac sheet
     assert spend[2] == "money (EUR)" and spend[5] == "yes"
-    assert spend[3] == '"CLV and CAC" (docs/metrics.md#clv-and-cac)'
+    assert spend[3] == "CLV and CAC"
     # a column whose own description names no section gets its table's
-    assert entries[("cac_total", "cac")][3] == '"CLV and CAC" (docs/metrics.md#clv-and-cac)'
+    assert entries[("cac_total", "cac")][3] == "CLV and CAC"
     # a column documented alike in two sheets is listed once, naming both
     assert entries[("cac_total, cac_by_channel", "month")][2] == "month"
-    assert entries[("nps_overall", "nps")][3] == (
-        '"Survey metrics" (docs/metrics.md#survey-metrics)'
-    )
+    assert entries[("nps_overall", "nps")][3] == "Survey metrics"
     clv = entries[("clv_by_channel", "clv")]
-    assert clv[3] == (
-        '"CLV and CAC" (docs/metrics.md#clv-and-cac); "Linking NPS to retention and revenue" '
-        "(docs/metrics.md#linking-nps-to-retention-and-revenue)"
-    )
+    assert clv[3] == "CLV and CAC; Linking NPS to retention and revenue"
     # descriptions wrap, and their rows are as tall as their text
     description = ws.cell(at + 2, 5)
     assert description.alignment.wrap_text
-    long = next(r for r in range(at + 2, ws.max_row + 1) if len(ws.cell(r, 4).value or "") > 60)
-    assert ws.row_dimensions[long].height >= 2 * 14
+    long = next(r for r in range(at + 2, ws.max_row + 1) if ws.cell(r, 5).value == LONG_DESCRIPTION)
+    assert ws.row_dimensions[long].height >= 3 * 15  # 3 lines of 90 characters at least
 
 
 def test_text_is_written_as_text_never_as_a_formula(workbook: Path, wb):
@@ -306,9 +306,6 @@ def test_metrics_sections_and_anchors():
         "Survey metrics",
     ]
     assert metrics_sections("no reference") == []
-    assert section_anchor("Subscription revenue (MRR) metrics") == (
-        "subscription-revenue-mrr-metrics"
-    )
     assert confidence_text([1.96]) == "95% two-sided (z = 1.96)"
     assert confidence_text([1.6449]) == "90% two-sided (z = 1.6449)"
     assert confidence_text([]) == ""
