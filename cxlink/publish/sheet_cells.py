@@ -161,7 +161,11 @@ def add_table(ws: Any, name: str, headers: Sequence[str], rows: int, taken: set[
         ref=ref,
         autoFilter=AutoFilter(ref=ref),
         tableStyleInfo=TABLE_STYLE,
-        tableColumns=[TableColumn(id=i, name=h) for i, h in enumerate(headers, 1)],
+        # the header cells' text exactly (cell() drops the characters XML cannot hold)
+        tableColumns=[
+            TableColumn(id=i, name=ILLEGAL_CHARACTERS_RE.sub("", h))
+            for i, h in enumerate(headers, 1)
+        ],
     )
     with warnings.catch_warnings():
         # openpyxl warns on every write-only table: the columns above are what it asks for

@@ -197,7 +197,8 @@ def _write_rows(
 
 def group_labels(plan: SheetPlan, rows: Sequence[tuple[Any, ...]]) -> list[str]:
     """The column header of each row of a transposed sheet: its grain's values joined by
-    ' · ' (more columns are added while two rows would read the same)."""
+    ' · ' (more columns are added while two rows would read the same; unique_headers settles
+    any tie left)."""
     names = [c.name for c in plan.columns]
     keys = [names.index(c.name) for c in plan.keys]
     others = [i for i in range(len(names)) if i not in keys]
@@ -206,7 +207,7 @@ def group_labels(plan: SheetPlan, rows: Sequence[tuple[Any, ...]]) -> list[str]:
         parts = []
         for i in used:
             column, value = plan.columns[i], excel_value(row[i])
-            text = "" if value is None else column.format.render(value)
+            text = "(none)" if value is None else column.format.render(value) or "(empty)"
             parts.append(text if i in keys else f"{column.name} {text}")
         return " · ".join(parts) or "value"
 
@@ -217,8 +218,6 @@ def group_labels(plan: SheetPlan, rows: Sequence[tuple[Any, ...]]) -> list[str]:
             break
         used.append(extra)
         labels = [label(r, used) for r in rows]
-    if len({s.lower() for s in labels}) < len(labels):
-        labels = [f"{text} #{n}" for n, text in enumerate(labels, 1)]
     return labels
 
 
