@@ -35,14 +35,16 @@ from cxlink.publish.workbook import WORKBOOK_NAME, WorkbookFacts, write_workbook
 
 __all__ = ["FINANCE_TABLES", "WORKBOOK_NAME", "ExportOptions", "ExportReport", "export_marts"]
 
-# Finance sheets, in workbook order (one grain each: totals before their breakdowns); a table
-# that does not exist (yet) is skipped. The big detail tables (mrr_bridge, clv_by_cell, ...)
-# are left to the CSV and Parquet files.
+# Finance sheets, in workbook order (one grain each, docs/upgrading.md: totals before their
+# breakdowns); a table that does not exist is skipped. The big detail tables (mrr_bridge,
+# clv_by_cell, nps_monthly, ...) are left to the CSV and Parquet files.
 FINANCE_TABLES = (
+    "cx_revenue_linkage_total",
     "cx_revenue_linkage_overall",
+    "cx_revenue_linkage_by_segment",
     "cx_revenue_linkage",
-    "nps_retention_summary",
     "nps_overall",
+    "nps_retention_summary",
     "clv_overall",
     "clv_by_channel",
     "clv_by_plan_tier",

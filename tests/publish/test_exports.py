@@ -73,7 +73,7 @@ def test_workbook_has_a_readme_and_the_finance_tables_that_exist(published: Path
         published, out, schema="main", manifest_path=manifest, run_date=date(2025, 3, 31)
     )
     # of FINANCE_TABLES only these two exist here; nps_monthly is not a finance sheet
-    assert report.workbook_sheets == ["README", "nps_retention_summary", "nps_overall"]
+    assert report.workbook_sheets == ["README", "nps_overall", "nps_retention_summary"]
     assert "nps_monthly" not in FINANCE_TABLES and "mrr_bridge" not in FINANCE_TABLES
 
     wb = openpyxl.load_workbook(out / WORKBOOK_NAME)
