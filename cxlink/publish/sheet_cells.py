@@ -34,11 +34,14 @@ TEXT_FACTOR = 0.86  # a regular one
 ROW_HEIGHT = 15.0  # points per line of 11-point text (Excel's; LibreOffice needs less)
 TABLE_STYLE = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
 
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=14)
+PORTRAIT_WIDTH = 95  # a sheet at most this wide (in characters) prints portrait, else landscape
+FONT = "Calibri"  # the workbook's default font, named: an unnamed bold font prints as a serif
+BOLD = Font(name=FONT, bold=True)
+TITLE = Font(name=FONT, bold=True, size=14)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_BORDER = Border(bottom=Side(style="thin", color="4472C4"))
-HEADER_ALIGN = Alignment(wrap_text=True, vertical="bottom")
+HEADER_ALIGN = Alignment(wrap_text=True, vertical="bottom", indent=1)
+TEXT_ALIGN = Alignment(indent=1)  # text after a right-aligned number keeps a gap
 HEADER_RIGHT = Alignment(wrap_text=True, vertical="bottom", horizontal="right")
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
@@ -174,11 +177,16 @@ def add_table(ws: Any, name: str, headers: Sequence[str], rows: int, taken: set[
 
 
 def print_setup(
-    ws: Any, title_rows: str | None, footer: str, title_cols: str | None = None
+    ws: Any,
+    title_rows: str | None,
+    footer: str,
+    width: float,
+    title_cols: str | None = None,
 ) -> None:
-    """Landscape, the page width fitted (as many pages down as needed), header rows (and key
-    columns) repeated on every page, the sheet and page number in the footer."""
-    ws.page_setup.orientation = "landscape"
+    """The page width fitted (as many pages down as needed), portrait for a sheet ``width``
+    characters wide that fits it unscaled, else landscape; header rows (and key columns)
+    repeated on every page; the version, the sheet and the page number in the footer."""
+    ws.page_setup.orientation = "portrait" if width <= PORTRAIT_WIDTH else "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True

@@ -4,7 +4,7 @@
   ``*_ci_high``) and standard error (``*_se``) follows its estimate: estimate, low, high, SE.
 - **Supporting columns** (standard errors and ``ci_z``) are grouped and collapsed: still in
   the table and its filters, one click on the outline's ``+`` away, but not printed.
-- **Two layouts.** A time series (the first column is a month or a date: the MRR bridge, CAC)
+- **Two layouts.** A time series (the first column is a month: the MRR bridge, CAC)
   has one row per grain, the latest period first. A snapshot (CLV by channel, the NPS-revenue
   linkage) with more than ``FIGURES_MIN_COLUMNS`` figures would print at an unreadable scale
   as rows, so it is shown *transposed*: one row per figure, one column per grain (e.g. per
@@ -132,7 +132,9 @@ def sheet_columns(columns: Sequence[Column], docs: TableDocs, currency: str) -> 
 
 
 def is_time_series(columns: Sequence[SheetColumn]) -> bool:
-    return bool(columns) and columns[0].unit in PERIOD_UNITS
+    """Whether the table's first column is its month (a date first, such as a snapshot's
+    ``as_of_date``, is not a period)."""
+    return bool(columns) and columns[0].unit == "month"
 
 
 def grain(columns: Sequence[SheetColumn]) -> list[SheetColumn]:

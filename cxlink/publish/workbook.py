@@ -32,6 +32,7 @@ from cxlink.publish.manifest import TableDocs
 from cxlink.publish.sheet_cells import (
     BOLD_FACTOR,
     ROW_HEIGHT,
+    TEXT_ALIGN,
     add_table,
     cell,
     column_width,
@@ -47,7 +48,6 @@ from cxlink.publish.sheet_layout import (
     SheetColumn,
     SheetPlan,
     grain,
-    is_time_series,
     period_columns,
     sheet_columns,
 )
@@ -167,32 +167,40 @@ def _write_rows(
 
     ws = new_sheet(wb, plan.table)
     headers = unique_headers([header_label(c.name) for c in columns])
-    widths = [column_width(n, h) for n, h in zip(content, headers, strict=True)]
+    widths = [
+        column_width(n, h) + (0 if c.format.numeric else 1)  # text is indented by one
+        for n, h, c in zip(content, headers, columns, strict=True)
+    ]
     for i, (column, width) in enumerate(zip(columns, widths, strict=True), 1):
         dimension = ws.column_dimensions[get_column_letter(i)]
         dimension.width = width
         if column.supporting:
             dimension.outlineLevel = 1
             dimension.hidden = True
-    keys = len(grain(columns)) if is_time_series(columns) or grain(columns) else 0
-    keys = min(keys, 3)
+    keys = min(len(grain(columns)), 3)  # frozen with the header: the row's period and names
     ws.freeze_panes = f"{get_column_letter(keys + 1)}2"
     header_lines = max(
         wrapped_lines(h, w, BOLD_FACTOR) for h, w in zip(headers, widths, strict=True)
     )
     ws.row_dimensions[1].height = ROW_HEIGHT * min(header_lines, 4)
-    print_setup(ws, "1:1", footer)
+    shown = sum(w for w, c in zip(widths, columns, strict=True) if not c.supporting)
+    print_setup(ws, "1:1", footer, shown)
 
     ws.append([header_cell(ws, h, c.format.numeric) for h, c in zip(headers, columns, strict=True)])
     for batch in _batches(con, sql):
         for row in batch:
             ws.append(
                 [
-                    cell(ws, excel_value(v), c.format.number_format)
+                    cell(ws, excel_value(v), c.format.number_format, **text_style(c))
                     for v, c in zip(row, columns, strict=True)
                 ]
             )
     add_table(ws, plan.table, headers, plan.rows, taken)
+
+
+def text_style(column: SheetColumn) -> dict[str, Any]:
+    """A text column's cells are indented (a gap after the number to their left)."""
+    return {} if column.format.numeric else {"alignment": TEXT_ALIGN}
 
 
 def group_labels(plan: SheetPlan, rows: Sequence[tuple[Any, ...]]) -> list[str]:
@@ -257,7 +265,7 @@ def _write_figures(
     )
     ws.row_dimensions[1].height = ROW_HEIGHT * min(header_lines, 4)
     ws.freeze_panes = "B2"
-    print_setup(ws, "1:1", footer, title_cols="A:A")
+    print_setup(ws, "1:1", footer, name_width + sum(value_widths), title_cols="A:A")
 
     ws.append([header_cell(ws, "figure"), *(header_cell(ws, t, right=True) for t in labels)])
     for i, column in figures:

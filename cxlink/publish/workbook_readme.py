@@ -61,6 +61,18 @@ def metrics_sections(text: str) -> list[str]:
     return found
 
 
+def first_sentence(text: str) -> str:
+    """The first sentence of a dbt description (the README's summary of a sheet; the whole
+    text is in the dbt docs): up to the first '.' outside parentheses followed by a capital
+    letter or the end."""
+    depth = 0
+    for i, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "." and depth <= 0 and re.match(r"\s+[A-Z]|\s*$", text[i + 1 :]):
+            return text[: i + 1]
+    return text
+
+
 def definition_text(sections: Sequence[str]) -> str:
     """The README's definition cell: the docs/metrics.md section names (its headings)."""
     return "; ".join(sections)
@@ -168,7 +180,7 @@ def write_readme(
     ws = new_sheet(wb, "README")
     for letter, width in README_WIDTHS.items():
         ws.column_dimensions[letter].width = width
-    print_setup(ws, None, footer)
+    print_setup(ws, None, footer, sum(README_WIDTHS.values()))
     rows = _Rows(ws)
     window = facts.window
     as_of = _distinct(con, catalog, schema, plans, "as_of_date")
@@ -199,16 +211,15 @@ def write_readme(
         "one row per",
         "rows",
         "definition (docs/metrics.md section)",
-        "what it holds",
+        "summary (in full: the dbt docs)",
     ]
     ws._table_top = rows.append([header_cell(ws, h) for h in headers])
     for plan in plans:
         keys = " x ".join(c.name for c in plan.keys)
         what = f"figure; one column per {keys or 'row'}" if plan.transposed else keys or "row"
         sections = definition_text(metrics_sections(plan.docs.description))
-        rows.wrapped(
-            [plan.table, what, plan.rows, sections, plan.docs.description], [None, None, "#,##0"]
-        )
+        summary = first_sentence(plan.docs.description)
+        rows.wrapped([plan.table, what, plan.rows, sections, summary], [None, None, "#,##0"])
     if not plans:
         rows.append([])
     add_table(ws, "sheets", headers, len(plans), taken)

@@ -126,12 +126,13 @@ def test_workbook_has_a_readme_and_the_finance_tables_that_exist(published: Path
             "one row per",
             "rows",
             "definition (docs/metrics.md section)",
-            "what it holds",
+            "summary (in full: the dbt docs)",
             None,
         )
     )
-    assert readme[sheets_at + 2][0] == "nps_overall"
-    assert readme[sheets_at + 2][4] == "About nps_overall."
+    listed = {r[0]: r for r in readme[sheets_at + 1 : sheets_at + 3]}
+    assert list(listed) == ["nps_overall", "nps_retention_summary"]
+    assert listed["nps_overall"][4] == "About nps_overall."
     assert documented[("nps_overall", "nps")] == "NPS, -100..100."
     assert documented[("nps_retention_summary", "churn_rate")] == (
         "Share churned within the horizon."

@@ -17,7 +17,7 @@ from cxlink.publish.cell_formats import cell_format
 from cxlink.publish.sheet_cells import unique_headers, wrapped_lines
 from cxlink.publish.sheet_layout import interval_order
 from cxlink.publish.workbook import WORKBOOK_NAME
-from cxlink.publish.workbook_readme import confidence_text, metrics_sections
+from cxlink.publish.workbook_readme import confidence_text, first_sentence, metrics_sections
 from tests.publish.finance_marts import (
     CHANNELS,
     LONG_DESCRIPTION,
@@ -165,9 +165,17 @@ def test_a_wide_snapshot_is_transposed_one_column_per_group(wb):
 
 
 def test_print_settings_fit_the_page_width(wb):
+    orientation = {name: wb[name].page_setup.orientation for name in ("README", *TABLES)}
+    # a sheet that fits a portrait page unscaled prints portrait, a wider one landscape
+    assert orientation == {
+        "README": "landscape",
+        "cac_total": "portrait",
+        "cac_by_channel": "landscape",  # the channels' names are long
+        "clv_by_channel": "landscape",
+        "nps_overall": "portrait",
+    }
     for name in ("README", *TABLES):
         ws = wb[name]
-        assert ws.page_setup.orientation == "landscape", name
         assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0, name
         assert ws.sheet_properties.pageSetUpPr.fitToPage, name
         assert "&P of &N" in ws.oddFooter.right.text
@@ -328,3 +336,15 @@ def test_headers_stay_unique_for_the_excel_table(tmp_path: Path):
     book.close()
     assert names == ["x y", "x y (2)", "X Y 2"]
     assert unique_headers(["a", "A", "a (2)", "a"]) == ["a", "A (2)", "a (2) (2)", "a (3)"]
+
+
+def test_first_sentence_of_a_description():
+    text = (
+        'CLV per cell (docs/metrics.md "CLV and CAC"; see e.g. the seed. formula). Then more. '
+        "And more."
+    )
+    assert first_sentence(text) == (
+        'CLV per cell (docs/metrics.md "CLV and CAC"; see e.g. the seed. formula).'
+    )
+    assert first_sentence("One sentence without a period") == "One sentence without a period"
+    assert first_sentence("Ends here.") == "Ends here."
