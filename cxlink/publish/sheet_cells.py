@@ -34,7 +34,10 @@ TEXT_FACTOR = 0.86  # a regular one
 ROW_HEIGHT = 15.0  # points per line of 11-point text (Excel's; LibreOffice needs less)
 TABLE_STYLE = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
 
-PORTRAIT_WIDTH = 95  # a sheet at most this wide (in characters) prints portrait, else landscape
+# The printable area of a Letter page (the smaller of Letter and A4 each way) inside the
+# margins below: width in characters, height in points.
+PAGES = {"portrait": (100, 640), "landscape": (135, 470)}
+MIN_PRINT_SCALE = 0.6  # below this a fitted page's 11-point text is too small to read
 FONT = "Calibri"  # the workbook's default font, named: an unnamed bold font prints as a serif
 BOLD = Font(name=FONT, bold=True)
 TITLE = Font(name=FONT, bold=True, size=14)
@@ -42,6 +45,8 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_BORDER = Border(bottom=Side(style="thin", color="4472C4"))
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="bottom", indent=1)
 TEXT_ALIGN = Alignment(indent=1)  # text after a right-aligned number keeps a gap
+TEXT_WRAPPED = Alignment(indent=1, wrap_text=True, vertical="top")
+TEXT_WRAP = 30  # text longer than this wraps in its cell rather than widening the column
 HEADER_RIGHT = Alignment(wrap_text=True, vertical="bottom", horizontal="right")
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
@@ -176,17 +181,32 @@ def add_table(ws: Any, name: str, headers: Sequence[str], rows: int, taken: set[
         ws.add_table(table)
 
 
+def orientation(width: float, rows: int) -> str:
+    """The orientation that prints ``rows`` rows of a sheet ``width`` characters wide on the
+    fewest pages, fitted to the page width, among those that keep the text at
+    ``MIN_PRINT_SCALE`` or more (landscape when neither does: the larger text)."""
+    options = []
+    for name, (page_width, page_height) in PAGES.items():
+        scale = min(1.0, page_width / max(width, 1.0))
+        pages = math.ceil(rows * ROW_HEIGHT * scale / page_height)
+        # ties: the larger text, then portrait (a short list reads down a portrait page)
+        options.append((scale < MIN_PRINT_SCALE, pages, -scale, name == "landscape", name))
+    too_small, *_, best = min(options)
+    return "landscape" if too_small else best
+
+
 def print_setup(
     ws: Any,
     title_rows: str | None,
     footer: str,
     width: float,
+    rows: int,
     title_cols: str | None = None,
 ) -> None:
-    """The page width fitted (as many pages down as needed), portrait for a sheet ``width``
-    characters wide that fits it unscaled, else landscape; header rows (and key columns)
-    repeated on every page; the version, the sheet and the page number in the footer."""
-    ws.page_setup.orientation = "portrait" if width <= PORTRAIT_WIDTH else "landscape"
+    """The page width fitted (as many pages down as needed), in the orientation that needs
+    the fewest pages (``orientation``); header rows (and key columns) repeated on every page;
+    the version, the sheet and the page number in the footer."""
+    ws.page_setup.orientation = orientation(width, rows)
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True

@@ -26,13 +26,16 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from cxlink.duckdb_sql import qualified, quote_identifier
-from cxlink.publish.cell_formats import CellFormat
 from cxlink.publish.common import Column, list_columns
 from cxlink.publish.manifest import TableDocs
 from cxlink.publish.sheet_cells import (
     BOLD_FACTOR,
     ROW_HEIGHT,
     TEXT_ALIGN,
+    TEXT_FACTOR,
+    TEXT_WRAP,
+    TEXT_WRAPPED,
+    TOP,
     add_table,
     cell,
     column_width,
@@ -58,6 +61,7 @@ __all__ = ["WORKBOOK_NAME", "WorkbookFacts", "write_workbook"]
 
 WORKBOOK_NAME = "cxlink_finance.xlsx"
 EXCEL_MAX_ROWS = 1_048_576
+FIGURE_TEXT_WRAP = 16  # a transposed sheet's text figures wrap at this width
 FETCH_ROWS = 10_000
 
 
@@ -163,7 +167,7 @@ def _write_rows(
             for i, value in enumerate(row):
                 value = excel_value(value)
                 if value is not None:
-                    content[i] = max(content[i], len(columns[i].format.render(value)))
+                    content[i] = max(content[i], shown_length(columns[i], value))
 
     ws = new_sheet(wb, plan.table)
     headers = unique_headers([header_label(c.name) for c in columns])
@@ -184,23 +188,49 @@ def _write_rows(
     )
     ws.row_dimensions[1].height = ROW_HEIGHT * min(header_lines, 4)
     shown = sum(w for w, c in zip(widths, columns, strict=True) if not c.supporting)
-    print_setup(ws, "1:1", footer, shown)
+    print_setup(ws, "1:1", footer, shown, plan.rows + header_lines)
 
     ws.append([header_cell(ws, h, c.format.numeric) for h, c in zip(headers, columns, strict=True)])
+    written = 1
     for batch in _batches(con, sql):
         for row in batch:
+            values = [excel_value(v) for v in row]
+            written += 1
+            lines = max(
+                text_lines(c, v, w) for c, v, w in zip(columns, values, widths, strict=True)
+            )
+            if lines > 1:
+                ws.row_dimensions[written].height = ROW_HEIGHT * lines
             ws.append(
                 [
-                    cell(ws, excel_value(v), c.format.number_format, **text_style(c))
-                    for v, c in zip(row, columns, strict=True)
+                    cell(ws, v, c.format.number_format, **text_style(c, v, w))
+                    for v, c, w in zip(values, columns, widths, strict=True)
                 ]
             )
     add_table(ws, plan.table, headers, plan.rows, taken)
 
 
-def text_style(column: SheetColumn) -> dict[str, Any]:
-    """A text column's cells are indented (a gap after the number to their left)."""
-    return {} if column.format.numeric else {"alignment": TEXT_ALIGN}
+def shown_length(column: SheetColumn, value: Any, wrap: int = TEXT_WRAP) -> int:
+    """The characters a value needs for its column's width: a text longer than ``wrap``
+    counts as ``wrap`` (it wraps instead of widening the column)."""
+    length = len(column.format.render(value))
+    return length if column.format.numeric else min(length, wrap)
+
+
+def text_lines(column: SheetColumn, value: Any, width: float) -> int:
+    """Lines a text value wraps to in its column (1 for numbers and short text)."""
+    if column.format.numeric or not isinstance(value, str):
+        return 1
+    return wrapped_lines(value, width - 1, TEXT_FACTOR)
+
+
+def text_style(column: SheetColumn, value: Any = None, width: float = 0) -> dict[str, Any]:
+    """A text cell is indented (a gap after the number to its left) and, when longer than
+    its column, wrapped."""
+    if column.format.numeric:
+        return {}
+    wraps = text_lines(column, value, width) > 1
+    return {"alignment": TEXT_WRAPPED if wraps else TEXT_ALIGN}
 
 
 def group_labels(plan: SheetPlan, rows: Sequence[tuple[Any, ...]]) -> list[str]:
@@ -246,8 +276,11 @@ def _write_figures(
     name_width = column_width(max(len(c.name) for _, c in figures))
     value_widths = []
     for j, row in enumerate(rows):
+        # a group's column is as wide as its numbers: text figures wrap in it
         rendered = [
-            len(c.format.render(v)) for i, c in figures if (v := excel_value(row[i])) is not None
+            shown_length(c, v, FIGURE_TEXT_WRAP)
+            for i, c in figures
+            if (v := excel_value(row[i])) is not None
         ]
         value_widths.append(column_width(max(rendered, default=0), labels[j]))
 
@@ -255,25 +288,39 @@ def _write_figures(
     ws.column_dimensions["A"].width = name_width
     for j, width in enumerate(value_widths, 2):
         ws.column_dimensions[get_column_letter(j)].width = width
-    for r, (_, column) in enumerate(figures, 2):
+    for r, (i, column) in enumerate(figures, 2):
         if column.supporting:
             ws.row_dimensions[r].outlineLevel = 1
             ws.row_dimensions[r].hidden = True
+        lines = max(
+            (
+                text_lines(column, excel_value(row[i]), w)
+                for row, w in zip(rows, value_widths, strict=True)
+            ),
+            default=1,
+        )
+        if lines > 1:
+            ws.row_dimensions[r].height = ROW_HEIGHT * lines
     header_lines = max(
         (wrapped_lines(t, w, BOLD_FACTOR) for t, w in zip(labels, value_widths, strict=True)),
         default=1,
     )
     ws.row_dimensions[1].height = ROW_HEIGHT * min(header_lines, 4)
     ws.freeze_panes = "B2"
-    print_setup(ws, "1:1", footer, name_width + sum(value_widths), title_cols="A:A")
+    shown_rows = sum(not c.supporting for _, c in figures) + header_lines
+    width = name_width + sum(value_widths)
+    print_setup(ws, "1:1", footer, width, shown_rows, title_cols="A:A")
 
     ws.append([header_cell(ws, "figure"), *(header_cell(ws, t, right=True) for t in labels)])
     for i, column in figures:
-        fmt: CellFormat = column.format
+        values = [excel_value(row[i]) for row in rows]
         ws.append(
             [
-                cell(ws, header_label(column.name)),
-                *(cell(ws, excel_value(row[i]), fmt.number_format) for row in rows),
+                cell(ws, header_label(column.name), alignment=TOP),
+                *(
+                    cell(ws, v, column.format.number_format, **text_style(column, v, w))
+                    for v, w in zip(values, value_widths, strict=True)
+                ),
             ]
         )
     add_table(ws, plan.table, ["figure", *labels], len(figures), taken)

@@ -180,7 +180,7 @@ def write_readme(
     ws = new_sheet(wb, "README")
     for letter, width in README_WIDTHS.items():
         ws.column_dimensions[letter].width = width
-    print_setup(ws, None, footer, sum(README_WIDTHS.values()))
+    print_setup(ws, None, footer, sum(README_WIDTHS.values()), 0)  # wide: landscape
     rows = _Rows(ws)
     window = facts.window
     as_of = _distinct(con, catalog, schema, plans, "as_of_date")
@@ -216,7 +216,10 @@ def write_readme(
     ws._table_top = rows.append([header_cell(ws, h) for h in headers])
     for plan in plans:
         keys = " x ".join(c.name for c in plan.keys)
-        what = f"figure; one column per {keys or 'row'}" if plan.transposed else keys or "row"
+        if plan.transposed:
+            what = f"figure; one column per {keys}" if keys else "figure (one row)"
+        else:
+            what = keys or "row"
         sections = definition_text(metrics_sections(plan.docs.description))
         summary = first_sentence(plan.docs.description)
         rows.wrapped([plan.table, what, plan.rows, sections, summary], [None, None, "#,##0"])

@@ -14,7 +14,7 @@ import pytest
 
 from cxlink.publish import ExportOptions, export_marts
 from cxlink.publish.cell_formats import cell_format
-from cxlink.publish.sheet_cells import unique_headers, wrapped_lines
+from cxlink.publish.sheet_cells import orientation, unique_headers, wrapped_lines
 from cxlink.publish.sheet_layout import interval_order
 from cxlink.publish.workbook import WORKBOOK_NAME
 from cxlink.publish.workbook_readme import confidence_text, first_sentence, metrics_sections
@@ -166,12 +166,12 @@ def test_a_wide_snapshot_is_transposed_one_column_per_group(wb):
 
 def test_print_settings_fit_the_page_width(wb):
     orientation = {name: wb[name].page_setup.orientation for name in ("README", *TABLES)}
-    # a sheet that fits a portrait page unscaled prints portrait, a wider one landscape
+    # the orientation with the fewest pages at a readable scale (test_the_orientation_...)
     assert orientation == {
         "README": "landscape",
         "cac_total": "portrait",
-        "cac_by_channel": "landscape",  # the channels' names are long
-        "clv_by_channel": "landscape",
+        "cac_by_channel": "portrait",
+        "clv_by_channel": "landscape",  # 6 groups: wider than a portrait page
         "nps_overall": "portrait",
     }
     for name in ("README", *TABLES):
@@ -348,3 +348,10 @@ def test_first_sentence_of_a_description():
     )
     assert first_sentence("One sentence without a period") == "One sentence without a period"
     assert first_sentence("Ends here.") == "Ends here."
+
+
+def test_the_orientation_that_needs_fewest_pages_at_a_readable_scale():
+    assert orientation(60, 10) == "portrait"  # one page either way
+    assert orientation(100, 349) == "portrait"  # 9 pages, against 12 landscape
+    assert orientation(120, 10) == "landscape"  # one page either way, larger text
+    assert orientation(230, 174) == "landscape"  # too wide for either: the larger text
