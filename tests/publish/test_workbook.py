@@ -355,3 +355,13 @@ def test_the_orientation_that_needs_fewest_pages_at_a_readable_scale():
     assert orientation(100, 349) == "portrait"  # 9 pages, against 12 landscape
     assert orientation(120, 10) == "landscape"  # one page either way, larger text
     assert orientation(230, 174) == "landscape"  # too wide for either: the larger text
+
+
+def test_long_text_wraps_in_its_cell_instead_of_widening_the_column(wb):
+    ws = wb["clv_by_channel"]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "clv formula")
+    text = ws.cell(row, 2)
+    assert text.value == "monthly_transactions x average_order_value"
+    assert text.alignment.wrap_text
+    assert ws.column_dimensions["B"].width < len(text.value) / 2  # a group's numbers' width
+    assert ws.row_dimensions[row].height >= 3 * 15
