@@ -288,6 +288,7 @@ def _write_figures(
     ws.column_dimensions["A"].width = name_width
     for j, width in enumerate(value_widths, 2):
         ws.column_dimensions[get_column_letter(j)].width = width
+    wrapped: set[int] = set()  # figures whose row is taller: their name at its top
     for r, (i, column) in enumerate(figures, 2):
         if column.supporting:
             ws.row_dimensions[r].outlineLevel = 1
@@ -300,6 +301,7 @@ def _write_figures(
             default=1,
         )
         if lines > 1:
+            wrapped.add(i)
             ws.row_dimensions[r].height = ROW_HEIGHT * lines
     header_lines = max(
         (wrapped_lines(t, w, BOLD_FACTOR) for t, w in zip(labels, value_widths, strict=True)),
@@ -316,7 +318,7 @@ def _write_figures(
         values = [excel_value(row[i]) for row in rows]
         ws.append(
             [
-                cell(ws, header_label(column.name), alignment=TOP),
+                cell(ws, header_label(column.name), **({"alignment": TOP} if i in wrapped else {})),
                 *(
                     cell(ws, v, column.format.number_format, **text_style(column, v, w))
                     for v, w in zip(values, value_widths, strict=True)
