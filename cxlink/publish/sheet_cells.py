@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
+from cxlink.publish.cell_formats import CellFormat
 from cxlink.publish.formula_guard import starts_like_formula
 
 MIN_WIDTH, MAX_WIDTH = 6, 60  # column widths, in characters
@@ -227,3 +228,26 @@ def new_sheet(wb: Workbook, title: str) -> Any:
     ws = wb.create_sheet(title[:31])  # Excel's sheet-name limit
     ws._table_top = 1
     return ws
+
+
+def shown_length(fmt: CellFormat, value: Any, wrap: int = TEXT_WRAP) -> int:
+    """The characters a value needs for its column's width (in format ``fmt``): a text longer than ``wrap``
+    counts as ``wrap`` (it wraps instead of widening the column)."""
+    length = len(fmt.render(value))
+    return length if fmt.numeric else min(length, wrap)
+
+
+def text_lines(fmt: CellFormat, value: Any, width: float) -> int:
+    """Lines a text value wraps to in its column (1 for numbers and short text)."""
+    if fmt.numeric or not isinstance(value, str):
+        return 1
+    return wrapped_lines(value, width - 1, TEXT_FACTOR)
+
+
+def text_style(fmt: CellFormat, value: Any = None, width: float = 0) -> dict[str, Any]:
+    """A text cell is indented (a gap after the number to its left) and, when longer than
+    its column, wrapped."""
+    if fmt.numeric:
+        return {}
+    wraps = text_lines(fmt, value, width) > 1
+    return {"alignment": TEXT_WRAPPED if wraps else TEXT_ALIGN}

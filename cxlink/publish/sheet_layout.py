@@ -17,10 +17,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from cxlink.publish.cell_formats import CellFormat, cell_format
 from cxlink.publish.common import Column
 from cxlink.publish.manifest import TableDocs
+from cxlink.publish.sheet_cells import excel_value
 
 FIGURES_MIN_COLUMNS = 16  # visible figures above which a snapshot is transposed
 FIGURES_MAX_GROUPS = 40  # ... unless it has more rows than this
@@ -178,3 +180,29 @@ class SheetPlan:
     @property
     def keys(self) -> list[SheetColumn]:
         return grain(self.columns)
+
+
+def group_labels(plan: SheetPlan, rows: Sequence[tuple[Any, ...]]) -> list[str]:
+    """The column header of each row of a transposed sheet: its grain's values joined by
+    ' · ' (more columns are added while two rows would read the same; unique_headers settles
+    any tie left)."""
+    names = [c.name for c in plan.columns]
+    keys = [names.index(c.name) for c in plan.keys]
+    others = [i for i in range(len(names)) if i not in keys]
+
+    def label(row: tuple[Any, ...], used: list[int]) -> str:
+        parts = []
+        for i in used:
+            column, value = plan.columns[i], excel_value(row[i])
+            text = "(none)" if value is None else column.format.render(value) or "(empty)"
+            parts.append(text if i in keys else f"{column.name} {text}")
+        return " · ".join(parts) or "value"
+
+    used = list(keys)
+    labels = [label(r, used) for r in rows]
+    for extra in others:
+        if len({s.lower() for s in labels}) == len(labels):
+            break
+        used.append(extra)
+        labels = [label(r, used) for r in rows]
+    return labels

@@ -31,10 +31,6 @@ from cxlink.publish.manifest import TableDocs
 from cxlink.publish.sheet_cells import (
     BOLD_FACTOR,
     ROW_HEIGHT,
-    TEXT_ALIGN,
-    TEXT_FACTOR,
-    TEXT_WRAP,
-    TEXT_WRAPPED,
     TOP,
     add_table,
     cell,
@@ -44,6 +40,9 @@ from cxlink.publish.sheet_cells import (
     header_label,
     new_sheet,
     print_setup,
+    shown_length,
+    text_lines,
+    text_style,
     unique_headers,
     wrapped_lines,
 )
@@ -51,6 +50,7 @@ from cxlink.publish.sheet_layout import (
     SheetColumn,
     SheetPlan,
     grain,
+    group_labels,
     period_columns,
     sheet_columns,
 )
@@ -167,7 +167,7 @@ def _write_rows(
             for i, value in enumerate(row):
                 value = excel_value(value)
                 if value is not None:
-                    content[i] = max(content[i], shown_length(columns[i], value))
+                    content[i] = max(content[i], shown_length(columns[i].format, value))
 
     ws = new_sheet(wb, plan.table)
     headers = unique_headers([header_label(c.name) for c in columns])
@@ -197,66 +197,17 @@ def _write_rows(
             values = [excel_value(v) for v in row]
             written += 1
             lines = max(
-                text_lines(c, v, w) for c, v, w in zip(columns, values, widths, strict=True)
+                text_lines(c.format, v, w) for c, v, w in zip(columns, values, widths, strict=True)
             )
             if lines > 1:
                 ws.row_dimensions[written].height = ROW_HEIGHT * lines
             ws.append(
                 [
-                    cell(ws, v, c.format.number_format, **text_style(c, v, w))
+                    cell(ws, v, c.format.number_format, **text_style(c.format, v, w))
                     for v, c, w in zip(values, columns, widths, strict=True)
                 ]
             )
     add_table(ws, plan.table, headers, plan.rows, taken)
-
-
-def shown_length(column: SheetColumn, value: Any, wrap: int = TEXT_WRAP) -> int:
-    """The characters a value needs for its column's width: a text longer than ``wrap``
-    counts as ``wrap`` (it wraps instead of widening the column)."""
-    length = len(column.format.render(value))
-    return length if column.format.numeric else min(length, wrap)
-
-
-def text_lines(column: SheetColumn, value: Any, width: float) -> int:
-    """Lines a text value wraps to in its column (1 for numbers and short text)."""
-    if column.format.numeric or not isinstance(value, str):
-        return 1
-    return wrapped_lines(value, width - 1, TEXT_FACTOR)
-
-
-def text_style(column: SheetColumn, value: Any = None, width: float = 0) -> dict[str, Any]:
-    """A text cell is indented (a gap after the number to its left) and, when longer than
-    its column, wrapped."""
-    if column.format.numeric:
-        return {}
-    wraps = text_lines(column, value, width) > 1
-    return {"alignment": TEXT_WRAPPED if wraps else TEXT_ALIGN}
-
-
-def group_labels(plan: SheetPlan, rows: Sequence[tuple[Any, ...]]) -> list[str]:
-    """The column header of each row of a transposed sheet: its grain's values joined by
-    ' · ' (more columns are added while two rows would read the same; unique_headers settles
-    any tie left)."""
-    names = [c.name for c in plan.columns]
-    keys = [names.index(c.name) for c in plan.keys]
-    others = [i for i in range(len(names)) if i not in keys]
-
-    def label(row: tuple[Any, ...], used: list[int]) -> str:
-        parts = []
-        for i in used:
-            column, value = plan.columns[i], excel_value(row[i])
-            text = "(none)" if value is None else column.format.render(value) or "(empty)"
-            parts.append(text if i in keys else f"{column.name} {text}")
-        return " · ".join(parts) or "value"
-
-    used = list(keys)
-    labels = [label(r, used) for r in rows]
-    for extra in others:
-        if len({s.lower() for s in labels}) == len(labels):
-            break
-        used.append(extra)
-        labels = [label(r, used) for r in rows]
-    return labels
 
 
 def _write_figures(
@@ -278,7 +229,7 @@ def _write_figures(
     for j, row in enumerate(rows):
         # a group's column is as wide as its numbers: text figures wrap in it
         rendered = [
-            shown_length(c, v, FIGURE_TEXT_WRAP)
+            shown_length(c.format, v, FIGURE_TEXT_WRAP)
             for i, c in figures
             if (v := excel_value(row[i])) is not None
         ]
@@ -295,7 +246,7 @@ def _write_figures(
             ws.row_dimensions[r].hidden = True
         lines = max(
             (
-                text_lines(column, excel_value(row[i]), w)
+                text_lines(column.format, excel_value(row[i]), w)
                 for row, w in zip(rows, value_widths, strict=True)
             ),
             default=1,
@@ -320,7 +271,7 @@ def _write_figures(
             [
                 cell(ws, header_label(column.name), **({"alignment": TOP} if i in wrapped else {})),
                 *(
-                    cell(ws, v, column.format.number_format, **text_style(column, v, w))
+                    cell(ws, v, column.format.number_format, **text_style(column.format, v, w))
                     for v, w in zip(values, value_widths, strict=True)
                 ),
             ]
