@@ -8,8 +8,9 @@ from pathlib import Path
 
 import duckdb
 
+from cxlink.front_page import Estimate, FrontPage, Publication, front_page_lines
 from cxlink.settings import Settings
-from cxlink.summary import Estimate, FrontPage, Publication, front_page_lines, summary_lines
+from cxlink.summary import summary_lines
 
 
 def _page() -> FrontPage:
