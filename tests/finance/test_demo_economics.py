@@ -19,6 +19,7 @@ CHANNEL_PAYBACK_MONTHS = (6.0, 24.0)
 MONTHLY_CHURN = (0.01, 0.025)
 NRR_12M = (0.95, 1.10)
 GRR_12M = (0.75, 0.90)
+COLUMNS = "clv_to_cac, cac_payback_months, monthly_churn, cac, clv"
 
 
 def within(value: float | None, bounds: tuple[float, float]) -> bool:
@@ -26,11 +27,13 @@ def within(value: float | None, bounds: tuple[float, float]) -> bool:
 
 
 def subscription_clv(con) -> dict[str, dict]:
-    """The subscription CLV rows by acquisition channel ('all' = every channel)."""
+    """The subscription CLV by acquisition channel (clv_by_channel) and overall (clv_overall,
+    keyed 'all')."""
     cursor = con.execute(
-        "select acquisition_channel, clv_to_cac, cac_payback_months, monthly_churn, cac, clv"
-        " from marts.clv_by_segment where billing_model = 'subscription'"
-        " and segment = 'all' and plan_tier = 'all'"
+        f"select 'all' as acquisition_channel, {COLUMNS} from marts.clv_overall"
+        " where billing_model = 'subscription'"
+        f" union all select acquisition_channel, {COLUMNS} from marts.clv_by_channel"
+        " where billing_model = 'subscription'"
     )
     names = [d[0] for d in cursor.description]
     return {r[0]: dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
@@ -60,8 +63,7 @@ def test_every_channel_is_in_a_plausible_spread(demo_run, con):
 
 def test_twelve_month_revenue_retention_is_that_of_a_b2b_saas(con):
     nrr, grr = con.execute(
-        "select nrr_12m, grr_12m from marts.revenue_retention_12m where is_total"
-        " order by month desc limit 1"
+        "select nrr_12m, grr_12m from marts.revenue_retention_12m_total order by month desc limit 1"
     ).fetchone()
     assert within(nrr, NRR_12M), nrr
     assert within(grr, GRR_12M), grr
