@@ -85,12 +85,14 @@ def _headline_lines(page: FrontPage) -> list[str]:
     if page.churn_gap is not None and page.churn_gap.value is not None:
         gap = _interval(page.churn_gap, lambda x: f"{100 * x:+.1f}")
         rows.append(("detractor churn gap", f"{gap} points over promoters"))
-    for label, estimate in (
-        ("revenue at risk", page.revenue_at_risk),
-        ("one NPS point", page.nps_point_value),
+    # revenue at risk is detractor ARR x the churn gap over the linkage horizon
+    horizon = f"of ARR over {page.churn_horizon_months or 12} months"
+    for label, estimate, period in (
+        ("revenue at risk", page.revenue_at_risk, horizon),
+        ("one NPS point", page.nps_point_value, "a year"),
     ):
         if estimate is not None and estimate.value is not None:
-            text = f"{_money(estimate.value, page.currency)} a year"
+            text = f"{_money(estimate.value, page.currency)} {period}"
             if estimate.low is not None and estimate.high is not None:
                 text += f" ({estimate.low:,.0f} .. {estimate.high:,.0f})"
             rows.append((label, text))
