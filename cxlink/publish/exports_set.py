@@ -68,9 +68,9 @@ def version_id(
         {
             "run_date": run_date.isoformat(),
             "files": sorted(data_files),
-            # units and additive flags too: they decide the workbook's formats
+            # the meta too (units, additive flags): it decides the workbook's formats
             "docs": {
-                t: [d.description, d.columns, d.units, sorted(d.additive)]
+                t: [d.description, d.columns, d.meta, d.column_meta]
                 for t, d in sorted(docs.items())
             },
         },
