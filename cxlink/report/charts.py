@@ -122,8 +122,8 @@ CHARTS: tuple[Chart, ...] = (
         "topic-impact",
         TOPICS,
         "What each topic costs or adds to the NPS",
-        "NPS points the overall score would move if the topic's mentioners scored like the "
-        "rest (share mentioning x NPS gap), all time, with 95% intervals. "
+        "NPS points each topic costs (red) or adds (green): its share of the responses x "
+        "(NPS of those mentioning it - NPS of the rest), all time, with 95% intervals. "
         'marts.topic_impact_overall; docs/metrics.md "Text feedback".',
         lambda con, currency: figures.topic_impact(queries.topic_impact(con)),
     ),

@@ -272,8 +272,13 @@ def mrr_waterfall(frame: pd.DataFrame, currency: str) -> go.Figure:
             hovertemplate=f"%{{x}}: {currency} %{{y:,.0f}}<extra></extra>",
         )
     )
-    top = max(first["mrr_start"], last["mrr_end"]) + max(0.0, sum(v for _, v in steps[:3]))
-    fig.update_yaxes(title_text=f"MRR ({currency})", tickformat=",.0f", range=[0, 1.12 * top])
+    # the highest point the bars reach, with room for the labels above it
+    running = top = float(first["mrr_start"])
+    for _, value in steps:
+        running += value
+        top = max(top, running)
+    top = max(top, float(last["mrr_end"]))
+    fig.update_yaxes(title_text=f"MRR ({currency})", tickformat=",.0f", range=[0, 1.1 * top])
     return _layout(fig, showlegend=False)
 
 

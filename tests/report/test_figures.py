@@ -52,6 +52,8 @@ def test_the_waterfall_runs_from_the_first_start_to_the_last_end():
     # the bars add up: start + movements = the bridge's own end
     assert sum(trace.y[:-1]) == trace.y[-1]
     assert trace.text[1] == "+200" and trace.text[4] == "-30" and trace.text[-1] == "1,080"
+    # the axis ends a tenth above the highest bar (1,255 after reactivation), not far above
+    assert list(fig.layout.yaxis.range) == pytest.approx([0, 1380.5])
 
 
 def test_the_nps_trend_shades_its_interval_under_the_line():
