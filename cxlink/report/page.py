@@ -9,7 +9,6 @@ bytes.
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Callable, Sequence
 
 import plotly.offline
@@ -239,10 +238,6 @@ def render(page: FrontPage, revenue: RevenueHeadline, panels: Sequence[Panel]) -
         if page.missing_marts
         else ""
     )
-    drawn = [p.chart.id for p in panels if p.figure is not None]
-    manifest = json.dumps(
-        {"charts": drawn, "no_data": [p.chart.id for p in panels if p.figure is None]}
-    )
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
@@ -251,7 +246,6 @@ def render(page: FrontPage, revenue: RevenueHeadline, panels: Sequence[Panel]) -
         f"<style>{STYLE}</style>"
         # plotly.js, once; its own licence header stays at the top of the bundle.
         f'<script type="text/javascript">{plotly.offline.get_plotlyjs()}</script>'
-        f'<script type="application/json" id="report-charts">{manifest}</script>'
         "</head><body>"
         f'<header><h1>cxlink report</h1><div class="meta">{meta}</div></header>'
         "<main>"
