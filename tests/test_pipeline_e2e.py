@@ -66,21 +66,25 @@ def test_nps_monthly_totals_agree_with_the_responses(con):
         from raw.feedback f
         where survey_type = 'nps'
           and date_trunc('month', responded_at) = (
-              select max(response_month) from marts.nps_monthly where responses >= 100
+              select max(response_month) from marts.nps_monthly_overall where responses >= 100
           )
         """
     ).fetchone()
     row = con.execute(
         """
-        select responses, nps, ci_low, ci_high from marts.nps_monthly
-        where response_month = (select max(response_month) from marts.nps_monthly where responses >= 100)
-          and segment = 'all' and plan_tier = 'all' and acquisition_channel = 'all'
-          and language = 'all'
+        select responses, nps, ci_low, ci_high from marts.nps_monthly_overall
+        where response_month = (select max(response_month) from marts.nps_monthly_overall where responses >= 100)
         """
     ).fetchone()
     assert row[0] == responses
     assert row[1] == pytest.approx(nps)
     assert row[2] < row[1] < row[3]
+    # the finest grain adds up to the same count: no rollup rows in nps_monthly
+    (detail,) = con.execute(
+        "select sum(responses) from marts.nps_monthly where response_month = ("
+        "select max(response_month) from marts.nps_monthly_overall where responses >= 100)"
+    ).fetchone()
+    assert detail == responses
 
 
 def test_churn_by_nps_category_matches_the_generators_own_count(demo_run, con):

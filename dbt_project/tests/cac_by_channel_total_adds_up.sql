@@ -1,9 +1,16 @@
--- The 'all' row of each month sums its channels' new customers and spend.
+-- cac_total's row of each month sums the month's cac_by_channel rows: new customers, and spend,
+-- which is null on the total when any channel's is (and only then).
 with
 
-cac as (
+cac_by_channel as (
 
     select * from {{ ref('cac_by_channel') }}
+
+),
+
+cac_total as (
+
+    select * from {{ ref('cac_total') }}
 
 ),
 
@@ -14,25 +21,23 @@ channels as (
         sum(new_customers) as new_customers,
         sum(spend) as spend,
         count(spend) = count(*) as is_spend_known
-    from cac
-    where not is_total
+    from cac_by_channel
     group by month
 
 )
 
 select
-    cac.month,
-    cac.new_customers,
+    coalesce(cac_total.month, channels.month) as month,
+    cac_total.new_customers,
     channels.new_customers as channel_new_customers,
-    cac.spend,
+    cac_total.spend,
     channels.spend as channel_spend
-from cac
-inner join channels
-    on cac.month = channels.month
+from cac_total
+full outer join channels
+    on cac_total.month = channels.month
 where
-    cac.is_total
-    and (
-        cac.new_customers <> channels.new_customers
-        or (cac.spend is null) = channels.is_spend_known
-        or cac.spend <> channels.spend
-    )
+    cac_total.month is null
+    or channels.month is null
+    or cac_total.new_customers <> channels.new_customers
+    or (cac_total.spend is null) = channels.is_spend_known
+    or cac_total.spend <> channels.spend

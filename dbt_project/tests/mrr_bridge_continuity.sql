@@ -1,12 +1,13 @@
 -- The bridge chains: a month's mrr_start is the previous month's mrr_end, for the total and for
--- every segment and channel slice over all tiers (plan_tier 'all'; a tier change moves MRR
--- between tiers, see mrr_bridge). A slice missing in one of the two months counts as 0.
+-- every segment and channel slice over all tiers (the grouping sets of
+-- int_revenue__mrr_bridge_rollups with plan_tier rolled up, bit 2 of grouping_id; a tier change
+-- moves MRR between tiers, see mrr_bridge). A slice missing in one of the two months counts as 0.
 with
 
 bridge as (
 
-    select * from {{ ref('mrr_bridge') }}
-    where plan_tier = 'all'
+    select * from {{ ref('int_revenue__mrr_bridge_rollups') }}
+    where grouping_id & 2 = 2
 
 ),
 
@@ -15,6 +16,7 @@ chained as (
     select
         coalesce(current_month.month, cast(previous_month.month + interval 1 month as date))
             as month,
+        coalesce(current_month.grouping_id, previous_month.grouping_id) as grouping_id,
         coalesce(current_month.segment, previous_month.segment) as segment,
         coalesce(current_month.acquisition_channel, previous_month.acquisition_channel)
             as acquisition_channel,
@@ -26,8 +28,10 @@ chained as (
     full outer join bridge as previous_month
         on
             current_month.month = previous_month.month + interval 1 month
-            and current_month.segment = previous_month.segment
-            and current_month.acquisition_channel = previous_month.acquisition_channel
+            and current_month.grouping_id = previous_month.grouping_id
+            and current_month.segment is not distinct from previous_month.segment
+            and current_month.acquisition_channel
+            is not distinct from previous_month.acquisition_channel
 
 ),
 

@@ -1,6 +1,7 @@
 """A warning, never a stop, when a topic spikes: non-blocking asset check on ``marts/topic_alerts``.
 
-A *new* alert is a row of ``marts.topic_alerts`` with ``is_alert`` in the latest period (the
+A *new* alert is a row of ``marts.topic_alerts`` (per segment) or ``marts.topic_alerts_overall``
+(over every segment, listed as segment ``all``) with ``is_alert`` in the latest period (the
 latest period with tagged comments, ``is_latest_period``): a topic whose share of comments rose
 above its trailing baseline, significant after Benjamini-Hochberg at the configured false-
 discovery rate (dbt var ``alert_fdr``). The check fails with WARN severity and lists the alerts
@@ -44,25 +45,33 @@ class LatestPeriod:
     alerts: list[TopicAlert]
 
 
+# Both alert marts: Benjamini-Hochberg controls the false discoveries over their rows together.
+ALERT_ROWS = """
+    select * from marts.topic_alerts
+    union all by name
+    select *, 'all' as segment from marts.topic_alerts_overall
+"""
+
+
 def read_latest_alerts(con: duckdb.DuckDBPyConnection) -> LatestPeriod:
-    """The latest period of ``marts.topic_alerts``: how many rows were tested, and its alerts."""
+    """The latest period of the alert marts: how many rows were tested, and its alerts."""
     period, tested, fdr = con.execute(
-        """
+        f"""
         select
             cast(max(period_start) as varchar),
             count(*) filter (where test_status = 'tested'),
             max(fdr_level)
-        from marts.topic_alerts
+        from ({ALERT_ROWS})
         where is_latest_period
         """
     ).fetchone()
     rows = con.execute(
-        """
+        f"""
         select
             cast(period_start as varchar), segment, topic_id, topic_name, share_now,
             baseline_share, responses_mentioning, commented_responses, p_value, q_value,
             accounts_mentioning, arr_accounts_mentioning
-        from marts.topic_alerts
+        from ({ALERT_ROWS})
         where is_latest_period and is_alert
         order by q_value, segment, topic_id
         """

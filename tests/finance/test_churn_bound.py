@@ -1,4 +1,4 @@
-"""The churn bound test of marts.clv_by_segment admits cells whose churn cannot be measured.
+"""The churn bound test of the clv_* marts (int_finance__clv_rollups) admits cells whose churn cannot be measured.
 
 A subscription cell whose customers all started in the window's last month has no at-risk
 customer-months, so its monthly_churn is null (no rate); `subscription_churn_at_most_one` used

@@ -21,13 +21,18 @@ CATEGORIES = ("promoter", "passive", "detractor")
 
 
 def linkage_rows(con) -> dict[str, dict]:
-    cursor = con.execute(
-        "select * from marts.cx_revenue_linkage where segment = 'all' order by nps_category"
-    )
-    names = [d[0] for d in cursor.description]
-    return {
-        r[names.index("nps_category")]: dict(zip(names, r, strict=True)) for r in cursor.fetchall()
-    }
+    """Every segment's rows by NPS category (cx_revenue_linkage_overall), and the whole cohort
+    with the segment-level figures as "all" (cx_revenue_linkage_total)."""
+    rows = {}
+    for table, key in (
+        ("cx_revenue_linkage_overall", "nps_category"),
+        ("cx_revenue_linkage_total", None),
+    ):
+        cursor = con.execute(f"select * from marts.{table}")
+        names = [d[0] for d in cursor.description]
+        for r in cursor.fetchall():
+            rows[r[names.index(key)] if key else "all"] = dict(zip(names, r, strict=True))
+    return rows
 
 
 def test_the_cohort_is_the_generators_own_count(demo_run, con):
@@ -93,29 +98,31 @@ def test_clv_lifetimes_count_the_generators_episodes(demo_run, con):
     realized = truth["realized"]
     subscribers = truth["customers"] - realized["non_subscription_customers"]
     observed, events = con.execute(
-        "select lifetimes_observed, lifetime_events from marts.clv_by_segment"
-        " where billing_model = 'subscription' and is_total"
+        "select lifetimes_observed, lifetime_events from marts.clv_overall"
+        " where billing_model = 'subscription'"
     ).fetchone()
     assert observed == subscribers + realized["reactivations"]
     assert events == realized["churn_events"]
     (buyers,) = con.execute(
-        "select lifetimes_observed from marts.clv_by_segment"
-        " where billing_model = 'one_time' and is_total"
+        "select lifetimes_observed from marts.clv_overall where billing_model = 'one_time'"
     ).fetchone()
     assert buyers == realized["non_subscription_customers"]
 
 
-def test_clv_by_segment_rollups_and_formulas_hold_on_the_demo(con):
-    rows = con.execute(
-        "select segment, plan_tier, acquisition_channel, customers, clv, cac, arpu,"
-        " lifetime_months, crc from marts.clv_by_segment where billing_model = 'subscription'"
-    ).fetchall()
-    total = next(r for r in rows if r[:3] == ("all", "all", "all"))
+def test_clv_marts_add_up_and_formulas_hold_on_the_demo(con):
+    subscription = "where billing_model = 'subscription'"
+    total = con.execute(
+        f"select customers, clv, cac, arpu, lifetime_months, crc from marts.clv_overall {subscription}"
+    ).fetchone()
     # every customer is in exactly one leaf cell, so the leaves add up to the total
-    leaves = [r for r in rows if "all" not in r[:3]]
-    assert sum(r[3] for r in leaves) == total[3]
+    (leaves,) = con.execute(
+        f"select sum(customers) from marts.clv_by_cell {subscription}"
+    ).fetchone()
+    assert leaves == total[0]
     # enterprise customers are acquired through dearer channels than smb (planted CAC mix)
-    cac = {r[0]: r[5] for r in rows if r[1:3] == ("all", "all")}
+    cac = dict(
+        con.execute(f"select segment, cac from marts.clv_by_segment {subscription}").fetchall()
+    )
     assert cac["enterprise"] > cac["mid_market"] > cac["smb"]
-    clv, arpu, lifetime, crc = total[4], total[6], total[7], total[8]
-    assert clv == pytest.approx(arpu * lifetime - (total[5] + crc))
+    clv, cac_total, arpu, lifetime, crc = total[1:]
+    assert clv == pytest.approx(arpu * lifetime - (cac_total + crc))

@@ -73,7 +73,7 @@ SUBSCRIBERS = {
 def test_clv_subscription_total(warehouse: Path):
     r = row(
         warehouse,
-        "select * from marts.clv_by_segment where billing_model = 'subscription' and is_total",
+        "select * from marts.clv_overall where billing_model = 'subscription'",
     )
     assert r["window_start_month"] == date(2024, 1, 1)
     assert r["window_end_month"] == date(2025, 1, 1)
@@ -129,7 +129,7 @@ def test_clv_kaplan_meier_rmst(warehouse: Path):
     # 531.927083^2 / (6 x 5) + 456.09375^2 / (4 x 3) = 9431.5 + 17334.79 -> SE in months.
     r = row(
         warehouse,
-        "select * from marts.clv_by_segment where billing_model = 'subscription' and is_total",
+        "select * from marts.clv_overall where billing_model = 'subscription'",
     )
     assert (r["lifetimes_observed"], r["lifetime_events"]) == (7, 2)
     rmst_days = 275 + 91 * 5 / 6 + (1095.75 - 366) * 0.625
@@ -145,8 +145,8 @@ def test_clv_paid_search_cell(warehouse: Path):
     # (P2) in 31 at-risk months -> lifetime 31; CAC 1000; CLV = 4365/31 x 31 - 1130 = 3235.
     r = row(
         warehouse,
-        "select * from marts.clv_by_segment where billing_model = 'subscription'"
-        " and segment = 'all' and plan_tier = 'all' and acquisition_channel = 'paid_search'",
+        "select * from marts.clv_by_channel where billing_model = 'subscription'"
+        " and acquisition_channel = 'paid_search'",
     )
     assert (r["customers"], r["customer_months"], r["churned"]) == (3, 31, 1)
     assert r["arpu"] == pytest.approx(4365 / 31)
@@ -162,10 +162,10 @@ def test_clv_one_time_buyer(warehouse: Path):
     # CLV = (2 / L) x 110 x 0.8 x L = 176. CAC (organic) 300, CRC 130 (reported, not subtracted).
     r = row(
         warehouse,
-        "select * from marts.clv_by_segment where billing_model = 'one_time' and is_total",
+        "select * from marts.clv_overall where billing_model = 'one_time'",
     )
     months = 274 / DAYS_PER_MONTH
-    assert r["plan_tier"] == "all" and r["customers"] == 1
+    assert "plan_tier" not in r and r["customers"] == 1
     assert r["customer_months"] == pytest.approx(months)
     assert r["orders"] == 2
     assert r["average_order_value"] == pytest.approx(110.0)
@@ -188,15 +188,21 @@ def test_clv_one_time_buyer(warehouse: Path):
 # answer in the period.
 
 
-def linkage(warehouse: Path, segment: str, category: str) -> dict:
-    return row(
-        warehouse,
-        "select * from marts.cx_revenue_linkage"
-        f" where segment = '{segment}' and nps_category = '{category}'",
-    )
+def linkage(warehouse: Path, segment: str | None, category: str | None) -> dict:
+    """The row of one segment and NPS category; None = over every segment / category (the
+    cx_revenue_linkage_overall, _by_segment and _total tables)."""
+    table = {
+        (True, True): "cx_revenue_linkage",
+        (False, True): "cx_revenue_linkage_overall",
+        (True, False): "cx_revenue_linkage_by_segment",
+        (False, False): "cx_revenue_linkage_total",
+    }[segment is not None, category is not None]
+    where = [f"segment = '{segment}'"] * (segment is not None)
+    where += [f"nps_category = '{category}'"] * (category is not None)
+    return row(warehouse, f"select * from marts.{table} where {' and '.join(where) or 'true'}")
 
 
-@pytest.mark.parametrize("segment", ["smb", "all"])
+@pytest.mark.parametrize("segment", ["smb", None])
 def test_linkage_category_rows(warehouse: Path, segment: str):
     promoters = linkage(warehouse, segment, "promoter")
     detractors = linkage(warehouse, segment, "detractor")
@@ -232,13 +238,21 @@ def test_linkage_category_rows(warehouse: Path, segment: str):
     assert detractors["clv"] == pytest.approx(2020.0)
     assert promoters["clv"] == pytest.approx(1935.0)
     assert passives["expected_lifetime_months"] is None and passives["clv"] is None
-    # derived figures live on the 'all' rows only
-    assert detractors["revenue_at_risk"] is None
+    # the segment-level figures are in cx_revenue_linkage_by_segment / _total only
+    assert "revenue_at_risk" not in detractors and "segment_customers" not in detractors
+    # P2 (ARR 1080) is a current account without a response in the period: no_response, so
+    # the categories add up to the 5 current accounts and their 7920 ARR
+    silent = linkage(warehouse, segment, "no_response")
+    assert (silent["customers"], silent["arr"]) == (1, 1080.0)
+    assert (silent["cohort_customers"], silent["logo_churn_rate"], silent["clv"]) == (0, None, None)
+    rows = [promoters, passives, detractors, silent]
+    assert sum(r["customers"] for r in rows) == 5
+    assert sum(r["arr"] for r in rows) == pytest.approx(7920.0)
 
 
-@pytest.mark.parametrize("segment", ["smb", "all"])
-def test_linkage_segment_figures(warehouse: Path, segment: str):
-    r = linkage(warehouse, segment, "all")
+@pytest.mark.parametrize("segment", ["smb", None])
+def test_linkage_segment_figures(warehouse: Path, segment: str | None):
+    r = linkage(warehouse, segment, None)
     assert (r["cohort_customers"], r["cohort_churned"]) == (5, 1)
     # churn gap = 0.5 - 0 = 0.5, SE sqrt(0.125 + 0)
     assert r["churn_gap_detractor_vs_promoter"] == pytest.approx(0.5)

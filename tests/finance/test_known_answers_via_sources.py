@@ -80,8 +80,8 @@ def test_headline_figures_by_hand(known_account_via_sources: ViaSources):
     # CLV window 2024: 6 subscribers, 58 customer-months (tests/finance/test_known_answers.py)
     customers, months = one(
         warehouse,
-        "select customers, customer_months from marts.clv_by_segment "
-        "where billing_model = 'subscription' and is_total",
+        "select customers, customer_months from marts.clv_overall "
+        "where billing_model = 'subscription'",
     )
     assert (customers, months) == (6, 58)
 

@@ -148,14 +148,17 @@ def D(value) -> Decimal:
 
 @pytest.fixture(scope="module")
 def warehouses(request, tmp_path_factory):
-    """The landing zone built with lag 0; a copy with cac_by_channel rebuilt at lag 1."""
+    """The landing zone built with lag 0; a copy with the CAC marts rebuilt at lag 1 (their
+    rollup model, where the lag is applied, and cac_by_channel / cac_total)."""
     with record_build(request.config, "revenue known-answer warehouses"):
         lag0 = tmp_path_factory.mktemp("revenue_lag0")
         build(lag0, LANDING, env={**ENV, "CXLINK_CAC_LAG_MONTHS": "0"})
         lag1 = tmp_path_factory.mktemp("revenue_lag1")
         shutil.copy(lag0 / "warehouse.duckdb", lag1 / "warehouse.duckdb")
         run_dbt(
-            lag1, ["run", "--select", "cac_by_channel"], env={**ENV, "CXLINK_CAC_LAG_MONTHS": "1"}
+            lag1,
+            ["run", "--select", "int_revenue__cac_rollups cac_by_channel cac_total"],
+            env={**ENV, "CXLINK_CAC_LAG_MONTHS": "1"},
         )
     return lag0, lag1
 
@@ -282,7 +285,7 @@ def test_bridge_totals_by_hand(warehouses):
         lag0,
         "select strftime(month, '%Y-%m'), mrr_start, new, expansion, contraction, churn,"
         " reactivation, mrr_end, customers_start, customers_churned"
-        " from marts.mrr_bridge where is_total order by month",
+        " from marts.mrr_bridge_total order by month",
     )
     assert rows == [
         # H new at 115
@@ -309,7 +312,7 @@ def test_bridge_rates_by_hand(warehouses):
         for month, *rest in query(
             lag0,
             "select strftime(month, '%Y-%m'), customer_churn_rate, gross_mrr_churn_rate,"
-            " net_mrr_churn_rate, quick_ratio from marts.mrr_bridge where is_total",
+            " net_mrr_churn_rate, quick_ratio from marts.mrr_bridge_total",
         )
     }
     # January: 1 of 1 starting customer churned; (115 + 0) / 115 = 1; net (115 - 0) / 115 = 1;
@@ -333,16 +336,15 @@ def test_bridge_slices(warehouses):
     # 100 counts in growth); E unchanged at 92; D's add-on is inside D's enterprise tier.
     row = query(
         lag0,
-        "select mrr_start, expansion, mrr_end from marts.mrr_bridge"
-        " where month = date '2024-03-01' and plan_tier = 'growth'"
-        " and segment = 'all' and acquisition_channel = 'all'",
+        "select mrr_start, expansion, mrr_end from marts.mrr_bridge_by_plan_tier"
+        " where month = date '2024-03-01' and plan_tier = 'growth'",
     )
     assert row == [(D(100 + 92), D(50), D(150 + 92))]
     # segment enterprise over all months: only D
     enterprise = query(
         lag0,
-        "select sum(new), sum(expansion), sum(contraction) from marts.mrr_bridge"
-        " where segment = 'enterprise' and plan_tier = 'all' and acquisition_channel = 'all'",
+        "select sum(new), sum(expansion), sum(contraction) from marts.mrr_bridge_by_segment"
+        " where segment = 'enterprise'",
     )
     assert enterprise == [(D(1000), D(200), D(200))]
 
@@ -373,12 +375,15 @@ def test_twelve_month_nrr_needs_a_base_a_year_back(warehouses):
 
 
 def cac(data_dir):
+    """(month, channel) -> [spend, new customers, CAC]; channel "total" is cac_total's row."""
     return {
         (month, channel): rest
         for month, channel, *rest in query(
             data_dir,
             "select strftime(month, '%Y-%m'), acquisition_channel, spend, new_customers, cac"
-            " from marts.cac_by_channel",
+            " from marts.cac_by_channel"
+            " union all select strftime(month, '%Y-%m'), 'total', spend, new_customers, cac"
+            " from marts.cac_total",
         )
     }
 
@@ -401,12 +406,13 @@ def test_cac_lag_zero(warehouses):
     # H (December 2023) precedes the spend data: spend unknown, CAC null
     assert rows["2023-12", "partner"] == [None, 1, None]
     # January total: 1000 + 250 + 350 + 2000 + 200 = 3800 for 3 customers
-    assert rows["2024-01", "all"] == [D(3800), 3, pytest.approx(3800 / 3)]
+    assert rows["2024-01", "total"] == [D(3800), 3, pytest.approx(3800 / 3)]
     # May: spend data covers the month but has no paid_search row: 0 (no customers either)
     assert ("2024-05", "paid_search") not in rows
     assert rows["2024-06", "paid_search"] == [D(300), 0, None]
     # C's reactivation in May is no acquisition
-    assert sum(r[1] for (m, c), r in rows.items() if c == "all") == 8
+    assert sum(r[1] for (m, c), r in rows.items() if c == "total") == 8
+    assert sum(r[1] for (m, c), r in rows.items() if c != "total") == 8
 
 
 def test_cac_lag_one(warehouses):

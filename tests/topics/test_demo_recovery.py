@@ -53,8 +53,7 @@ def tagged_share(con) -> float:
 
 def impact_row(con, topic: str) -> dict:
     cursor = con.execute(
-        "select * from marts.topic_impact where period_grain = 'all_time' and segment = 'all' "
-        "and topic_id = ?",
+        "select * from marts.topic_impact_overall where period_grain = 'all_time' and topic_id = ?",
         [topic],
     )
     names = [d[0] for d in cursor.description]

@@ -42,8 +42,8 @@ def nps_se(promoters: int, detractors: int, n: int) -> float:
 def test_impact_of_reliability_matches_the_hand_computation(blocks):
     row = one(
         blocks,
-        "select * from marts.topic_impact where period_grain = 'all_time' "
-        "and topic_id = 'reliability' and segment = 'all'",
+        "select * from marts.topic_impact_overall where period_grain = 'all_time' "
+        "and topic_id = 'reliability'",
     )
     # 8 months x 2 segments x 40 = 640 responses; 160 detractors mention reliability
     assert (row["responses"], row["responses_mentioning"], row["responses_rest"]) == (640, 160, 480)
@@ -71,7 +71,7 @@ def test_usability_is_positive_and_onboarding_has_no_impact(blocks):
         r["topic_id"]: r
         for r in query(
             blocks,
-            "select * from marts.topic_impact where period_grain = 'all_time' and segment = 'all'",
+            "select * from marts.topic_impact_overall where period_grain = 'all_time'",
         )
     }
     # usability: 160 promoters vs the rest (160 each of detractors, passives, promoters): NPS 0
@@ -88,7 +88,12 @@ def test_usability_is_positive_and_onboarding_has_no_impact(blocks):
         "select impact from marts.topic_impact where period_grain = 'month' "
         "and topic_id = 'reliability'",
     )
-    assert len(monthly) == len(MONTHS_A) * 3
+    monthly += query(
+        blocks,
+        "select impact from marts.topic_impact_overall where period_grain = 'month' "
+        "and topic_id = 'reliability'",
+    )
+    assert len(monthly) == len(MONTHS_A) * (2 + 1)  # two segments, and over both
     assert all(r["impact"] == pytest.approx(0.25 * (-100 - 200 / 3)) for r in monthly)
 
 
@@ -130,37 +135,54 @@ def test_drivers_single_sub_topic_weight_is_its_squared_correlation(blocks):
 
 
 def test_mentions_roll_sub_topics_up_and_split_by_sentiment(blocks):
+    # design A's comments are all English; each segment's month is the same block of 40
     rows = {
         (r["topic_id"], r["sentiment_label"]): r
         for r in query(
             blocks,
             "select * from marts.topic_mentions where response_month = date '2024-03-01' "
-            "and segment = 'smb' and language = 'all'",
+            "and segment = 'smb' and language = 'en'",
         )
     }
-    reliability = rows[("reliability", "all")]
-    assert (reliability["responses"], reliability["statements"]) == (10, 10)
-    assert reliability["commented_responses"] == 40
-    assert reliability["share_of_responses"] == pytest.approx(0.25)
-    assert reliability["share_ci_low"] < 0.25 < reliability["share_ci_high"]
-    assert rows[("reliability.outages", "all")]["responses"] == 5
     assert rows[("reliability", "negative")]["responses"] == 10
+    assert rows[("reliability", "negative")]["commented_responses"] == 40
     assert ("reliability", "positive") not in rows
     assert rows[("onboarding", "positive")]["share_of_responses"] == pytest.approx(0.5)
-    assert rows[("usability", "all")]["mean_sentiment"] == pytest.approx(0.8)
+    # over both segments, the language and the sentiment labels (topic_mentions_overall)
+    overall = {
+        r["topic_id"]: r
+        for r in query(
+            blocks,
+            "select * from marts.topic_mentions_overall where response_month = date '2024-03-01'",
+        )
+    }
+    reliability = overall["reliability"]
+    assert (reliability["responses"], reliability["statements"]) == (20, 20)
+    assert reliability["commented_responses"] == 80
+    assert reliability["share_of_responses"] == pytest.approx(0.25)
+    assert reliability["share_ci_low"] < 0.25 < reliability["share_ci_high"]
+    assert overall["reliability.outages"]["responses"] == 10
+    assert overall["usability"]["mean_sentiment"] == pytest.approx(0.8)
 
 
 def test_identical_periods_raise_no_alert(blocks):
-    alerts = query(blocks, "select * from marts.topic_alerts where is_alert")
+    alerts = query(blocks, f"select * from ({ALERTS}) where is_alert")
     assert alerts == []
     tested = query(
-        blocks, "select z_statistic, p_value from marts.topic_alerts where test_status = 'tested'"
+        blocks, f"select z_statistic, p_value from ({ALERTS}) where test_status = 'tested'"
     )
     assert tested and all(r["z_statistic"] == pytest.approx(0.0, abs=1e-9) for r in tested)
     assert all(r["p_value"] == pytest.approx(0.5, abs=1e-7) for r in tested)
 
 
 # --- design B: alerts and language bias ----------------------------------------------------------
+
+
+# the alerts per segment and over every segment ('all' here): Benjamini-Hochberg runs over both
+ALERTS = (
+    "select * from marts.topic_alerts"
+    " union all by name select *, 'all' as segment from marts.topic_alerts_overall"
+)
 
 
 def benjamini_hochberg(p_values: list[float]) -> list[float]:
@@ -179,8 +201,7 @@ def test_the_injected_spike_is_found_with_its_accounts_and_arr(stream):
     warehouse, responses = stream
     latest = query(
         warehouse,
-        "select * from marts.topic_alerts where is_latest_period and is_alert "
-        "order by segment, topic_id",
+        f"select * from ({ALERTS}) where is_latest_period and is_alert order by segment, topic_id",
     )
     found = {(r["segment"], r["topic_id"]): r for r in latest}
     # the spike, in its segment and in the total; smb's pricing did not move
@@ -208,10 +229,10 @@ def test_stationary_periods_stay_within_the_false_discovery_rate(stream):
     warehouse, _ = stream
     periods = query(
         warehouse,
-        """
+        f"""
         select period_start, count(*) filter (where is_alert) as alerts,
                count(*) filter (where test_status = 'tested') as tested
-        from marts.topic_alerts where not is_latest_period
+        from ({ALERTS}) where not is_latest_period
         group by period_start order by period_start
         """,
     )
@@ -228,7 +249,7 @@ def test_p_values_and_benjamini_hochberg_match_an_independent_computation(stream
     warehouse, _ = stream
     rows = query(
         warehouse,
-        "select period_start, z_statistic, p_value, q_value from marts.topic_alerts "
+        f"select period_start, z_statistic, p_value, q_value from ({ALERTS}) "
         "where test_status = 'tested' order by period_start, segment, topic_id",
     )
     by_period = defaultdict(list)
@@ -258,7 +279,11 @@ def test_language_bias_shows_the_dropped_topic_and_the_sentiment_shift(stream):
     # a topic both languages mention alike shows no real difference
     assert abs(rows[("de", "product")]["share_diff"]) < 0.03
     assert rows[("de", "product")]["sentiment_diff"] == pytest.approx(-0.2)
-    assert rows[("de", "all")]["mean_sentiment"] == pytest.approx(0.1)
+    overall = {
+        r["language"]: r
+        for r in query(warehouse, "select * from marts.topic_language_bias_overall")
+    }
+    assert overall["de"]["mean_sentiment"] == pytest.approx(0.1)
     # indirect standardisation: scores are independent of language, so expected ~ other share
     assert support_de["expected_share"] == pytest.approx(
         support_de["other_mention_share"], abs=0.02
@@ -275,11 +300,15 @@ def test_the_project_builds_without_text_tables_and_the_marts_are_empty(tmp_path
         warehouse,
         """
         select
-            (select count(*) from marts.topic_mentions) as mentions,
-            (select count(*) from marts.topic_impact) as impact,
+            (select count(*) from marts.topic_mentions)
+            + (select count(*) from marts.topic_mentions_overall) as mentions,
+            (select count(*) from marts.topic_impact)
+            + (select count(*) from marts.topic_impact_overall) as impact,
             (select count(*) from marts.nps_drivers) as drivers,
-            (select count(*) from marts.topic_alerts) as alerts,
-            (select count(*) from marts.topic_language_bias) as bias,
+            (select count(*) from marts.topic_alerts)
+            + (select count(*) from marts.topic_alerts_overall) as alerts,
+            (select count(*) from marts.topic_language_bias)
+            + (select count(*) from marts.topic_language_bias_overall) as bias,
             (select count(*) from intermediate.int_text__responses_enriched) as responses
         """,
     )

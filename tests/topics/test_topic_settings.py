@@ -22,8 +22,8 @@ def test_quarterly_periods(quarterly):
     try:
         impact = con.execute(
             """
-            select period_start, responses, impact from marts.topic_impact
-            where period_grain = 'quarter' and topic_id = 'reliability' and segment = 'all'
+            select period_start, responses, impact from marts.topic_impact_overall
+            where period_grain = 'quarter' and topic_id = 'reliability'
             order by period_start
             """
         ).fetchall()

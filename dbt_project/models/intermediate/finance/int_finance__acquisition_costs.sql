@@ -1,7 +1,8 @@
 {#- Acquisition and retention costs over the CLV window, per acquisition channel and for all
     channels ('all'), in the reporting currency (docs/metrics.md "CLV and CAC"):
-    CAC = sales and marketing spend / new customers gained (marts.cac_by_channel, whose spend is
-    lagged by var cac_lag_months; only months whose spend is known count, on both sides);
+    CAC = sales and marketing spend / new customers gained (int_revenue__cac_rollups, the months
+    of marts.cac_by_channel and cac_total, whose spend is lagged by var cac_lag_months; only
+    months whose spend is known count, on both sides);
     CRC = onboarding + support + success cost / customers gained in the same months (the seed's
     quick estimate; service costs are company-wide, so CRC is one figure for every channel).
     Accounting figures: no sampling interval. -#}
@@ -10,7 +11,13 @@ with
 
 cac_by_channel as (
 
-    select * from {{ ref('cac_by_channel') }}
+    -- the month totals (grouping_id 1) as channel 'all', the label of this model's rows
+    select
+        * replace (
+            case when grouping_id = 1 then 'all' else acquisition_channel end
+                as acquisition_channel
+        )
+    from {{ ref('int_revenue__cac_rollups') }}
 
 ),
 

@@ -1,86 +1,21 @@
-{#- Customer lifetime value and its inputs per billing model x segment x plan_tier x
-    acquisition_channel, with 'all' rollups (docs/metrics.md "CLV and CAC"): the NPS group
-    'all' rows of int_finance__clv_cells, where the CLV formulas, the lifetime choice (var
-    clv_lifetime: 1 / monthly churn or the Kaplan-Meier RMST) and their intervals live. Added
-    here: the ARPU interval, CLV / CAC and the CAC payback, CAC / (ARPU x gross margin), whose
-    interval maps the ARPU interval's bounds (monotone in ARPU; no bound where ARPU may be
-    <= 0). -#}
-{%- set z = var('ci_z') -%}
-{%- set arpu_low = wald_bound('arpu', 'arpu_se', z, 'lower') -%}
-{%- set arpu_high = wald_bound('arpu', 'arpu_se', z, 'upper') -%}
+{#- CLV, CAC and their inputs per billing_model x segment (docs/metrics.md "CLV and CAC"): one
+    grouping set of int_finance__clv_rollups. -#}
+{%- set dimensions = ['segment', 'plan_tier', 'acquisition_channel'] -%}
+{%- set kept = ['segment'] -%}
 
 with
 
-clv_cells as (
+rollups as (
 
-    select * from {{ ref('int_finance__clv_cells') }}
+    select * from {{ ref('int_finance__clv_rollups') }}
 
 ),
 
 final as (
 
-    select
-        billing_model,
-        segment,
-        plan_tier,
-        acquisition_channel,
-        grouping_level,
-        grouping_level = 3 as is_total,
-        window_start_month,
-        window_end_month,
-        customers,
-        customer_months,
-        net_revenue,
-        arpu,
-        arpu_se,
-        {{ arpu_low }} as arpu_ci_low,
-        {{ arpu_high }} as arpu_ci_high,
-        gross_margin,
-        at_risk_months,
-        churned,
-        monthly_churn,
-        monthly_churn_se,
-        monthly_churn_ci_low,
-        monthly_churn_ci_high,
-        lifetime_months_inverse_churn,
-        lifetime_inverse_churn_se,
-        lifetime_inverse_churn_ci_low,
-        lifetime_inverse_churn_ci_high,
-        lifetimes_observed,
-        lifetime_events,
-        rmst_horizon_months,
-        rmst_months as lifetime_months_rmst,
-        rmst_se_months as lifetime_rmst_se,
-        lifetime_rmst_ci_low,
-        lifetime_rmst_ci_high,
-        orders,
-        monthly_transactions,
-        monthly_transactions_se,
-        average_order_value,
-        average_order_value_se,
-        cac,
-        crc,
-        clv_lifetime_method,
-        lifetime_months,
-        lifetime_se,
-        clv_formula,
-        clv,
-        clv_se,
-        clv_ci_low,
-        clv_ci_high,
-        clv / nullif(cac, 0) as clv_to_cac,
-        clv_ci_low / nullif(cac, 0) as clv_to_cac_ci_low,
-        clv_ci_high / nullif(cac, 0) as clv_to_cac_ci_high,
-        cac / nullif(arpu * gross_margin, 0) as cac_payback_months,
-        case
-            when {{ arpu_high }} > 0 then cac / ({{ arpu_high }} * gross_margin)
-        end as cac_payback_ci_low,
-        case
-            when {{ arpu_low }} > 0 then cac / ({{ arpu_low }} * gross_margin)
-        end as cac_payback_ci_high,
-        cast({{ z }} as double) as ci_z
-    from clv_cells
-    where nps_category = 'all'
+    select {{ grouping_set_columns(dimensions, kept, 'grouping_level') }}
+    from rollups
+    where {{ labelled_grouping_set_filter(dimensions, kept) }}
 
 )
 

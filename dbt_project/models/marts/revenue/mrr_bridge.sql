@@ -1,80 +1,23 @@
-{#- The MRR bridge per month and slice (docs/metrics.md "Subscription revenue (MRR) metrics"):
-    mrr_end = mrr_start + new + expansion + reactivation - contraction - churn, exactly (decimal
-    sums of mrr_monthly). Rows where a dimension is 'all' are its rollup (group by month,
-    cube(...)), as in nps_monthly. Slices use the customer's plan_tier in the month (the tier
-    left from on a churn row). -#}
+{#- The MRR bridge per month x segment x plan_tier x acquisition_channel, the finest grain
+    (docs/metrics.md "Subscription revenue (MRR) metrics"): one grouping set of
+    int_revenue__mrr_bridge_rollups. Totals over a dimension are the mrr_bridge_by_* and
+    mrr_bridge_total tables. -#}
+{%- set dimensions = ['segment', 'plan_tier', 'acquisition_channel'] -%}
+{%- set kept = ['segment', 'plan_tier', 'acquisition_channel'] -%}
 
 with
 
-mrr_monthly as (
+rollups as (
 
-    select * from {{ ref('mrr_monthly') }}
-
-),
-
-summed as (
-
-    select
-        month,
-        case when grouping(segment) = 1 then 'all' else segment end as segment,
-        case when grouping(plan_tier) = 1 then 'all' else plan_tier end as plan_tier,
-        case
-            when grouping(acquisition_channel) = 1 then 'all' else acquisition_channel
-        end as acquisition_channel,
-        cast(
-            grouping(segment) + grouping(plan_tier) + grouping(acquisition_channel) as integer
-        ) as grouping_level,
-        sum(previous_mrr) as mrr_start,
-        coalesce(sum(movement_amount) filter (where movement = 'new'), 0) as new_mrr,
-        coalesce(sum(movement_amount) filter (where movement = 'expansion'), 0)
-            as expansion_mrr,
-        -- contraction and churn are reported as positive amounts that the bridge subtracts
-        coalesce(-sum(movement_amount) filter (where movement = 'contraction'), 0)
-            as contraction_mrr,
-        coalesce(-sum(movement_amount) filter (where movement = 'churn'), 0) as churn_mrr,
-        coalesce(sum(movement_amount) filter (where movement = 'reactivation'), 0)
-            as reactivation_mrr,
-        sum(mrr) as mrr_end,
-        count(*) filter (where was_active_previous_month) as customers_start,
-        count(*) filter (where movement = 'new') as customers_new,
-        count(*) filter (where movement = 'reactivation') as customers_reactivated,
-        count(*) filter (where movement = 'churn') as customers_churned,
-        count(*) filter (where is_active) as customers_end
-    from mrr_monthly
-    group by month, cube(segment, plan_tier, acquisition_channel)
+    select * from {{ ref('int_revenue__mrr_bridge_rollups') }}
 
 ),
 
 final as (
 
-    select
-        month,
-        segment,
-        plan_tier,
-        acquisition_channel,
-        grouping_level,
-        grouping_level = 3 as is_total,
-        cast(mrr_start as decimal(38, 4)) as mrr_start,
-        -- the bridge column is named `new` (issue #3; the bridge identity of docs/metrics.md
-        -- "Subscription revenue (MRR) metrics")
-        cast(new_mrr as decimal(38, 4)) as new,  -- noqa: RF04
-        cast(expansion_mrr as decimal(38, 4)) as expansion,
-        cast(contraction_mrr as decimal(38, 4)) as contraction,
-        cast(churn_mrr as decimal(38, 4)) as churn,
-        cast(reactivation_mrr as decimal(38, 4)) as reactivation,
-        cast(mrr_end as decimal(38, 4)) as mrr_end,
-        customers_start,
-        customers_new,
-        customers_reactivated,
-        customers_churned,
-        customers_end,
-        {{ safe_ratio('customers_churned', 'customers_start') }} as customer_churn_rate,
-        {{ safe_ratio('churn_mrr + contraction_mrr', 'mrr_start') }} as gross_mrr_churn_rate,
-        {{ safe_ratio(
-            'churn_mrr + contraction_mrr - expansion_mrr - reactivation_mrr', 'mrr_start'
-        ) }} as net_mrr_churn_rate,
-        {{ safe_ratio('new_mrr + expansion_mrr', 'contraction_mrr + churn_mrr') }} as quick_ratio
-    from summed
+    select {{ grouping_set_columns(dimensions, kept) }}
+    from rollups
+    where {{ grouping_set_filter(dimensions, kept) }}
 
 )
 

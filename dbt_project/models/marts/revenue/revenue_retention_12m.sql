@@ -1,96 +1,23 @@
-{#- 12-month net and gross revenue retention per month (docs/metrics.md "Subscription revenue (MRR)
-    metrics"): over the accounts active at t-12 (month-end snapshot of mrr_monthly),
-    NRR = sum MRR_t / sum MRR_(t-12), GRR = sum min(MRR_t, MRR_(t-12)) / sum MRR_(t-12).
-    Slices by the account's segment and acquisition channel, with 'all' rollups as in
-    nps_monthly. A month appears once its base month t-12 has data. -#}
+{#- 12-month NRR / GRR per month x segment x acquisition_channel, the finest grain (docs/metrics.md
+    "Subscription revenue (MRR) metrics"): one grouping set of
+    int_revenue__revenue_retention_12m_rollups. Totals over a dimension are the
+    revenue_retention_12m_by_* and revenue_retention_12m_total tables. -#}
+{%- set dimensions = ['segment', 'acquisition_channel'] -%}
+{%- set kept = ['segment', 'acquisition_channel'] -%}
 
 with
 
-mrr_monthly as (
+rollups as (
 
-    select * from {{ ref('mrr_monthly') }}
-
-),
-
-active as (
-
-    select
-        customer_id,
-        month,
-        segment,
-        acquisition_channel,
-        mrr
-    from mrr_monthly
-    where is_active
-
-),
-
-months as (
-
-    select distinct month from mrr_monthly
-
-),
-
-base as (
-
-    -- accounts active at t-12, paired with their MRR at t (0 when no longer active)
-    select
-        months.month,
-        base_active.month as base_month,
-        base_active.customer_id,
-        base_active.segment,
-        base_active.acquisition_channel,
-        base_active.mrr as base_mrr,
-        coalesce(now_active.mrr, 0) as current_mrr,
-        now_active.customer_id is not null as is_retained
-    from months
-    inner join active as base_active
-        on cast(months.month - interval 12 month as date) = base_active.month
-    left join active as now_active
-        on
-            base_active.customer_id = now_active.customer_id
-            and months.month = now_active.month
-
-),
-
-summed as (
-
-    select
-        month,
-        base_month,
-        case when grouping(segment) = 1 then 'all' else segment end as segment,
-        case
-            when grouping(acquisition_channel) = 1 then 'all' else acquisition_channel
-        end as acquisition_channel,
-        cast(grouping(segment) + grouping(acquisition_channel) as integer) as grouping_level,
-        count(*) as customers_base,
-        count(*) filter (where is_retained) as customers_retained,
-        sum(base_mrr) as mrr_base,
-        sum(current_mrr) as mrr_current,
-        sum(least(current_mrr, base_mrr)) as mrr_current_capped
-    from base
-    group by month, base_month, cube(segment, acquisition_channel)
+    select * from {{ ref('int_revenue__revenue_retention_12m_rollups') }}
 
 ),
 
 final as (
 
-    select
-        month,
-        base_month,
-        segment,
-        acquisition_channel,
-        grouping_level,
-        grouping_level = 2 as is_total,
-        customers_base,
-        customers_retained,
-        {{ safe_ratio('customers_retained', 'customers_base') }} as logo_retention_12m,
-        cast(mrr_base as decimal(38, 4)) as mrr_base,
-        cast(mrr_current as decimal(38, 4)) as mrr_current,
-        cast(mrr_current_capped as decimal(38, 4)) as mrr_current_capped,
-        {{ safe_ratio('mrr_current', 'mrr_base') }} as nrr_12m,
-        {{ safe_ratio('mrr_current_capped', 'mrr_base') }} as grr_12m
-    from summed
+    select {{ grouping_set_columns(dimensions, kept) }}
+    from rollups
+    where {{ grouping_set_filter(dimensions, kept) }}
 
 )
 
