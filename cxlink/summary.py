@@ -208,14 +208,16 @@ def _read_linkage(con: duckdb.DuckDBPyConnection, page: FrontPage) -> None:
         page.as_of = as_of.date() if hasattr(as_of, "date") else as_of
         if category in NPS_CATEGORIES:
             page.churn_by_category[category] = Estimate(rate, low, high)
-    # The linkage figures of the whole account base sit on the one row that carries them.
+
+
+def _read_linkage_total(con: duckdb.DuckDBPyConnection, page: FrontPage) -> None:
+    # the whole account base: one row
     row = _one(
         con,
         "select churn_gap_detractor_vs_promoter, churn_gap_ci_low, churn_gap_ci_high, "
         "revenue_at_risk, revenue_at_risk_ci_low, revenue_at_risk_ci_high, "
         "nps_point_value_per_year, nps_point_value_ci_low, nps_point_value_ci_high "
-        "from marts.cx_revenue_linkage_overall where revenue_at_risk is not null "
-        "or churn_gap_detractor_vs_promoter is not null limit 1",
+        "from marts.cx_revenue_linkage_total",
     )
     page.churn_gap = _estimate(
         row, "churn_gap_detractor_vs_promoter", "churn_gap_ci_low", "churn_gap_ci_high"
@@ -281,6 +283,7 @@ def _read_publication(bi_copy: Path) -> Publication | None:
 HEADLINE_MARTS = {
     "nps_overall": _read_nps,
     "cx_revenue_linkage_overall": _read_linkage,
+    "cx_revenue_linkage_total": _read_linkage_total,
     "clv_overall": _read_clv,
 }
 

@@ -92,21 +92,20 @@ def _warehouse(data_dir: Path) -> Settings:
             """
             create table marts.cx_revenue_linkage_overall as
             select * from (values
-                ('promoter', 12, 0.1, 0.05, 0.15, date '2026-10-31', null, null, null, null),
-                ('detractor', 12, 0.4, 0.3, 0.5, date '2026-10-31', null, null, null, null),
-                ('answered', 12, 0.2, 0.15, 0.25, date '2026-10-31', 0.3, 0.2, 0.4, 1000.0)
+                ('promoter', 12, 0.1, 0.05, 0.15, date '2026-10-31'),
+                ('detractor', 12, 0.4, 0.3, 0.5, date '2026-10-31')
             ) as t (nps_category, linkage_horizon_months, logo_churn_rate, logo_churn_ci_low,
-                    logo_churn_ci_high, as_of_date, churn_gap_detractor_vs_promoter,
-                    churn_gap_ci_low, churn_gap_ci_high, revenue_at_risk)
+                    logo_churn_ci_high, as_of_date)
             """
         )
         con.execute(
             """
-            alter table marts.cx_revenue_linkage_overall add column revenue_at_risk_ci_low double;
-            alter table marts.cx_revenue_linkage_overall add column revenue_at_risk_ci_high double;
-            alter table marts.cx_revenue_linkage_overall add column nps_point_value_per_year double;
-            alter table marts.cx_revenue_linkage_overall add column nps_point_value_ci_low double;
-            alter table marts.cx_revenue_linkage_overall add column nps_point_value_ci_high double;
+            create table marts.cx_revenue_linkage_total as
+            select 0.3 as churn_gap_detractor_vs_promoter, 0.2 as churn_gap_ci_low,
+                0.4 as churn_gap_ci_high, 1000.0 as revenue_at_risk,
+                null::double as revenue_at_risk_ci_low, null::double as revenue_at_risk_ci_high,
+                null::double as nps_point_value_per_year, null::double as nps_point_value_ci_low,
+                null::double as nps_point_value_ci_high
             """
         )
         con.execute("create table landing.customers as select range as id from range(10)")
