@@ -37,7 +37,9 @@ TABLES = {
     "marts.cx_revenue_linkage_total": """
         select 12 as linkage_horizon_months, 0.25 as churn_gap_detractor_vs_promoter,
             0.18 as churn_gap_ci_low, 0.32 as churn_gap_ci_high, 500000.0 as revenue_at_risk,
-            360000.0 as revenue_at_risk_ci_low, 640000.0 as revenue_at_risk_ci_high
+            360000.0 as revenue_at_risk_ci_low, 640000.0 as revenue_at_risk_ci_high,
+            20000.0 as nps_point_value_per_year, 12000.0 as nps_point_value_ci_low,
+            28000.0 as nps_point_value_ci_high
     """,
     "marts.cx_revenue_linkage_by_segment": """
         select * from (values

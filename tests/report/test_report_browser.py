@@ -1,6 +1,7 @@
 """The report in a real browser: headless Chromium (Debian's, `make chromium`) opens the page a
 demo run wrote, with no console error and no request but the file itself, and draws every
-chart; a full-page screenshot is kept for a person to look at (build/report/screenshot.png).
+chart; a full-page screenshot is kept for a person to look at (build/report/screenshot.png, and
+in screen-high parts screenshot-<n>.png).
 
 Skipped only where Chromium is missing outside CI; in CI (CI=true) a missing browser fails.
 """
@@ -21,6 +22,7 @@ from tests.report import handmade
 from tests.report.browser import WIDTH, find_chromium, load_page
 
 SCREENSHOTS = PROJECT_ROOT / "build" / "report"
+TILE = 1100  # pixels: the height of one part of the screenshot
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +59,7 @@ def test_the_demo_report_draws_every_chart_in_chromium(demo_run, chromium: str, 
     page = data_dir / "report" / "index.html"
     assert page.exists(), "the run wrote no report"
 
-    load = load_page(chromium, page.as_uri(), tmp_path / "profile")
+    load = load_page(chromium, page.as_uri(), tmp_path / "profile", tile_height=TILE)
 
     assert load.console_errors == []
     # offline: the browser asked for the file and nothing else
@@ -72,6 +74,11 @@ def test_the_demo_report_draws_every_chart_in_chromium(demo_run, chromium: str, 
     assert (width, height) == (WIDTH, load.height)
     assert height > 400 * len(CHARTS)  # every panel is in the picture
     _keep(load.screenshot, "screenshot.png", tmp_path)
+    # the same page in screen-high parts, which an image viewer shows at full size
+    assert len(load.tiles) == -(-height // TILE)
+    for i, tile in enumerate(load.tiles, 1):
+        assert _png_size(tile)[0] == WIDTH
+        _keep(tile, f"screenshot-{i}.png", tmp_path)
 
 
 def test_charts_without_data_show_their_reason_in_chromium(chromium: str, tmp_path: Path):
