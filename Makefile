@@ -112,6 +112,21 @@ sources: setup
 dev: setup
 	$(BIN)/dagster dev
 
+# The semantic layer (docs/semantic-layer.md): MetricFlow's `mf query` on the last run's
+# warehouse, run from dbt_project/ (mf reads its target/semantic_manifest.json, which `prepare`
+# writes). Without METRICS it prints the saved queries below; METRICS=nps,mrr
+# GROUP_BY=metric_time__quarter,segment WHERE="{{ Entity('segment') }} = 'smb'" asks for others.
+# The file check comes first: the adapter would create an empty warehouse where none exists.
+MF_SAVED_QUERIES ?= headline_figures churn_by_nps_category monthly_kpis
+MF := ../$(BIN)/mf query --quiet --decimals 4
+.PHONY: metrics
+metrics: prepare
+	@test -f "$(CXLINK_DATA_DIR)/warehouse.duckdb" || { echo "no warehouse at $(CXLINK_DATA_DIR)/warehouse.duckdb: run \`make demo\` or \`make run\` first" >&2; exit 1; }
+	@cd dbt_project && if [ -n "$(METRICS)" ]; then \
+	  $(MF) --metrics "$(METRICS)" $(if $(GROUP_BY),--group-by "$(GROUP_BY)") $(if $(WHERE),--where "$(WHERE)"); \
+	else for query in $(MF_SAVED_QUERIES); do \
+	  echo "mf query --saved-query $$query"; $(MF) --saved-query $$query || exit 1; echo; done; fi
+
 # dbt docs of the last build (written by the dbt step of every run to $CXLINK_DATA_DIR/dbt_docs).
 DOCS_PORT ?= 8080
 docs: setup

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import duckdb
 
+from cxlink.front_page import Estimate, FrontPage, Publication, front_page_lines
 from cxlink.settings import Settings
-from cxlink.summary import Estimate, FrontPage, Publication, front_page_lines, summary_lines
+from cxlink.summary import summary_lines
 
 
 def _page() -> FrontPage:
@@ -54,7 +55,7 @@ def test_front_page_known_answer():
         "                       passives   16.4% (13.7% .. 19.5%)",
         "                       promoters  10.1% (8.5% .. 12.0%)",
         "  detractor churn gap  +26.6 (+21.4 .. +31.9) points over promoters",
-        "  revenue at risk      EUR 1,650,167 a year (1,324,047 .. 1,976,286)",
+        "  revenue at risk      EUR 1,650,167 of ARR over 12 months (1,324,047 .. 1,976,286)",
         "  one NPS point        EUR 58,792 a year (47,326 .. 70,258)",
         "  CLV / CAC            4.2x (3.6x .. 4.9x), CAC payback 14.3 months (subscriptions)",
         "",
@@ -135,7 +136,7 @@ def test_summary_reads_the_marts_and_the_ledger(tmp_path: Path):
     assert "  12-month logo churn  detractors 40.0% (30.0% .. 50.0%)" in lines
     assert "                       promoters  10.0% (5.0% .. 15.0%)" in lines
     assert "  detractor churn gap  +30.0 (+20.0 .. +40.0) points over promoters" in lines
-    assert "  revenue at risk      EUR 1,000 a year" in lines
+    assert "  revenue at risk      EUR 1,000 of ARR over 12 months" in lines
     assert "  not built: marts clv_overall (did dbt build fail?)" in lines
     assert "quarantined: 2 of 10 rows (20.00%): duplicate_key 2" in lines
     assert lines[0] == "cxlink summary · not published · as of 2026-10-31"

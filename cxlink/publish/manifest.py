@@ -7,11 +7,46 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+# The unit of every mart column (`meta: {unit: ...}` in the dbt YAML; docs/metrics.md
+# "Conventions shared by every mart"): how a number reads and how a workbook or BI tool formats it.
+UNITS = frozenset(
+    {
+        "dimension",  # a value to group by
+        "date",
+        "month",  # the first day of a month
+        "count",
+        "money",  # in the reporting currency (the table's `currency` column)
+        "fraction",  # 0-1, shown as %
+        "nps_points",  # -100..100
+        "months",  # a duration or exposure in months
+        "days",
+        "ratio",  # x, e.g. CLV / CAC
+        "sentiment",  # -1..1
+        "probability",  # a p- or q-value, a significance or false-discovery level
+        "number",  # any other number (a z statistic, a coefficient)
+        "flag",
+        "text",
+        "currency",  # an ISO 4217 code
+    }
+)
+
 
 @dataclass(frozen=True)
 class TableDocs:
     description: str = ""
     columns: dict[str, str] = field(default_factory=dict)
+    # the table's dbt meta (`period`: the column to group by before summing an additive column)
+    meta: dict[str, Any] = field(default_factory=dict)
+    # each column's dbt meta: `unit` (one of UNITS) and `additive` (its sum over the rows of one
+    # period is a true total)
+    column_meta: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def unit(self, name: str) -> str | None:
+        return (self.column_meta.get(name) or {}).get("unit")
+
+    def additive_columns(self) -> list[str]:
+        """The columns a BI tool may sum over the rows of one period, in table order."""
+        return [name for name, meta in self.column_meta.items() if meta.get("additive") is True]
 
     def column(self, name: str) -> str:
         """The column's description, matched case-insensitively; '' when undocumented."""
@@ -41,9 +76,17 @@ def mart_docs(manifest_path: Path | None, schema: str = "marts") -> dict[str, Ta
         return {}
     docs = {}
     for node in _models(manifest_path, schema):
+        node_columns = (node.get("columns") or {}).items()
         columns = {
-            name: ((column or {}).get("description") or "").strip()
-            for name, column in (node.get("columns") or {}).items()
+            name: ((column or {}).get("description") or "").strip() for name, column in node_columns
         }
-        docs[node["name"]] = TableDocs((node.get("description") or "").strip(), columns)
+        column_meta = {
+            name: dict((column or {}).get("meta") or {}) for name, column in node_columns
+        }
+        docs[node["name"]] = TableDocs(
+            (node.get("description") or "").strip(),
+            columns,
+            dict(node.get("meta") or {}),
+            column_meta,
+        )
     return docs

@@ -1,5 +1,8 @@
 -- cac_total's row of each month sums the month's cac_by_channel rows: new customers, and spend,
 -- which is null on the total when any channel's is (and only then).
+-- Two models: Dagster shows it as a check on cac_total.
+{{ config(meta={'dagster': {'ref': {'name': 'cac_total'}}}) }}
+
 with
 
 cac_by_channel as (
