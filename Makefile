@@ -22,7 +22,7 @@ DEMO_CUSTOMERS ?= 5000
 DEMO_SEED ?= 42
 STAMP := $(VENV)/.cxlink-installed
 
-.PHONY: help setup prepare tagger settings demo run dev docs test lint format bench models train-tagger clean postgres-server demo-sources sources workbook-pdf
+.PHONY: help setup prepare tagger settings demo run dev docs report test lint format bench models train-tagger clean postgres-server chromium demo-sources sources workbook-pdf
 
 help:
 	@echo "make setup  create .venv, parse the dbt project, train the comment tagger (step logs: build/setup/)"
@@ -32,6 +32,8 @@ help:
 	@echo "make sources  check \$$CXLINK_DATA_DIR/sources.yml and show where each source stands"
 	@echo "make dev    open the Dagster UI (http://127.0.0.1:3000) on this project"
 	@echo "make docs   serve the dbt docs of the last run (http://127.0.0.1:8080)"
+	@echo "make metrics  query the semantic layer (MetricFlow): the saved headline queries, or METRICS=... GROUP_BY=... (docs/semantic-layer.md)"
+	@echo "make report serve the last run's report with charts (http://127.0.0.1:8081)"
 	@echo "make workbook-pdf  print the finance workbook to \$$CXLINK_DATA_DIR/cxlink_finance.pdf with LibreOffice (to see how it prints)"
 	@echo "make test   set up and run the test suite"
 	@echo "make bench  stage timings and peak memory at the default and 10x demo scale; translation throughput"
@@ -142,11 +144,20 @@ workbook-pdf:
 	soffice --headless --convert-to pdf --outdir "$(CXLINK_DATA_DIR)" "$(WORKBOOK)" >/dev/null
 	@echo "$(CXLINK_DATA_DIR)/cxlink_finance.pdf"
 
+# The report every run writes ($CXLINK_DATA_DIR/report/index.html: one self-contained file, which
+# also opens straight from disk), served on 127.0.0.1 until Ctrl-C. docs/report.md.
+REPORT_PORT ?= 8081
+report:
+	@test -f "$(CXLINK_DATA_DIR)/report/index.html" || { echo "no report yet in $(CXLINK_DATA_DIR)/report: run \`make demo\` or \`make run\` first" >&2; exit 1; }
+	@echo "report: http://127.0.0.1:$(REPORT_PORT)/  (or open $(CXLINK_DATA_DIR)/report/index.html in a browser; Ctrl-C stops the server)"
+	@py=$$(test -x $(BIN)/python && echo $(BIN)/python || echo $(PYTHON)); \
+	  exec $$py -m http.server --bind 127.0.0.1 --directory "$(CXLINK_DATA_DIR)/report" $(REPORT_PORT)
+
 # Lint first (fast, and CI should fail on it), then the suite on two workers. The tests that share
 # a costly session fixture (the demo run, the topic warehouses, a known-answer pipeline) form one
 # xdist group each, so one worker builds it once (tests/conftest.py); the last lines say how often
 # each was built and which tests were slowest.
-test: setup postgres-server
+test: setup postgres-server chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint --processes 2 dbt_project/models dbt_project/macros dbt_project/tests
@@ -161,6 +172,16 @@ postgres-server:
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 	  $$SUDO apt-get update -qq >/dev/null && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null; }
+
+# The report's browser test (tests/report/test_report_browser.py) drives headless Chromium: Debian's
+# package, installed once like the PostgreSQL server above, quietly; apt's errors show. Nothing
+# downloads a browser build of its own.
+chromium:
+	@command -v chromium >/dev/null || test -x /usr/bin/chromium || { \
+	  echo "installing Chromium (apt-get install chromium) for the report's browser test"; \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
 lint: setup
 	$(BIN)/ruff check .

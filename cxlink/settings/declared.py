@@ -46,7 +46,8 @@ _MONTHS = "a whole number of months >= 1"
 DECLARED: tuple[Setting, ...] = (
     Setting("CXLINK_DATA_DIR", "data_dir", str(DEFAULT_DATA_DIR), "a directory path",
             "the data directory: `landing/<entity>/`, `warehouse.duckdb`, `marts.duckdb` (BI "
-            "copy), `exports/`, `dbt_docs/`, `argos-models/`, `logs/` (one per run), "
+            "copy), `exports/`, `report/` (the report with charts), `dbt_docs/`, `argos-models/`, "
+            "`logs/` (one per run), "
             "`dbt_target/`",
             path, shown_default="`./data`"),
     Setting("CXLINK_SOURCES", "sources_file", "", "empty or a file path",
