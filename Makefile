@@ -22,7 +22,7 @@ DEMO_CUSTOMERS ?= 5000
 DEMO_SEED ?= 42
 STAMP := $(VENV)/.cxlink-installed
 
-.PHONY: help setup prepare tagger settings demo run dev docs test lint format bench models train-tagger clean postgres-server demo-sources sources
+.PHONY: help setup prepare tagger settings demo run dev docs report test lint format bench models train-tagger clean postgres-server chromium demo-sources sources workbook-pdf
 
 help:
 	@echo "make setup  create .venv, parse the dbt project, train the comment tagger (step logs: build/setup/)"
@@ -32,6 +32,9 @@ help:
 	@echo "make sources  check \$$CXLINK_DATA_DIR/sources.yml and show where each source stands"
 	@echo "make dev    open the Dagster UI (http://127.0.0.1:3000) on this project"
 	@echo "make docs   serve the dbt docs of the last run (http://127.0.0.1:8080)"
+	@echo "make metrics  query the semantic layer (MetricFlow): the saved headline queries, or METRICS=... GROUP_BY=... (docs/semantic-layer.md)"
+	@echo "make report serve the last run's report with charts (http://127.0.0.1:8081)"
+	@echo "make workbook-pdf  print the finance workbook to \$$CXLINK_DATA_DIR/cxlink_finance.pdf with LibreOffice (to see how it prints)"
 	@echo "make test   set up and run the test suite"
 	@echo "make bench  stage timings and peak memory at the default and 10x demo scale; translation throughput"
 	@echo "make models install argos translation packages from \$$CXLINK_ARGOS_MODELS (fetch them if online)"
@@ -111,17 +114,50 @@ sources: setup
 dev: setup
 	$(BIN)/dagster dev
 
+# The semantic layer (docs/semantic-layer.md): MetricFlow's `mf query` on the last run's
+# warehouse, run from dbt_project/ (mf reads its target/semantic_manifest.json, which `prepare`
+# writes). Without METRICS it prints the saved queries below; METRICS=nps,mrr
+# GROUP_BY=metric_time__quarter,segment WHERE="{{ Entity('segment') }} = 'smb'" asks for others.
+# The file check comes first: the adapter would create an empty warehouse where none exists.
+MF_SAVED_QUERIES ?= headline_figures churn_by_nps_category monthly_kpis
+MF := ../$(BIN)/mf query --quiet --decimals 4
+.PHONY: metrics
+metrics: prepare
+	@test -f "$(CXLINK_DATA_DIR)/warehouse.duckdb" || { echo "no warehouse at $(CXLINK_DATA_DIR)/warehouse.duckdb: run \`make demo\` or \`make run\` first" >&2; exit 1; }
+	@cd dbt_project && if [ -n "$(METRICS)" ]; then \
+	  $(MF) --metrics "$(METRICS)" $(if $(GROUP_BY),--group-by "$(GROUP_BY)") $(if $(WHERE),--where "$(WHERE)"); \
+	else for query in $(MF_SAVED_QUERIES); do \
+	  echo "mf query --saved-query $$query"; $(MF) --saved-query $$query || exit 1; echo; done; fi
+
 # dbt docs of the last build (written by the dbt step of every run to $CXLINK_DATA_DIR/dbt_docs).
 DOCS_PORT ?= 8080
 docs: setup
 	test -f "$(CXLINK_DATA_DIR)/dbt_docs/index.html" || { echo "no dbt docs yet: run \`make demo\` or \`make run\` first" >&2; exit 1; }
 	cd dbt_project && ../$(BIN)/dbt docs serve --profiles-dir . --target-path "$(CXLINK_DATA_DIR)/dbt_docs" --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
 
+# How the finance workbook prints, through LibreOffice (apt-get install libreoffice-calc): the
+# PDF goes beside exports/, never into it (each exports set is replaced whole).
+WORKBOOK := $(CXLINK_DATA_DIR)/exports/cxlink_finance.xlsx
+workbook-pdf:
+	test -f "$(WORKBOOK)" || { echo "no workbook yet: run \`make demo\` or \`make run\` first" >&2; exit 1; }
+	command -v soffice >/dev/null || { echo "soffice not found: apt-get install -y libreoffice-calc" >&2; exit 1; }
+	soffice --headless --convert-to pdf --outdir "$(CXLINK_DATA_DIR)" "$(WORKBOOK)" >/dev/null
+	@echo "$(CXLINK_DATA_DIR)/cxlink_finance.pdf"
+
+# The report every run writes ($CXLINK_DATA_DIR/report/index.html: one self-contained file, which
+# also opens straight from disk), served on 127.0.0.1 until Ctrl-C. docs/report.md.
+REPORT_PORT ?= 8081
+report:
+	@test -f "$(CXLINK_DATA_DIR)/report/index.html" || { echo "no report yet in $(CXLINK_DATA_DIR)/report: run \`make demo\` or \`make run\` first" >&2; exit 1; }
+	@echo "report: http://127.0.0.1:$(REPORT_PORT)/  (or open $(CXLINK_DATA_DIR)/report/index.html in a browser; Ctrl-C stops the server)"
+	@py=$$(test -x $(BIN)/python && echo $(BIN)/python || echo $(PYTHON)); \
+	  exec $$py -m http.server --bind 127.0.0.1 --directory "$(CXLINK_DATA_DIR)/report" $(REPORT_PORT)
+
 # Lint first (fast, and CI should fail on it), then the suite on two workers. The tests that share
 # a costly session fixture (the demo run, the topic warehouses, a known-answer pipeline) form one
 # xdist group each, so one worker builds it once (tests/conftest.py); the last lines say how often
 # each was built and which tests were slowest.
-test: setup postgres-server
+test: setup postgres-server chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint --processes 2 dbt_project/models dbt_project/macros dbt_project/tests
@@ -136,6 +172,16 @@ postgres-server:
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 	  $$SUDO apt-get update -qq >/dev/null && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null; }
+
+# The report's browser test (tests/report/test_report_browser.py) drives headless Chromium: Debian's
+# package, installed once like the PostgreSQL server above, quietly; apt's errors show. Nothing
+# downloads a browser build of its own.
+chromium:
+	@command -v chromium >/dev/null || test -x /usr/bin/chromium || { \
+	  echo "installing Chromium (apt-get install chromium) for the report's browser test"; \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
 lint: setup
 	$(BIN)/ruff check .

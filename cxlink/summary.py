@@ -1,26 +1,161 @@
-"""The run summary printed by `make demo` / `make run`: what is where, and the headline NPS."""
+"""The run summary printed by `cxlink run` / `make demo` and `cxlink summary`: the front page of
+a run (cxlink/front_page.py formats it) and where the published copy, the workbook, the report
+and the dbt docs are.
+
+``read_front_page`` reads the figures: the warehouse's marts, the quarantine ledger and the
+published copy's ``meta.publish_info``. Definitions: docs/metrics.md.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 
-from cxlink.extract.ledger import read_ledger, read_source_ledger
+from cxlink.extract.ledger import read_ledger
+from cxlink.front_page import NPS_CATEGORIES, Estimate, FrontPage, Publication, front_page_lines
 from cxlink.settings import Settings
 
 
-def _tables(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
-    return [
-        r[0]
-        for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = ? "
-            "order by table_name",
-            [schema],
+def _tables(con: duckdb.DuckDBPyConnection, schema: str) -> set[str]:
+    rows = con.execute(
+        "select table_name from information_schema.tables where table_schema = ?", [schema]
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str) -> dict | None:
+    cursor = con.execute(sql)
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in cursor.description], row, strict=True))
+
+
+def _estimate(row: dict | None, value: str, low: str, high: str) -> Estimate | None:
+    if row is None:
+        return None
+    return Estimate(row.get(value), row.get(low), row.get(high))
+
+
+NPS_PERIODS = ("last_12_months", "all_time", "last_3_months")  # the first with responses
+
+
+def _read_nps(con: duckdb.DuckDBPyConnection, page: FrontPage) -> None:
+    rows = {
+        period: (responses, Estimate(nps, low, high))
+        for period, responses, nps, low, high in con.execute(
+            "select period, responses, nps, ci_low, ci_high from marts.nps_overall"
         ).fetchall()
-    ]
+    }
+    for period in NPS_PERIODS:
+        responses, estimate = rows.get(period, (0, None))
+        if responses:
+            page.nps, page.nps_period, page.nps_responses = estimate, period, responses
+            return
 
 
-def _rows(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> int:
-    return con.execute(f'select count(*) from {schema}."{table}"').fetchone()[0]
+def _read_linkage(con: duckdb.DuckDBPyConnection, page: FrontPage) -> None:
+    rows = con.execute(
+        "select nps_category, linkage_horizon_months, logo_churn_rate, logo_churn_ci_low, "
+        "logo_churn_ci_high, as_of_date from marts.cx_revenue_linkage_overall"
+    ).fetchall()
+    for category, horizon, rate, low, high, as_of in rows:
+        page.churn_horizon_months = horizon
+        page.as_of = as_of.date() if hasattr(as_of, "date") else as_of
+        if category in NPS_CATEGORIES:
+            page.churn_by_category[category] = Estimate(rate, low, high)
+
+
+def _read_linkage_total(con: duckdb.DuckDBPyConnection, page: FrontPage) -> None:
+    # the whole account base: one row
+    row = _one(
+        con,
+        "select churn_gap_detractor_vs_promoter, churn_gap_ci_low, churn_gap_ci_high, "
+        "revenue_at_risk, revenue_at_risk_ci_low, revenue_at_risk_ci_high, "
+        "nps_point_value_per_year, nps_point_value_ci_low, nps_point_value_ci_high "
+        "from marts.cx_revenue_linkage_total",
+    )
+    page.churn_gap = _estimate(
+        row, "churn_gap_detractor_vs_promoter", "churn_gap_ci_low", "churn_gap_ci_high"
+    )
+    page.revenue_at_risk = _estimate(
+        row, "revenue_at_risk", "revenue_at_risk_ci_low", "revenue_at_risk_ci_high"
+    )
+    page.nps_point_value = _estimate(
+        row, "nps_point_value_per_year", "nps_point_value_ci_low", "nps_point_value_ci_high"
+    )
+
+
+def _read_clv(con: duckdb.DuckDBPyConnection, page: FrontPage) -> None:
+    row = _one(
+        con,
+        "select clv_to_cac, clv_to_cac_ci_low, clv_to_cac_ci_high, cac_payback_months "
+        "from marts.clv_overall where billing_model = 'subscription'",
+    )
+    if row is not None:
+        page.clv_to_cac = _estimate(row, "clv_to_cac", "clv_to_cac_ci_low", "clv_to_cac_ci_high")
+        page.cac_payback_months = row["cac_payback_months"]
+
+
+def _read_quarantine(con: duckdb.DuckDBPyConnection, page: FrontPage) -> None:
+    ledger = read_ledger(con)
+    page.rows_in = sum(row.rows_in for row in ledger)
+    page.rows_quarantined = sum(row.rows_quarantined for row in ledger)
+    if "ledger" in _tables(con, "quarantine"):
+        page.quarantined_by_rule = [
+            (rule, int(n))
+            for rule, n in con.execute(
+                "select rule, sum(rule_rows) as n from quarantine.ledger where rule is not null "
+                "group by rule order by n desc, rule"
+            ).fetchall()
+        ]
+    if "load_errors" in _tables(con, "landing"):
+        page.unreadable_files = con.execute("select count(*) from landing.load_errors").fetchone()[
+            0
+        ]
+
+
+def _read_publication(bi_copy: Path) -> Publication | None:
+    if not bi_copy.exists():
+        return None
+    try:
+        con = duckdb.connect(str(bi_copy), read_only=True)
+    except duckdb.Error:  # being replaced by a publish right now: the title says less
+        return None
+    try:
+        row = _one(
+            con,
+            "select version, data_window_start, data_window_end from meta.publish_info",
+        )
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    if row is None:
+        return None
+    return Publication(row["version"], row["data_window_start"], row["data_window_end"])
+
+
+HEADLINE_MARTS = {
+    "nps_overall": _read_nps,
+    "cx_revenue_linkage_overall": _read_linkage,
+    "cx_revenue_linkage_total": _read_linkage_total,
+    "clv_overall": _read_clv,
+}
+
+
+def read_front_page(settings: Settings, con: duckdb.DuckDBPyConnection) -> FrontPage:
+    page = FrontPage(currency=settings.reporting_currency)
+    marts = _tables(con, "marts")
+    for mart, read in HEADLINE_MARTS.items():
+        if mart in marts:
+            read(con, page)
+        else:
+            page.missing_marts.append(mart)
+    _read_quarantine(con, page)
+    page.publication = _read_publication(settings.layout.bi_copy_path)
+    return page
 
 
 def summary_lines(settings: Settings) -> list[str]:
@@ -29,78 +164,32 @@ def summary_lines(settings: Settings) -> list[str]:
         return [f"No warehouse at {path} yet: run `make run` (or `make demo`)."]
     con = duckdb.connect(str(path), read_only=True)
     try:
-        lines = [f"cxlink summary: warehouse {path}", ""]
-        lines.append(f"{'entity':<16}{'landing':>10}{'raw':>10}{'quarantined':>13}")
-        for row in read_ledger(con):
-            lines.append(
-                f"{row.entity:<16}{row.rows_in:>10}{row.rows_raw:>10}{row.rows_quarantined:>13}"
-            )
-        origins = [r for r in read_source_ledger(con) if not r.origin.startswith("landing/")]
-        if origins:
-            lines.append("")
-            lines.append(
-                f"{'source':<16}{'entity':<16}{'rows in':>9}{'raw':>10}{'quarantined':>13}"
-            )
-            for r in origins:
-                lines.append(
-                    f"{r.origin:<16}{r.entity:<16}{r.rows_in:>9}{r.rows_raw:>10}"
-                    f"{r.rows_quarantined:>13}"
-                )
-        # Row counts of the marts only: the staging and intermediate models are counted, not
-        # listed (`dbt docs` / the Dagster UI show them).
-        layers = {schema: _tables(con, schema) for schema in ("staging", "intermediate", "marts")}
-        if any(layers.values()):
-            lines.append("")
-            lines.append(
-                "dbt models: " + ", ".join(f"{len(t)} {schema}" for schema, t in layers.items())
-            )
-            if layers["marts"]:
-                lines.append(
-                    "marts: "
-                    + ", ".join(f"{t} ({_rows(con, 'marts', t)})" for t in layers["marts"])
-                )
-        lines.append("")
-        lines.extend(_nps_lines(con))
-        lines += ["", *_where_lines(settings)]
-        return lines
+        page = read_front_page(settings, con)
     finally:
         con.close()
+    return [*front_page_lines(page), "", *_where_lines(settings)]
 
 
 def _where_lines(settings: Settings) -> list[str]:
     # BI tools read the published copy, never the warehouse: the warehouse holds raw rows with
     # personal data and is locked while a run writes to it.
-    bi_copy = settings.layout.bi_copy_path
+    layout = settings.layout
+    bi_copy = layout.bi_copy_path
     published = "open it read-only" if bi_copy.exists() else "not there yet: no run published it"
+    report = layout.report_dir / "index.html"
+    report_note = "`make report` opens it" if report.exists() else "not written yet"
+    docs_note = "`make docs` serves them" if layout.dbt_docs_dir.exists() else "not built yet"
     return [
-        f"landing zone: {settings.landing_dir}  (add files under landing/<entity>/, or list "
-        f"your systems in {settings.sources_path.name}: docs/sources.md; then `make run`)",
         f"BI tools:     {bi_copy}  (the marts as marts.<name>, no personal data; {published})",
-        f"exports:      {settings.layout.exports_dir}/  (parquet/ and csv/ per mart, "
-        f"cxlink_finance.xlsx)",
-        f"warehouse:    {settings.warehouse_path}  (the pipeline's own file: raw rows with "
-        f"personal data; not for BI tools)",
-        "quarantine:   select * from quarantine.rejected_rows  (in the warehouse)",
-        "Dagster UI:   make dev, then http://127.0.0.1:3000",
+        f"workbook:     {layout.exports_dir / 'cxlink_finance.xlsx'}  (finance's tables; "
+        f"parquet/ and csv/ per mart beside it)",
+        f"report:       {report}  ({report_note})",
+        f"dbt docs:     {layout.dbt_docs_dir}  ({docs_note}: every mart and column explained)",
+        f"quarantine:   select * from quarantine.rejected_rows  (in {settings.warehouse_path}, "
+        "the pipeline's own file: raw rows with personal data; not for BI tools)",
+        f"landing zone: {settings.landing_dir}  (your files, or {settings.sources_path.name}: "
+        "docs/sources.md; then `make run`)",
     ]
-
-
-def _nps_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
-    if "nps_overall" not in _tables(con, "marts"):
-        return ["overall NPS: marts.nps_overall not built (did dbt build fail?)"]
-    rows = con.execute(
-        "select period, responses, nps, ci_low, ci_high, ci_method from marts.nps_overall "
-        "order by period"
-    ).fetchall()
-    lines = []
-    for period, n, nps, low, high, method in rows:
-        if n:
-            lines.append(
-                f"NPS {period}: {nps:+.1f} (95% CI {low:+.1f} .. {high:+.1f}, {method}, n={n})"
-            )
-        else:
-            lines.append(f"NPS {period}: no responses")
-    return lines
 
 
 def print_summary(settings: Settings) -> None:

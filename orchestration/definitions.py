@@ -33,6 +33,7 @@ def build_definitions(
     from orchestration.assets.extract import build_extract_assets
     from orchestration.assets.publish import bi_copy
     from orchestration.assets.quality import ledger_balances, quarantine_ledger
+    from orchestration.assets.report import report
     from orchestration.assets.sources import build_source_asset
     from orchestration.assets.tagging import build_statement_tags
     from orchestration.assets.translation import build_feedback_translations
@@ -49,6 +50,7 @@ def build_definitions(
             build_statement_tags(),
             cxlink_dbt_models,
             bi_copy,
+            report,
         ],
         asset_checks=[*build_gx_asset_checks(ENTITY_ORDER), ledger_balances, topic_alerts_new],
         jobs=[main_job, text_job, all_job],

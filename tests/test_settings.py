@@ -40,6 +40,7 @@ def test_defaults():
     assert (s.gross_margin, s.clv_window_months, s.clv_lifetime) == (0.8, 12, "inverse_churn")
     assert (s.rmst_horizon_months, s.linkage_horizon_months, s.alert_fdr) == (36, 12, 0.05)
     assert s.duckdb_threads == 1
+    assert s.csv_dialect == "comma"
     assert (s.schedule_cron, s.schedule_timezone) == ("0 6 * * *", "UTC")
     assert (s.translate_beam_size, s.translate_batch_size, s.translate_compute_type) == (
         4,
@@ -112,6 +113,7 @@ def test_a_bad_value_is_named_with_its_value_and_the_allowed_values():
         ("CXLINK_TRANSLATE_BATCH_SIZE", "many"),
         ("CXLINK_TRANSLATE_INTER_THREADS", "-2"),
         ("CXLINK_TRANSLATE_COMPUTE_TYPE", "int4"),
+        ("CXLINK_CSV_DIALECT", "tab"),
     ],
 )
 def test_each_rule_rejects(name: str, value: str):
@@ -134,6 +136,7 @@ def test_each_rule_rejects(name: str, value: str):
         ("CXLINK_SCHEDULE_CRON", "@daily", "schedule_cron", "@daily"),
         ("CXLINK_SCHEDULE_TIMEZONE", "Europe/Helsinki", "schedule_timezone", None),
         ("CXLINK_TRANSLATE_COMPUTE_TYPE", "int8_float32", "translate_compute_type", None),
+        ("CXLINK_CSV_DIALECT", "Semicolon", "csv_dialect", "semicolon"),
     ],
 )
 def test_each_rule_accepts(name: str, value: str, attr: str, expected):

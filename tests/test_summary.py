@@ -1,26 +1,122 @@
-"""The run summary points BI users at the published copy and the exports, not at the warehouse."""
+"""The run summary: the headline linkage figures with their intervals, what was quarantined, and
+where BI tools, the workbook, the report and the dbt docs are (never the warehouse for BI)."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
 
+from cxlink.front_page import Estimate, FrontPage, Publication, front_page_lines
 from cxlink.settings import Settings
 from cxlink.summary import summary_lines
+
+
+def _page() -> FrontPage:
+    return FrontPage(
+        currency="EUR",
+        as_of=date(2026, 10, 31),
+        publication=Publication("20261202-b7848719", date(2022, 1, 1), date(2026, 10, 1)),
+        nps=Estimate(35.21, 33.38, 37.02),
+        nps_period="last_12_months",
+        nps_responses=6838,
+        churn_horizon_months=12,
+        churn_by_category={
+            "promoter": Estimate(0.100966, 0.084788, 0.119826),
+            "passive": Estimate(0.163934, 0.136675, 0.195401),
+            "detractor": Estimate(0.367403, 0.319374, 0.418217),
+        },
+        churn_gap=Estimate(0.266438, 0.213782, 0.319093),
+        revenue_at_risk=Estimate(1650166.68, 1324047.17, 1976286.19),
+        nps_point_value=Estimate(58792.16, 47326.29, 70258.03),
+        clv_to_cac=Estimate(4.2, 3.61, 4.93),
+        cac_payback_months=14.26,
+        rows_in=150083,
+        rows_quarantined=36,
+        quarantined_by_rule=[
+            ("duplicate_key", 12),
+            ("invalid_score", 9),
+            ("bad_date", 6),
+            ("negative_amount", 5),
+            ("unknown_customer", 3),
+            ("bad_currency", 1),
+        ],
+    )
+
+
+def test_front_page_known_answer():
+    assert front_page_lines(_page()) == [
+        "cxlink summary · published 20261202-b7848719 · data 2022-01 .. 2026-10 · as of 2026-10-31",
+        "",
+        "headlines (95% intervals; docs/metrics.md):",
+        "  NPS, last 12 months  +35.2 (+33.4 .. +37.0), n=6,838",
+        "  12-month logo churn  detractors 36.7% (31.9% .. 41.8%)",
+        "                       passives   16.4% (13.7% .. 19.5%)",
+        "                       promoters  10.1% (8.5% .. 12.0%)",
+        "  detractor churn gap  +26.6 (+21.4 .. +31.9) points over promoters",
+        "  revenue at risk      EUR 1,650,167 of ARR over 12 months (1,324,047 .. 1,976,286)",
+        "  one NPS point        EUR 58,792 a year (47,326 .. 70,258)",
+        "  CLV / CAC            4.2x (3.6x .. 4.9x), CAC payback 14.3 months (subscriptions)",
+        "",
+        "quarantined: 36 of 150,083 rows (0.02%): duplicate_key 12, invalid_score 9, bad_date 6, "
+        "negative_amount 5 and 2 more rules",
+    ]
+
+
+def test_front_page_says_what_is_missing():
+    page = FrontPage(currency="USD", clv_to_cac=Estimate(None), missing_marts=["clv_overall"])
+    lines = front_page_lines(page)
+    assert lines[0] == "cxlink summary · not published"
+    assert "  NPS        no NPS responses in the data" in lines
+    assert "  CLV / CAC  not estimable: no acquisition cost in the CLV window" in lines
+    assert "  not built: marts clv_overall (did dbt build fail?)" in lines
+    assert lines[-1] == "quarantined: no rows loaded"
 
 
 def _warehouse(data_dir: Path) -> Settings:
     settings = Settings(data_dir=data_dir)
     con = duckdb.connect(str(settings.warehouse_path))
     try:
-        con.execute("create schema marts")
+        for schema in ("marts", "landing", "raw", "quarantine"):
+            con.execute(f"create schema {schema}")
         con.execute(
             """
             create table marts.nps_overall as
-            select 'all_time' as period, 10 as responses, 30.0 as nps, 5.0 as ci_low,
-                   50.0 as ci_high, 'adjusted_wald' as ci_method
+            select * from (values
+                ('all_time', 10, 30.0, 5.0, 50.0),
+                ('last_12_months', 0, null, null, null)
+            ) as t (period, responses, nps, ci_low, ci_high)
             """
+        )
+        con.execute(
+            """
+            create table marts.cx_revenue_linkage_overall as
+            select * from (values
+                ('promoter', 12, 0.1, 0.05, 0.15, date '2026-10-31'),
+                ('detractor', 12, 0.4, 0.3, 0.5, date '2026-10-31')
+            ) as t (nps_category, linkage_horizon_months, logo_churn_rate, logo_churn_ci_low,
+                    logo_churn_ci_high, as_of_date)
+            """
+        )
+        con.execute(
+            """
+            create table marts.cx_revenue_linkage_total as
+            select 0.3 as churn_gap_detractor_vs_promoter, 0.2 as churn_gap_ci_low,
+                0.4 as churn_gap_ci_high, 1000.0 as revenue_at_risk,
+                null::double as revenue_at_risk_ci_low, null::double as revenue_at_risk_ci_high,
+                null::double as nps_point_value_per_year, null::double as nps_point_value_ci_low,
+                null::double as nps_point_value_ci_high
+            """
+        )
+        con.execute("create table landing.customers as select range as id from range(10)")
+        con.execute("create table raw.customers as select range as id from range(8)")
+        con.execute(
+            "create table quarantine.customers as select 'duplicate_key' as rule from range(2)"
+        )
+        con.execute(
+            "create table quarantine.ledger as select 'customers' as entity, 10 as rows_in, "
+            "8 as rows_raw, 2 as rows_quarantined, 'duplicate_key' as rule, 2 as rule_rows"
         )
     finally:
         con.close()
@@ -31,6 +127,21 @@ def _line(lines: list[str], label: str) -> str:
     return next(line for line in lines if line.startswith(label))
 
 
+def test_summary_reads_the_marts_and_the_ledger(tmp_path: Path):
+    settings = _warehouse(tmp_path)
+    lines = summary_lines(settings)
+
+    # last_12_months has no responses, so the summary falls back to all time
+    assert "  NPS, all time        +30.0 (+5.0 .. +50.0), n=10" in lines
+    assert "  12-month logo churn  detractors 40.0% (30.0% .. 50.0%)" in lines
+    assert "                       promoters  10.0% (5.0% .. 15.0%)" in lines
+    assert "  detractor churn gap  +30.0 (+20.0 .. +40.0) points over promoters" in lines
+    assert "  revenue at risk      EUR 1,000 of ARR over 12 months" in lines
+    assert "  not built: marts clv_overall (did dbt build fail?)" in lines
+    assert "quarantined: 2 of 10 rows (20.00%): duplicate_key 2" in lines
+    assert lines[0] == "cxlink summary · not published · as of 2026-10-31"
+
+
 def test_summary_sends_bi_tools_to_the_published_copy(tmp_path: Path):
     settings = _warehouse(tmp_path)
     (tmp_path / "marts.duckdb").touch()
@@ -39,20 +150,18 @@ def test_summary_sends_bi_tools_to_the_published_copy(tmp_path: Path):
     bi_line = _line(lines, "BI tools:")
     assert str(tmp_path / "marts.duckdb") in bi_line
     assert "not there yet" not in bi_line
-    assert str(tmp_path / "exports") in _line(lines, "exports:")
+    assert str(tmp_path / "exports" / "cxlink_finance.xlsx") in _line(lines, "workbook:")
+    assert str(tmp_path / "report" / "index.html") in _line(lines, "report:")
+    assert "not built yet" in _line(lines, "dbt docs:")
     # the warehouse is named, but as the pipeline's file, never as the place for BI tools
-    warehouse_line = _line(lines, "warehouse:")
-    assert str(settings.warehouse_path) in warehouse_line
-    assert "not for BI tools" in warehouse_line
-    assert [line for line in lines if str(settings.warehouse_path) in line and "BI" in line] == [
-        warehouse_line
-    ]
-    assert "NPS all_time: +30.0 (95% CI +5.0 .. +50.0, adjusted_wald, n=10)" in lines
+    warehouse_lines = [line for line in lines if str(settings.warehouse_path) in line]
+    assert len(warehouse_lines) == 1 and "not for BI tools" in warehouse_lines[0]
 
 
 def test_summary_says_when_nothing_is_published_yet(tmp_path: Path):
     lines = summary_lines(_warehouse(tmp_path))
     assert "not there yet" in _line(lines, "BI tools:")
+    assert "not written yet" in _line(lines, "report:")
 
 
 def test_summary_without_a_warehouse_says_what_to_run(tmp_path: Path):

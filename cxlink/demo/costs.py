@@ -26,12 +26,14 @@ class MonthlyTallies:
     first_month: int
     last_month: int
     new_by_channel: np.ndarray = field(init=False)
+    new_by_segment: np.ndarray = field(init=False)
     active: np.ndarray = field(init=False)
     active_enterprise: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         n = self.n_months
         self.new_by_channel = np.zeros((n, len(p.CHANNELS)), dtype=np.int64)
+        self.new_by_segment = np.zeros((n, len(p.SEGMENTS)), dtype=np.int64)
         # difference arrays: +1 in an episode's first month, -1 after its last
         self.active = np.zeros(n + 1, dtype=np.int64)
         self.active_enterprise = np.zeros(n + 1, dtype=np.int64)
@@ -43,6 +45,7 @@ class MonthlyTallies:
     def add(self, customers: Customers, subs: Subscriptions) -> None:
         signup_month = month_number(customers.signup_day) - self.first_month
         np.add.at(self.new_by_channel, (signup_month, customers.channel), 1)
+        np.add.at(self.new_by_segment, (signup_month, customers.segment), 1)
         ep = subs.episodes
         # a customer is active in a month when a subscription covers any day of it; episodes of
         # one customer are more than a year apart, so no month is counted twice
@@ -81,9 +84,8 @@ def marketing_spend_rows(rng: np.random.Generator, tallies: MonthlyTallies) -> l
 
 
 def service_cost_rows(tallies: MonthlyTallies) -> list[tuple]:
-    new = tallies.new_by_channel.sum(axis=1)
     amounts = {
-        "onboarding": new * p.ONBOARDING_COST_PER_NEW_CUSTOMER,
+        "onboarding": tallies.new_by_segment @ np.array(p.ONBOARDING_COST_PER_NEW_CUSTOMER),
         "support": tallies.active_customers() * p.SUPPORT_COST_PER_ACTIVE_CUSTOMER_MONTH,
         "success": tallies.active_enterprise_customers()
         * p.SUCCESS_COST_PER_ACTIVE_ENTERPRISE_CUSTOMER_MONTH,

@@ -206,11 +206,39 @@ def build_ground_truth(
             "plan_tier": p.NON_SUBSCRIPTION_PLAN_TIER,
             "surveys": "csat only, after some orders",
         },
+        "list_price_per_month": {
+            "tiers": dict(zip(p.TIERS, p.TIER_PRICE_EUR, strict=True)),
+            "segment_factor": dict(zip(p.SEGMENTS, p.SEGMENT_PRICE_FACTOR, strict=True)),
+            "customer_price_sigma": p.CUSTOMER_PRICE_SIGMA,
+            "initial_tier_by_channel": {
+                c: dict(zip(p.TIERS, mix, strict=True))
+                for c, mix in zip(p.CHANNELS, p.TIER_MIX, strict=True)
+            },
+            "tier_bounds_by_segment": {
+                s: [p.TIERS[low], p.TIERS[high]]
+                for s, (low, high) in zip(p.SEGMENTS, p.TIER_BOUNDS, strict=True)
+            },
+            "note": "MRR of a period = tier price x segment factor x the customer's lognormal "
+            "factor x the seat factor of its renewals x a little period noise",
+        },
+        "expansion": {
+            "tier_change_rate_per_month": p.TIER_CHANGE_RATE_PER_MONTH,
+            "upgrade_share": p.UPGRADE_SHARE,
+            "renewal_interval_months": p.RENEWAL_INTERVAL_MONTHS,
+            "renewal_seat_log_change": {
+                "mean": p.RENEWAL_SEAT_LOG_MEAN,
+                "sigma": p.RENEWAL_SEAT_LOG_SIGMA,
+            },
+            "enterprise_addon_probability": p.ADDON_PROBABILITY,
+            "addon_cancel_probability": p.ADDON_CANCEL_PROBABILITY,
+        },
         "cac_by_channel": dict(p.CAC_EUR),
         "cac_noise_sigma": p.CAC_NOISE_SIGMA,
         "spend_to_acquisition_lag_months": p.SPEND_TO_ACQUISITION_LAG_MONTHS,
         "service_cost_per_customer": {
-            "onboarding_per_new_customer": p.ONBOARDING_COST_PER_NEW_CUSTOMER,
+            "onboarding_per_new_customer": dict(
+                zip(p.SEGMENTS, p.ONBOARDING_COST_PER_NEW_CUSTOMER, strict=True)
+            ),
             "support_per_active_customer_month": p.SUPPORT_COST_PER_ACTIVE_CUSTOMER_MONTH,
             "success_per_active_enterprise_customer_month": (
                 p.SUCCESS_COST_PER_ACTIVE_ENTERPRISE_CUSTOMER_MONTH

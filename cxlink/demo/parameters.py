@@ -16,15 +16,9 @@ SEGMENTS = ("smb", "mid_market", "enterprise")
 SEGMENT_MIX = (0.62, 0.28, 0.10)
 
 TIERS = ("starter", "growth", "pro", "enterprise")
-# Initial tier by segment (rows follow SEGMENTS).
-TIER_MIX = (
-    (0.55, 0.35, 0.10, 0.00),
-    (0.15, 0.45, 0.35, 0.05),
-    (0.00, 0.05, 0.35, 0.60),
-)
 # Tiers a segment can move between (inclusive tier codes): small companies never buy the
-# enterprise tier, enterprises never sit on starter.
-TIER_BOUNDS = ((0, 2), (0, 3), (1, 3))
+# enterprise tier, mid-market companies never sit on starter, enterprises never below pro.
+TIER_BOUNDS = ((0, 2), (1, 3), (2, 3))
 # List price per tier in EUR per month, times a seat factor per segment.
 TIER_PRICE_EUR = (49.0, 149.0, 449.0, 1490.0)
 SEGMENT_PRICE_FACTOR = (1.0, 2.5, 6.0)
@@ -33,32 +27,59 @@ CUSTOMER_PRICE_SIGMA = 0.30
 PERIOD_PRICE_SIGMA = 0.03
 # Tier changes inside a subscription: a Poisson process; most moves are upgrades.
 TIER_CHANGE_RATE_PER_MONTH = 0.03
-UPGRADE_SHARE = 0.7
+UPGRADE_SHARE = 0.85
+# Contracts renew every 12 months (billed monthly) with a seat true-up: the price changes by a
+# factor exp(N(mean, sigma)) at each anniversary, mostly up (seats added). Tier moves alone
+# saturate (most enterprise revenue sits on the top tier already): seats are what brings the
+# 12-month NRR to about 100%, as in a typical B2B SaaS (docs/demo.md).
+RENEWAL_INTERVAL_MONTHS = 12
+RENEWAL_SEAT_LOG_MEAN = 0.10
+RENEWAL_SEAT_LOG_SIGMA = 0.08
 
 CHANNELS = ("paid_search", "paid_social", "organic", "referral", "partner", "outbound_sales")
-# Acquisition channel by segment (rows follow SEGMENTS): outbound sales is an enterprise motion.
+# Acquisition channel by segment (rows follow SEGMENTS): small companies come in self-serve
+# (search, social, organic), mid-market mostly through partners, enterprises through outbound
+# sales. Spend is known per channel only, so the CAC of a segment is the mix of its channels'
+# CACs: the purer the channels, the closer each segment's CLV / CAC is to its own economics.
 CHANNEL_MIX = (
-    (0.30, 0.25, 0.25, 0.15, 0.05, 0.00),
-    (0.25, 0.10, 0.15, 0.15, 0.20, 0.15),
-    (0.05, 0.00, 0.05, 0.10, 0.20, 0.60),
+    (0.38, 0.27, 0.25, 0.10, 0.00, 0.00),
+    (0.10, 0.00, 0.10, 0.15, 0.60, 0.05),
+    (0.00, 0.00, 0.00, 0.05, 0.30, 0.65),
 )
-# Planted cost of acquiring one customer (EUR), recovered by the CAC mart.
+# Initial tier by acquisition channel (rows follow CHANNELS), then clipped to the segment's
+# TIER_BOUNDS: self-serve channels sell the small plans, partners and outbound sales the large
+# ones, so one channel's CAC buys plans of a similar size. The marts charge a tier the average
+# CAC of its customers' channels and one company-wide CRC; that still leaves the starter tier
+# below 1x (docs/demo.md "Reading the figures").
+TIER_MIX = (
+    (0.35, 0.45, 0.20, 0.00),
+    (0.70, 0.25, 0.05, 0.00),
+    (0.55, 0.35, 0.10, 0.00),
+    (0.20, 0.45, 0.30, 0.05),
+    (0.00, 0.25, 0.55, 0.20),
+    (0.00, 0.00, 0.35, 0.65),
+)
+# Planted cost of acquiring one customer (EUR), recovered by the CAC mart. Set so that each
+# channel pays back in about 8-18 months of gross-margin revenue and the company in about 15,
+# with CLV / CAC about 4 (docs/demo.md has the figures of a `make demo` run).
 CAC_EUR = {
-    "paid_search": 900.0,
-    "paid_social": 700.0,
-    "organic": 250.0,
-    "referral": 350.0,
-    "partner": 1500.0,
-    "outbound_sales": 4000.0,
+    "paid_search": 6000.0,
+    "paid_social": 3000.0,
+    "organic": 2500.0,
+    "referral": 9000.0,
+    "partner": 40000.0,
+    "outbound_sales": 110000.0,
 }
 CAC_NOISE_SIGMA = 0.10
 SPEND_TO_ACQUISITION_LAG_MONTHS = 0
 
-# Service cost model (EUR): per new customer, per active customer-month, per active enterprise
-# customer-month ("active" = a subscription period covers some day of the month).
-ONBOARDING_COST_PER_NEW_CUSTOMER = 120.0
-SUPPORT_COST_PER_ACTIVE_CUSTOMER_MONTH = 15.0
-SUCCESS_COST_PER_ACTIVE_ENTERPRISE_CUSTOMER_MONTH = 60.0
+# Service cost model (EUR): per new customer (by segment, rows follow SEGMENTS), per active
+# customer-month, per active enterprise customer-month ("active" = a subscription period covers
+# some day of the month). About 7% of revenue: with hosting (not in the demo data) that is the
+# 20% cost of revenue behind the finance marts' default gross margin of 0.8.
+ONBOARDING_COST_PER_NEW_CUSTOMER = (200.0, 1500.0, 6000.0)
+SUPPORT_COST_PER_ACTIVE_CUSTOMER_MONTH = 20.0
+SUCCESS_COST_PER_ACTIVE_ENTERPRISE_CUSTOMER_MONTH = 400.0
 
 # country, weight, language, billing currency
 COUNTRIES = (
@@ -121,10 +142,10 @@ REACTIVATION_MIN_GAP_DAYS = 400
 REACTIVATION_EXTRA_GAP_DAYS = 730  # uniform extra wait on top of the minimum
 
 # Enterprise customers sometimes buy a second, overlapping subscription (another department).
-ADDON_PROBABILITY = 0.35
+ADDON_PROBABILITY = 0.5
 ADDON_TIER = 1  # growth
 ADDON_START_DAYS = (30, 540)
-ADDON_CANCEL_PROBABILITY = 0.30
+ADDON_CANCEL_PROBABILITY = 0.2
 ADDON_CANCEL_AFTER_DAYS = (60, 720)
 
 # One-time invoices of subscription customers: onboarding at signup and occasional services.

@@ -1,9 +1,11 @@
-"""Subscription lives: churn, reactivation, tier changes and add-ons, as constant-price periods.
+"""Subscription lives: churn, reactivation, tier changes, renewals and add-ons, as constant-price
+periods.
 
 A customer's time as a subscriber is a sequence of *episodes* (signup or reactivation up to
 churn). Inside an episode the main subscription is split into periods wherever the tier
-changes (contiguous: a period ends the day the next one starts; ``end`` is exclusive). Churn is
-where the last period of every subscription of the episode ends.
+changes or the contract renews with a new seat count (contiguous: a period ends the day the
+next one starts; ``end`` is exclusive). Churn is where the last period of every subscription of
+the episode ends.
 
 Lifetimes are exponential with a constant monthly hazard per latent NPS type: that is what
 makes "churned within k months of a response" equal to 1 - exp(-k * hazard) for every response,
@@ -21,7 +23,7 @@ from cxlink.demo.customers import COUNTRY_CURRENCY, COUNTRY_PRICE_RATE, Customer
 from cxlink.demo.dates import iso_dates
 from cxlink.demo.money import format_cents
 from cxlink.demo.randomness import choice
-from cxlink.demo.tier_changes import episode_periods, tier_changes
+from cxlink.demo.tier_changes import episode_periods, merge_changes, renewals, tier_changes
 
 HAZARD_BY_TYPE = np.array([p.MONTHLY_CHURN_HAZARD[t] for t in p.NPS_TYPES])
 
@@ -44,6 +46,7 @@ class Periods:
     start: np.ndarray
     end: np.ndarray  # exclusive; after as_of_day means ongoing (written empty)
     mrr_cents: np.ndarray
+    seat_log: np.ndarray  # log seat factor of the period (0 until the first renewal)
     upgrade: np.ndarray  # starts at a higher tier than the subscription's previous period
     first_of_customer: np.ndarray  # the very first period of the customer's first subscription
     subscription_id: np.ndarray
@@ -73,6 +76,7 @@ PERIOD_KEYS = {
     "upgrade": bool,
     "first_of_customer": bool,
     "number": np.int64,
+    "seat_log": np.float64,
 }
 
 
@@ -84,13 +88,17 @@ def _concat(parts: list[dict[str, np.ndarray]], keys: dict[str, type]) -> dict[s
 
 
 def _mrr_cents(
-    rng: np.random.Generator, customers: Customers, customer: np.ndarray, tier: np.ndarray
+    rng: np.random.Generator,
+    customers: Customers,
+    customer: np.ndarray,
+    tier: np.ndarray,
+    seat_log: np.ndarray,
 ) -> np.ndarray:
     eur = (
         np.array(p.TIER_PRICE_EUR)[tier]
         * np.array(p.SEGMENT_PRICE_FACTOR)[customers.segment[customer]]
         * customers.price_factor[customer]
-        * np.exp(rng.normal(0.0, p.PERIOD_PRICE_SIGMA, customer.size))
+        * np.exp(seat_log + rng.normal(0.0, p.PERIOD_PRICE_SIGMA, customer.size))
     )
     local = eur / COUNTRY_PRICE_RATE[customers.country[customer]]
     return np.round(local * 100).astype(np.int64)
@@ -99,8 +107,12 @@ def _mrr_cents(
 def generate_subscriptions(
     rng: np.random.Generator, customers: Customers, as_of_day: int
 ) -> Subscriptions:
-    tier0_all = choice(rng, np.array(p.TIER_MIX), customers.segment)
     bounds = np.array(p.TIER_BOUNDS)
+    tier0_all = np.clip(
+        choice(rng, np.array(p.TIER_MIX), customers.channel),
+        bounds[customers.segment, 0],
+        bounds[customers.segment, 1],
+    )
 
     ep_parts: list[dict[str, np.ndarray]] = []
     per_parts: list[dict[str, np.ndarray]] = []
@@ -116,11 +128,14 @@ def generate_subscriptions(
         end = start + np.maximum(np.ceil(months * p.DAYS_PER_MONTH).astype(np.int64), 1)
         observed_end = np.minimum(end, as_of_day + 1)
         seg = customers.segment[who]
-        c_owner, c_day, c_tier = tier_changes(
+        t_owner, t_day, t_tier = tier_changes(
             rng, start, observed_end, tier0, bounds[seg, 0], bounds[seg, 1]
         )
-        owner, pos, p_start, p_end, p_tier, upgrade = episode_periods(
-            start, end, tier0, c_owner, c_day, c_tier
+        c_owner, c_day, c_tier, c_seat = merge_changes(
+            tier0, t_owner, t_day, t_tier, *renewals(rng, start, observed_end)
+        )
+        owner, pos, p_start, p_end, p_tier, upgrade, p_seat = episode_periods(
+            start, end, tier0, c_owner, c_day, c_tier, c_seat
         )
         ep_index = n_episodes + np.arange(who.size)
         ep_parts.append(
@@ -143,6 +158,7 @@ def generate_subscriptions(
                 "upgrade": upgrade,
                 "first_of_customer": (pos == 0) & (number == 0),
                 "number": np.full(owner.size, number),
+                "seat_log": p_seat,
             }
         )
         # The add-on is a second subscription of the same episode: it may be cancelled on its
@@ -165,6 +181,7 @@ def generate_subscriptions(
                 "upgrade": np.zeros(k.size, dtype=bool),
                 "first_of_customer": np.zeros(k.size, dtype=bool),
                 "number": np.full(k.size, number),
+                "seat_log": np.zeros(k.size),
             }
         )
         n_episodes += who.size
@@ -184,7 +201,7 @@ def generate_subscriptions(
     # Rows of one customer together, subscriptions in order, periods by start.
     order = np.lexsort((per["start"], per["addon"], per["number"], per["customer"]))
     per = {key: value[order] for key, value in per.items()}
-    mrr = _mrr_cents(rng, customers, per["customer"], per["tier"])
+    mrr = _mrr_cents(rng, customers, per["customer"], per["tier"], per["seat_log"])
     index = customers.index[per["customer"]]
     sub_ids = np.array(
         [
@@ -203,6 +220,7 @@ def generate_subscriptions(
         start=per["start"],
         end=per["end"],
         mrr_cents=mrr,
+        seat_log=per["seat_log"],
         upgrade=per["upgrade"],
         first_of_customer=per["first_of_customer"],
         subscription_id=sub_ids,

@@ -14,7 +14,7 @@ from cxlink.publish.bi_copy import (
 )
 from cxlink.publish.common import DataWindow
 from cxlink.publish.copy_check import published_version
-from cxlink.publish.exports import FINANCE_TABLES, ExportReport, export_marts
+from cxlink.publish.exports import FINANCE_TABLES, ExportOptions, ExportReport, export_marts
 from cxlink.publish.exports_set import ExportedFile, current_version, read_published
 from cxlink.publish.leftovers import clean_leftovers
 from cxlink.publish.manifest import TableDocs, mart_docs, mart_models
@@ -24,6 +24,7 @@ from cxlink.publish.release import Release, publish
 __all__ = [
     "FINANCE_TABLES",
     "DataWindow",
+    "ExportOptions",
     "ExportReport",
     "ExportedFile",
     "PersonalDataError",

@@ -49,6 +49,10 @@ from cxlink.publish.manifest import TableDocs
 from cxlink.publish.personal_data import scan_for_personal_data
 
 DEST_ALIAS = "publish_dst"
+# The BI copy is written in the oldest storage format DuckDB 2.0 still writes, so BI drivers that
+# bundle a DuckDB 1.x engine (JDBC/ODBC drivers, duckdb-engine on an older duckdb) open it too; a
+# file in the default 2.0 format fails there ("version number ..."). docs/bi-tools.md.
+BI_STORAGE_VERSION = "v1.0.0"
 DEFAULT_SCHEMA = "main"
 
 
@@ -215,7 +219,10 @@ def _write_copy(
 ) -> None:
     dst = quote_identifier(DEST_ALIAS)
     mapping = report.schemas
-    con.execute(f"attach {quote_literal(str(temp))} as {dst} (READ_WRITE)")
+    con.execute(
+        f"attach {quote_literal(str(temp))} as {dst} "
+        f"(READ_WRITE, STORAGE_VERSION {quote_literal(BI_STORAGE_VERSION)})"
+    )
     try:
         for schema, names in tables.items():
             con.execute(f"create schema if not exists {dst}.{quote_identifier(mapping[schema])}")

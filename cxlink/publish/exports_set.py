@@ -62,12 +62,17 @@ def version_id(
     run_date: date, data_files: Sequence[tuple[str, str]], docs: Mapping[str, TableDocs]
 ) -> str:
     """``YYYYMMDD-<8 hex>`` from the run date, (relative path, sha256) of every data file and
-    the documentation (which the workbook and the BI copy's comments carry)."""
+    the documentation with the columns' units (which the workbook and the BI copy's comments
+    carry)."""
     payload = json.dumps(
         {
             "run_date": run_date.isoformat(),
             "files": sorted(data_files),
-            "docs": {t: [d.description, d.columns] for t, d in sorted(docs.items())},
+            # the meta too (units, additive flags): it decides the workbook's formats
+            "docs": {
+                t: [d.description, d.columns, d.meta, d.column_meta]
+                for t, d in sorted(docs.items())
+            },
         },
         sort_keys=True,
     )

@@ -32,7 +32,7 @@ from cxlink.publish.bi_copy import (
 )
 from cxlink.publish.common import Source, remove_quietly
 from cxlink.publish.copy_check import PublishError
-from cxlink.publish.exports import FINANCE_TABLES, ExportReport, stage_exports
+from cxlink.publish.exports import FINANCE_TABLES, ExportOptions, ExportReport, stage_exports
 from cxlink.publish.leftovers import LOCK_NAME, clean_leftovers_locked, publish_lock
 from cxlink.publish.manifest import TableDocs
 from cxlink.settings import DataLayout
@@ -58,10 +58,12 @@ def publish(
     docs: Mapping[str, TableDocs] | None = None,
     only: Collection[str] | None = None,
     finance_tables: tuple[str, ...] = FINANCE_TABLES,
+    options: ExportOptions | None = None,
 ) -> Release:
     """Publish ``source``'s ``schemas`` to ``layout.bi_copy_path`` and ``layout.exports_dir``
     (see the module docstring). Arguments as for ``publish_bi_copy``; the exports cover the
-    first schema. On an error before step 6 nothing visible changes."""
+    first schema and are written as ``options`` say. On an error before step 6 nothing
+    visible changes."""
     layout.data_dir.mkdir(parents=True, exist_ok=True)
     docs = docs or {}
     with publish_lock(layout.data_dir) as held:
@@ -81,6 +83,7 @@ def publish(
                 docs=docs,
                 run_date=staged.report.run_date,
                 finance_tables=finance_tables,
+                options=options,
             )
             try:
                 stamp_version(staged, exports.version)

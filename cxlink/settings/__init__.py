@@ -71,6 +71,7 @@ class Settings:
     schedule_cron: str = field(default_factory=_declared("schedule_cron"))
     schedule_timezone: str = field(default_factory=_declared("schedule_timezone"))
     keep_runs: int = field(default_factory=_declared("keep_runs"))
+    csv_dialect: str = field(default_factory=_declared("csv_dialect"))
     argos_models: Path | None = field(default_factory=_declared("argos_models"))
     translate_beam_size: int = field(default_factory=_declared("translate_beam_size"))
     translate_batch_size: int = field(default_factory=_declared("translate_batch_size"))

@@ -46,7 +46,8 @@ _MONTHS = "a whole number of months >= 1"
 DECLARED: tuple[Setting, ...] = (
     Setting("CXLINK_DATA_DIR", "data_dir", str(DEFAULT_DATA_DIR), "a directory path",
             "the data directory: `landing/<entity>/`, `warehouse.duckdb`, `marts.duckdb` (BI "
-            "copy), `exports/`, `dbt_docs/`, `argos-models/`, `logs/` (one per run), "
+            "copy), `exports/`, `report/` (the report with charts), `dbt_docs/`, `argos-models/`, "
+            "`logs/` (one per run), "
             "`dbt_target/`",
             path, shown_default="`./data`"),
     Setting("CXLINK_SOURCES", "sources_file", "", "empty or a file path",
@@ -98,6 +99,11 @@ DECLARED: tuple[Setting, ...] = (
     Setting("CXLINK_KEEP_RUNS", "keep_runs", "10", "a whole number >= 1",
             "runs whose Dagster history, dbt target folder and log file are kept; older ones "
             "are deleted at the start of `cxlink run` (docs/operations.md#retention)", whole(1)),
+    Setting("CXLINK_CSV_DIALECT", "csv_dialect", "comma", "comma or semicolon",
+            "the CSV exports' dialect (both UTF-8 with a BOM): `comma` (`,` between fields, `.` "
+            "decimals) or `semicolon` (`;` between fields, `,` decimals, as Excel opens them in "
+            "the de, fi, sv, fr, es and pt locales; docs/operations.md#exports)",
+            choice("comma", "semicolon")),
     Setting("CXLINK_ARGOS_MODELS", "argos_models", "", "empty or a directory path",
             "where `make models` picks up `.argosmodel` files", optional(path),
             shown_default="`$CXLINK_DATA_DIR/argos-models`"),

@@ -45,6 +45,11 @@ class DataLayout:
         return self.data_dir / "dbt_docs"
 
     @property
+    def report_dir(self) -> Path:
+        """The HTML report every run writes (``index.html``, self-contained)."""
+        return self.data_dir / "report"
+
+    @property
     def tagger_models_dir(self) -> Path:
         """Tagger artifacts, one folder per version (``tagger-<hash>``)."""
         return self.data_dir / "models"

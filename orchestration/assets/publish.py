@@ -9,6 +9,7 @@ the copy and the exports as one version (``cxlink.publish.release``).
 import dagster as dg
 
 from cxlink.publish import (
+    ExportOptions,
     PersonalDataError,
     PublishError,
     Release,
@@ -16,6 +17,7 @@ from cxlink.publish import (
     mart_models,
     publish,
 )
+from cxlink.settings import Settings
 from orchestration.dbt_project import dbt_project
 from orchestration.resources import Warehouse
 
@@ -69,8 +71,11 @@ def publish_metadata(release: Release) -> dict[str, dg.MetadataValue | int | str
         "symlink switched atomically. Leftovers of a killed publish are removed first."
     ),
 )
-def bi_copy(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+def bi_copy(
+    context: dg.AssetExecutionContext, warehouse: Warehouse, settings: dg.ResourceParam[Settings]
+) -> dg.MaterializeResult:
     layout = warehouse.layout()
+    options = ExportOptions(csv_dialect=settings.csv_dialect, currency=settings.reporting_currency)
     target = layout.bi_copy_path
     docs = mart_docs(dbt_project.manifest_path, MART_SCHEMA)
     try:
@@ -82,6 +87,7 @@ def bi_copy(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mater
                 (MART_SCHEMA,),
                 docs=docs,
                 only=mart_models(dbt_project.manifest_path, MART_SCHEMA),
+                options=options,
             )
     except PublishError as exc:
         kind = "personal data" if isinstance(exc, PersonalDataError) else "verification"

@@ -16,6 +16,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
 
 from cxlink.contract import (
@@ -27,6 +28,7 @@ from cxlink.demo import generate
 from cxlink.demo import parameters as p
 from cxlink.demo.__main__ import main as cli_main
 from cxlink.demo.phrases import load_phrase_bank
+from cxlink.demo.tier_changes import episode_periods, merge_changes
 from cxlink.extract import extract_entity
 from cxlink.iso_codes import ISO_3166_ALPHA2, ISO_4217
 
@@ -316,22 +318,74 @@ def add_months(d: date, k: int) -> date:
     raise AssertionError
 
 
+def is_anniversary(first_start: date, day: date) -> bool:
+    years = day.year - first_start.year
+    return years > 0 and add_months(first_start, 12 * years) == day
+
+
 def test_periods_of_a_subscription_are_contiguous_and_never_overlap(demo):
     _, _, _, con = demo
-    changes = 0
+    tier_changes = renewals = 0
     for sub_id, periods in periods_by_subscription(con).items():
         assert len({r[1] for r in periods}) == 1, sub_id
         for before, after in pairwise(periods):
-            # an upgrade/downgrade ends a period the day the next one starts (end exclusive)
+            # a tier change or a renewal ends a period the day the next one starts (end
+            # exclusive); a period of the same tier starts only on a contract anniversary
             assert before[4] == after[3], sub_id
-            assert before[2] != after[2] and before[5] != after[5], sub_id
-            changes += 1
+            assert before[5] != after[5], sub_id
+            if before[2] != after[2]:
+                tier_changes += 1
+            else:
+                assert is_anniversary(periods[0][3], after[3]), (sub_id, after[3])
+                renewals += 1
         for row in periods:
             assert row[4] is None or row[4] > row[3], sub_id
             # an end after as_of_date is not known yet: the period is written as ongoing
             assert row[3] <= AS_OF and (row[4] is None or row[4] <= AS_OF)
         assert all(r[4] is not None for r in periods[:-1]), sub_id
-    assert changes > 10
+    assert tier_changes > 10 and renewals > 10
+
+
+def test_renewals_add_seats_at_the_planted_rate(demo):
+    """At each contract anniversary the price moves by exp(N(mean, sigma)) seats, plus the
+    period's own price noise (sd PERIOD_PRICE_SIGMA on each side of the cut): the mean log
+    change recovers the planted seat growth, the driver of a net revenue retention near 100%."""
+    _, _, truth, con = demo
+    planted = truth["expansion"]["renewal_seat_log_change"]
+    steps = []
+    for periods in periods_by_subscription(con).values():
+        for before, after in pairwise(periods):
+            if before[2] == after[2]:  # same tier: a renewal
+                steps.append(math.log(float(after[5]) / float(before[5])))
+    n = len(steps)
+    mean = sum(steps) / n
+    sd = math.sqrt(planted["sigma"] ** 2 + 2 * p.PERIOD_PRICE_SIGMA**2)
+    assert n > 100
+    assert abs(mean - planted["mean"]) < 4 * sd / math.sqrt(n), (mean, n)
+    assert sum(s > 0 for s in steps) / n > 0.7  # most renewals add seats
+
+
+def test_renewals_cut_periods_that_keep_the_tier_and_carry_the_seats():
+    """Known answer: episode 0 (tier 1) moves to tier 2 on day 10, the day it also renews (the
+    renewal folds into that cut), and renews again on day 20; episode 1 (tier 2) renews on day
+    5. The seat factor accumulates within an episode only."""
+    tier0 = np.array([1, 2])
+    owner, day, tier, step = merge_changes(
+        tier0,
+        np.array([0]), np.array([10]), np.array([2]),
+        np.array([0, 0, 1]), np.array([10, 20, 5]), np.array([0.1, 0.2, 0.3]),
+    )  # fmt: skip
+    assert owner.tolist() == [0, 0, 1] and day.tolist() == [10, 20, 5]
+    assert tier.tolist() == [2, 2, 2] and step.tolist() == pytest.approx([0.1, 0.2, 0.3])
+    periods = episode_periods(np.array([0, 0]), np.array([30, 9]), tier0, owner, day, tier, step)
+    p_owner, _, p_start, p_end, p_tier, upgrade, seat = periods
+    assert p_owner.tolist() == [0, 0, 0, 1, 1]
+    assert list(zip(p_start.tolist(), p_end.tolist(), strict=True)) == [
+        (0, 10), (10, 20), (20, 30), (0, 5), (5, 9),
+    ]  # fmt: skip
+    assert p_tier.tolist() == [1, 2, 2, 2, 2]
+    assert upgrade.tolist() == [False, True, False, False, False]
+    assert seat.tolist() == pytest.approx([0.0, 0.1, 0.3, 0.0, 0.3])
 
 
 def test_addons_overlap_their_main_subscription_and_churn_ends_everything(demo):
@@ -624,16 +678,21 @@ def test_spend_and_costs_follow_the_planted_rates(demo):
     ).fetchall()
     for channel, cac in ratio:
         assert cac == pytest.approx(truth["cac_by_channel"][channel], rel=0.1), channel
+    per_new = truth["service_cost_per_customer"]["onboarding_per_new_customer"]
+    assert set(per_new) == set(p.SEGMENTS)
+    cost = " ".join(f"when '{s}' then {v}" for s, v in per_new.items())
     onboarding = con.execute(
-        """
-        select s.month, cast(s.amount as double), count(c.customer_id)
+        f"""
+        select s.month, cast(s.amount as double),
+               coalesce(sum(case c.segment {cost} end), 0), count(c.customer_id)
         from service_costs s left join customers c
           on date_trunc('month', c.signup_date) = cast(s.month as date)
         where s.cost_type = 'onboarding' group by all
         """
     ).fetchall()
-    per_new = truth["service_cost_per_customer"]["onboarding_per_new_customer"]
-    assert all(amount == pytest.approx(n * per_new) for _, amount, n in onboarding)
+    # onboarding is booked per new customer at the rate of their segment
+    assert all(amount == pytest.approx(expected) for _, amount, expected, _ in onboarding)
+    assert sum(n for *_, n in onboarding) == CUSTOMERS
     support = scalar(
         con, "select max(cast(amount as double)) from service_costs where cost_type = 'support'"
     )

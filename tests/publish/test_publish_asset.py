@@ -10,8 +10,18 @@ import openpyxl
 import pytest
 
 from cxlink.publish import FINANCE_TABLES, mart_models
+from cxlink.settings import Settings
 from orchestration.resources import Warehouse
 from tests.publish.conftest import build_warehouse, leftovers, sha256
+
+
+def resources_for(data_dir: Path, **settings: str) -> dict[str, object]:
+    """The publish asset's resources: the warehouse, and the settings it reads (the CSV
+    dialect, the reporting currency)."""
+    return {
+        "warehouse": Warehouse(data_dir=str(data_dir)),
+        "settings": Settings(data_dir=data_dir, **settings),
+    }
 
 
 @pytest.fixture
@@ -48,9 +58,7 @@ def test_asset_depends_on_every_mart_in_the_manifest(asset_module, dbt_manifest:
 
 
 def test_asset_publishes_and_exports(asset_module, data_dir: Path, dbt_manifest: Path):
-    result = dg.materialize(
-        [asset_module.bi_copy], resources={"warehouse": Warehouse(data_dir=str(data_dir))}
-    )
+    result = dg.materialize([asset_module.bi_copy], resources=resources_for(data_dir))
     assert result.success
     [event] = result.get_asset_materialization_events()
     metadata = event.materialization.metadata
@@ -89,7 +97,7 @@ def test_asset_publishes_and_exports(asset_module, data_dir: Path, dbt_manifest:
 
 
 def test_asset_fails_on_personal_data_and_keeps_the_previous_copy(asset_module, data_dir: Path):
-    resources = {"warehouse": Warehouse(data_dir=str(data_dir))}
+    resources = resources_for(data_dir)
     assert dg.materialize([asset_module.bi_copy], resources=resources).success
     target = data_dir / "marts.duckdb"
     before = sha256(target)
@@ -134,7 +142,7 @@ def test_a_failed_blocking_check_on_a_mart_stops_the_publish(
 ):
     result = dg.materialize(
         [*stand_in_marts(mart_models(dbt_manifest), failing), asset_module.bi_copy],
-        resources={"warehouse": Warehouse(data_dir=str(data_dir))},
+        resources=resources_for(data_dir),
         raise_on_error=False,
     )
     materialized = {e.asset_key for e in result.get_asset_materialization_events()}
@@ -154,7 +162,7 @@ def test_the_asset_first_removes_what_a_killed_publish_left_and_says_so(
     instance = dg.DagsterInstance.ephemeral()
     result = dg.materialize(
         [asset_module.bi_copy],
-        resources={"warehouse": Warehouse(data_dir=str(data_dir))},
+        resources=resources_for(data_dir),
         instance=instance,
     )
     assert result.success

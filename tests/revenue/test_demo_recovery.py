@@ -13,7 +13,7 @@ pytestmark = pytest.mark.xdist_group("demo_run")
 
 # Standard deviations allowed around the expected value: a 4-sigma band misses a correct
 # estimate with probability 6e-5 per channel, while the planted CACs of neighbouring channels
-# (250 / 350, 700 / 900) lie far more than 4 sigma apart at this scale.
+# (2,500 / 3,000, 6,000 / 9,000 EUR) lie far more than 4 sigma apart at this scale.
 Z = 4.0
 
 
