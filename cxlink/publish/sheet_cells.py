@@ -49,7 +49,7 @@ TEXT_ALIGN = Alignment(indent=1)  # text after a right-aligned number keeps a ga
 TEXT_WRAPPED = Alignment(indent=1, wrap_text=True, vertical="top")
 TEXT_WRAP = 30  # text longer than this wraps in its cell rather than widening the column
 HEADER_RIGHT = Alignment(wrap_text=True, vertical="bottom", horizontal="right")
-WRAP = Alignment(wrap_text=True, vertical="top")
+WRAP = Alignment(wrap_text=True, vertical="top", indent=1)
 TOP = Alignment(vertical="top")
 
 

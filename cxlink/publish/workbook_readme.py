@@ -55,7 +55,8 @@ def metrics_sections(text: str) -> list[str]:
     found: list[str] = []
     pattern = re.escape(METRICS_DOC) + r'\s*((?:"[^"]+"(?:\s*(?:,|and)\s*)?)+)'
     for match in re.finditer(pattern, text):
-        for section in re.findall(r'"([^"]+)"', match.group(1)):
+        for quoted in re.findall(r'"([^"]+)"', match.group(1)):
+            section = " ".join(quoted.split())  # a yml description may break a name's line
             if section not in found:
                 found.append(section)
     return found
@@ -196,7 +197,7 @@ def write_readme(
         ("source", "the cxlink marts: the same version as marts.duckdb's meta.publish_info", None),
     ]
     rows.append([cell(ws, "cxlink finance workbook", font=TITLE)], lines=2)
-    left = Alignment(horizontal="left")
+    left = Alignment(horizontal="left", indent=1)
     for label, value, fmt in facts_rows:
         rows.append([cell(ws, label, font=BOLD), cell(ws, value, fmt, alignment=left)])
     rows.append([])

@@ -305,7 +305,7 @@ def test_wrapped_lines_breaks_between_words():
 
 def test_metrics_sections_and_anchors():
     text = (
-        'x (docs/metrics.md "Linking NPS to retention and revenue", "CLV and CAC" and '
+        'x (docs/metrics.md "Linking NPS to retention and\n  revenue", "CLV and CAC" and '
         '"Survey metrics"), then docs/metrics.md "CLV and CAC" again.'
     )
     assert metrics_sections(text) == [
