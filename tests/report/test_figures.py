@@ -131,7 +131,7 @@ def test_linkage_bars_are_percentage_points_and_money_with_intervals():
     assert list(risk.y) == [500000.0, 100000.0]
     assert list(risk.error_y.array) == [140000.0, 50000.0]
     assert fig.layout.annotations[0].text.endswith("12-month logo churn")
-    assert fig.layout.annotations[1].text == "revenue at risk (EUR a year)"
+    assert fig.layout.annotations[1].text == "revenue at risk (EUR of ARR over 12 months)"
 
 
 def _clv(labels: list[str]) -> pd.DataFrame:

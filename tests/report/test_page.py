@@ -12,12 +12,12 @@ import duckdb
 import plotly.offline
 import pytest
 
+from cxlink.front_page import Estimate, FrontPage
 from cxlink.report import build_report, write_report
 from cxlink.report.charts import CHARTS
 from cxlink.report.page import headline_cards
 from cxlink.report.queries import RevenueHeadline
 from cxlink.settings import Settings
-from cxlink.summary import Estimate, FrontPage
 from tests.report import handmade
 
 CHART_IDS = [chart.id for chart in CHARTS]
@@ -156,7 +156,7 @@ def test_headline_cards_show_each_figure_with_its_interval():
         ["12-month logo churn, detractors", "36.7%", "95% CI 31.9% .. 41.8%"],
         ["12-month logo churn, promoters", "10.1%", "95% CI 8.5% .. 12.0%"],
         ["churn gap, detractors over promoters", "+26.6 pts", "95% CI +21.4 .. +31.9"],
-        ["revenue at risk a year", "EUR 1,650,167", "95% CI 1,324,047 .. 1,976,286"],
+        ["revenue at risk, ARR over 12 months", "EUR 1,650,167", "95% CI 1,324,047 .. 1,976,286"],
         ["value of one NPS point a year", "EUR 58,792", "interval not estimable"],
         ["CLV / CAC, subscriptions", "4.2x", "95% CI 3.6x .. 4.9x · CAC payback 14.3 months"],
         ["MRR, Oct 2026", "EUR 1,450,013", "end of month"],
