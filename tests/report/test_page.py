@@ -81,8 +81,8 @@ def test_a_chart_without_data_says_why_instead_of_plotting(tmp_path: Path):
 def test_unit_economics_draws_the_side_it_has(tmp_path: Path):
     text, result = _build(tmp_path, without=("marts.clv_by_plan_tier",))
     assert {"clv-to-cac", "cac-payback"} <= set(result.charts)
-    assert '"text":"by acquisition channel"' in text
-    assert '"text":"by plan tier"' not in text
+    assert '"text":"subscription, by acquisition channel"' in text
+    assert ', by plan tier"' not in text
     _, result = _build(
         tmp_path / "none", without=("marts.clv_by_plan_tier",), empty=("marts.clv_by_channel",)
     )
