@@ -88,7 +88,7 @@ CHARTS: tuple[Chart, ...] = (
         LINKAGE,
         "Churn gap and revenue at risk",
         "How many more points of logo churn detractors show than promoters over the linkage "
-        "horizon, and the ARR that extra churn puts at risk each year, with 95% intervals. "
+        "horizon, and the ARR that extra churn puts at risk over that horizon, with 95% intervals. "
         "marts.cx_revenue_linkage_total and marts.cx_revenue_linkage_by_segment.",
         lambda con, currency: figures.linkage(queries.linkage_by_segment(con), currency),
     ),

@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 
 import plotly.offline
 
+from cxlink.front_page import NPS_CATEGORIES, Estimate, FrontPage
 from cxlink.report.charts import Panel
 from cxlink.report.queries import RevenueHeadline
-from cxlink.summary import NPS_CATEGORIES, Estimate, FrontPage
 
 # No modebar (it covers legends and subplot titles, and its links point at plotly's cloud):
 # hover reads the values and intervals, drag zooms, a double click resets.
@@ -126,8 +126,9 @@ def headline_cards(page: FrontPage, revenue: RevenueHeadline) -> list[str]:
                 _interval(gap, lambda x: f"{100 * x:+.1f}"),
             )
         )
+    # revenue at risk: detractor ARR x the churn gap, over the linkage horizon (not a year)
     for label, estimate in (
-        ("revenue at risk a year", page.revenue_at_risk),
+        (f"revenue at risk, ARR over {horizon or 12} months", page.revenue_at_risk),
         ("value of one NPS point a year", page.nps_point_value),
     ):
         if _set(estimate):

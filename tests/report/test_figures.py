@@ -131,7 +131,7 @@ def test_linkage_bars_are_percentage_points_and_money_with_intervals():
     assert list(risk.y) == [500000.0, 100000.0]
     assert list(risk.error_y.array) == [140000.0, 50000.0]
     assert fig.layout.annotations[0].text.endswith("12-month logo churn")
-    assert fig.layout.annotations[1].text == "revenue at risk (EUR a year)"
+    assert fig.layout.annotations[1].text == "revenue at risk (EUR of ARR over 12 months)"
 
 
 def _clv(labels: list[str]) -> pd.DataFrame:
@@ -152,21 +152,32 @@ def _clv(labels: list[str]) -> pd.DataFrame:
     )
 
 
-def test_unit_economics_has_one_bar_series_per_billing_model_and_side():
+def test_unit_economics_has_a_row_of_panels_per_billing_model():
     fig = figures.unit_economics(
         _clv(["organic", "paid_search", "organic"]), _clv(["starter", "payg"]), "clv_to_cac"
     )
+    assert [a.text for a in fig.layout.annotations] == [
+        "subscription, by acquisition channel",
+        "subscription, by plan tier",
+        "one-time, by acquisition channel",
+        "one-time, by plan tier",
+    ]
     assert [(t.name, t.xaxis, list(t.y)) for t in fig.data] == [
         ("subscription", "x", [4.5, 3.0]),
-        ("one-time", "x", [1.2]),
         ("subscription", "x2", [4.5]),
-        ("one-time", "x2", [3.0]),
+        ("one-time", "x3", [1.2]),
+        ("one-time", "x4", [3.0]),
     ]
-    assert [t.showlegend for t in fig.data] == [True, True, False, False]
+    # each row has its own scale: one-time paybacks run to years, subscriptions' to months
+    assert fig.layout.yaxis3.matches is None
+    assert fig.layout.height == 2 * 300 + 60
     payback = figures.unit_economics(_clv(["organic", "referral"]), None, "cac_payback_months")
     assert [list(t.y) for t in payback.data] == [[14.0], [18.0]]
     assert list(payback.data[0].error_y.array) == [3.0]
-    assert [a.text for a in payback.layout.annotations] == ["by acquisition channel"]
+    assert [a.text for a in payback.layout.annotations] == [
+        "subscription, by acquisition channel",
+        "one-time, by acquisition channel",
+    ]
 
 
 def test_topic_impact_colours_costs_red_and_puts_the_costliest_on_top():

@@ -12,12 +12,12 @@ import duckdb
 import plotly.offline
 import pytest
 
+from cxlink.front_page import Estimate, FrontPage
 from cxlink.report import build_report, write_report
 from cxlink.report.charts import CHARTS
 from cxlink.report.page import headline_cards
 from cxlink.report.queries import RevenueHeadline
 from cxlink.settings import Settings
-from cxlink.summary import Estimate, FrontPage
 from tests.report import handmade
 
 CHART_IDS = [chart.id for chart in CHARTS]
@@ -81,8 +81,8 @@ def test_a_chart_without_data_says_why_instead_of_plotting(tmp_path: Path):
 def test_unit_economics_draws_the_side_it_has(tmp_path: Path):
     text, result = _build(tmp_path, without=("marts.clv_by_plan_tier",))
     assert {"clv-to-cac", "cac-payback"} <= set(result.charts)
-    assert '"text":"by acquisition channel"' in text
-    assert '"text":"by plan tier"' not in text
+    assert '"text":"subscription, by acquisition channel"' in text
+    assert ', by plan tier"' not in text
     _, result = _build(
         tmp_path / "none", without=("marts.clv_by_plan_tier",), empty=("marts.clv_by_channel",)
     )
@@ -156,7 +156,7 @@ def test_headline_cards_show_each_figure_with_its_interval():
         ["12-month logo churn, detractors", "36.7%", "95% CI 31.9% .. 41.8%"],
         ["12-month logo churn, promoters", "10.1%", "95% CI 8.5% .. 12.0%"],
         ["churn gap, detractors over promoters", "+26.6 pts", "95% CI +21.4 .. +31.9"],
-        ["revenue at risk a year", "EUR 1,650,167", "95% CI 1,324,047 .. 1,976,286"],
+        ["revenue at risk, ARR over 12 months", "EUR 1,650,167", "95% CI 1,324,047 .. 1,976,286"],
         ["value of one NPS point a year", "EUR 58,792", "interval not estimable"],
         ["CLV / CAC, subscriptions", "4.2x", "95% CI 3.6x .. 4.9x · CAC payback 14.3 months"],
         ["MRR, Oct 2026", "EUR 1,450,013", "end of month"],

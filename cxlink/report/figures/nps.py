@@ -117,8 +117,8 @@ def retention_curves(frame: pd.DataFrame) -> go.Figure:
 
 
 def linkage(frame: pd.DataFrame, currency: str) -> go.Figure:
-    """Churn gap (percentage points) and revenue at risk (money a year) per segment with 95%
-    error bars (columns segment, linkage_horizon_months, churn_gap, churn_gap_ci_low/high,
+    """Churn gap (percentage points) and revenue at risk (ARR over the linkage horizon) per
+    segment with 95% error bars (columns segment, linkage_horizon_months, churn_gap, churn_gap_ci_low/high,
     revenue_at_risk, revenue_at_risk_ci_low/high)."""
     horizon = int(frame["linkage_horizon_months"].dropna().iloc[0])
     fig = make_subplots(
@@ -126,7 +126,7 @@ def linkage(frame: pd.DataFrame, currency: str) -> go.Figure:
         cols=2,
         subplot_titles=(
             f"churn gap: detractor minus promoter {horizon}-month logo churn",
-            f"revenue at risk ({currency} a year)",
+            f"revenue at risk ({currency} of ARR over {horizon} months)",
         ),
         horizontal_spacing=0.12,
     )
@@ -162,7 +162,7 @@ def linkage(frame: pd.DataFrame, currency: str) -> go.Figure:
             error_y={"type": "data", "array": above, "arrayminus": below, "color": "#333"},
             customdata=frame[["revenue_at_risk_ci_low", "revenue_at_risk_ci_high"]].to_numpy(),
             hovertemplate=(
-                f"%{{x}}: {currency} %{{y:,.0f}} a year<br>95% CI %{{customdata[0]:,.0f}} .. "
+                f"%{{x}}: {currency} %{{y:,.0f}} over {horizon} months<br>95% CI %{{customdata[0]:,.0f}} .. "
                 "%{customdata[1]:,.0f}<extra></extra>"
             ),
         ),

@@ -57,31 +57,24 @@ def mrr_waterfall(frame: pd.DataFrame, currency: str) -> go.Figure:
     return layout(fig, showlegend=False)
 
 
-def _by_billing_model(
-    fig: go.Figure, frame: pd.DataFrame, column: str, col: int, hover: str, legend: bool
+def _bars(
+    fig: go.Figure, rows: pd.DataFrame, model: str, column: str, hover: str, where: dict
 ) -> None:
-    for model in dict.fromkeys(frame["billing_model"]):
-        rows = frame[frame["billing_model"] == model]
-        above, below = error_arrays(
-            rows[column], rows[f"{_ci(column)}_low"], rows[f"{_ci(column)}_high"]
-        )
-        fig.add_trace(
-            go.Bar(
-                x=rows["label"],
-                y=rows[column],
-                name=model.replace("_", "-"),
-                legendgroup=model,
-                showlegend=legend,
-                marker_color=BILLING_COLORS.get(model, NEUTRAL),
-                error_y={"type": "data", "array": above, "arrayminus": below, "color": "#333"},
-                customdata=rows[
-                    [f"{_ci(column)}_low", f"{_ci(column)}_high", "customers"]
-                ].to_numpy(),
-                hovertemplate=f"{model.replace('_', '-')} %{{x}}: {hover}<extra></extra>",
-            ),
-            row=1,
-            col=col,
-        )
+    low, high = f"{_ci(column)}_low", f"{_ci(column)}_high"
+    above, below = error_arrays(rows[column], rows[low], rows[high])
+    name = model.replace("_", "-")
+    fig.add_trace(
+        go.Bar(
+            x=rows["label"],
+            y=rows[column],
+            name=name,
+            marker_color=BILLING_COLORS.get(model, NEUTRAL),
+            error_y={"type": "data", "array": above, "arrayminus": below, "color": "#333"},
+            customdata=rows[[low, high, "customers"]].to_numpy(),
+            hovertemplate=f"{name} %{{x}}: {hover}<extra></extra>",
+        ),
+        **where,
+    )
 
 
 def _ci(column: str) -> str:
@@ -90,19 +83,29 @@ def _ci(column: str) -> str:
     return {"clv_to_cac": "clv_to_cac_ci", "cac_payback_months": "cac_payback_ci"}[column]
 
 
+ROW_HEIGHT = 300
+
+
 def unit_economics(
     by_channel: pd.DataFrame | None, by_tier: pd.DataFrame | None, column: str
 ) -> go.Figure:
     """CLV/CAC (``column`` clv_to_cac) or CAC payback (cac_payback_months) per acquisition
-    channel and per plan tier, one bar per billing model, with 95% error bars. A side without
-    rows (None) is left out."""
+    channel (left) and per plan tier (right), with 95% error bars: one row of panels per
+    billing model, each on its own scale (a one-time buyer's payback runs to years, a
+    subscriber's to months: on one axis the subscriptions' bars would be unreadable). A side
+    without rows (None) is left out."""
     sides = [
         (t, f)
         for t, f in (("by acquisition channel", by_channel), ("by plan tier", by_tier))
         if f is not None
     ]
+    models = list(dict.fromkeys(m for _, f in sides for m in f["billing_model"]))
     fig = make_subplots(
-        rows=1, cols=len(sides), subplot_titles=[t for t, _ in sides], horizontal_spacing=0.08
+        rows=len(models),
+        cols=len(sides),
+        subplot_titles=[f"{m.replace('_', '-')}, {t}" for m in models for t, _ in sides],
+        horizontal_spacing=0.08,
+        vertical_spacing=0.4 / len(models),
     )
     if column == "clv_to_cac":
         hover = "CLV/CAC %{y:.1f}x<br>95% CI %{customdata[0]:.1f} .. %{customdata[1]:.1f}x<br>customers %{customdata[2]:,}"
@@ -110,7 +113,10 @@ def unit_economics(
     else:
         hover = "payback %{y:.1f} months<br>95% CI %{customdata[0]:.1f} .. %{customdata[1]:.1f}<br>customers %{customdata[2]:,}"
         title = "CAC payback (months)"
-    for i, (_, frame) in enumerate(sides):
-        _by_billing_model(fig, frame, column, i + 1, hover, legend=i == 0)
-    fig.update_yaxes(title_text=title, row=1, col=1)
-    return layout(fig, top=70, barmode="group")
+    for r, model in enumerate(models, 1):
+        for c, (_, frame) in enumerate(sides, 1):
+            rows = frame[frame["billing_model"] == model]
+            if not rows.empty:
+                _bars(fig, rows, model, column, hover, {"row": r, "col": c})
+        fig.update_yaxes(title_text=title, row=r, col=1)
+    return layout(fig, height=ROW_HEIGHT * len(models) + 60, top=40, showlegend=False)
