@@ -64,15 +64,23 @@ def test_generate_demo_run_and_summary(tmp_path: Path, dbt_manifest: Path):
     try:
         nps, low, high, n = con.execute(
             "select nps, ci_low, ci_high, responses from marts.nps_overall "
-            "where period = 'all_time'"
+            "where period = 'last_12_months'"
         ).fetchone()
+        detractor_churn = con.execute(
+            "select logo_churn_rate from marts.cx_revenue_linkage_overall "
+            "where nps_category = 'detractor'"
+        ).fetchone()[0]
     finally:
         con.close()
-    # the headline line shows the mart's figure, its interval and its count
-    headline = re.search(r"^NPS all_time: .*$", run.stdout, re.MULTILINE)
+    # the front page shows the mart's figure, its interval and its count
+    headline = re.search(r"^  NPS, last 12 months .*$", run.stdout, re.MULTILINE)
     assert headline, run.stdout[-3000:]
-    for figure in (f"{nps:+.1f}", f"{low:+.1f}", f"{high:+.1f}", f"n={n}"):
+    for figure in (f"{nps:+.1f}", f"{low:+.1f}", f"{high:+.1f}", f"n={n:,}"):
         assert figure in headline.group(0), (figure, headline.group(0))
+    churn = re.search(r"^  12-month logo churn  detractors .*$", run.stdout, re.MULTILINE)
+    assert churn and f"{100 * detractor_churn:.1f}%" in churn.group(0), run.stdout[-3000:]
+    report = re.search(r"^report:\s+(/\S+)", run.stdout, re.MULTILINE)
+    assert report and Path(report.group(1)).is_file(), run.stdout[-3000:]
     # where BI tools read the marts: the published copy, not the warehouse
     marts = re.search(r"^BI tools:\s+(/\S+)", run.stdout, re.MULTILINE)
     assert marts, run.stdout[-3000:]
