@@ -7,6 +7,8 @@
     here: the ARPU interval, CLV / CAC and the CAC payback, CAC / (ARPU x gross margin), whose
     interval maps the ARPU interval's bounds (monotone in ARPU; no bound where ARPU may be
     <= 0). -#}
+{#- A table, not a view: its published slices and its tests read it, so it is computed once. -#}
+{{ config(materialized='table') }}
 {%- set z = var('ci_z') -%}
 {%- set arpu_low = wald_bound('arpu', 'arpu_se', z, 'lower') -%}
 {%- set arpu_high = wald_bound('arpu', 'arpu_se', z, 'upper') -%}

@@ -7,6 +7,8 @@
     accounts, ARR, the NPS variants, revenue at risk and the value of one NPS point),
     int_finance__cohort_outcomes (logo churn, NRR, churn gap) and int_finance__clv_cells (churn,
     ARPU, lifetime per var clv_lifetime, CLV: as clv_by_segment). -#}
+{#- A table, not a view: its published slices and its tests read it, so it is computed once. -#}
+{{ config(materialized='table') }}
 {%- set z = var('ci_z') -%}
 {%- set account_groups = {
     'all': 'answered', 'promoter': 'promoter', 'passive': 'passive', 'detractor': 'detractor',

@@ -5,6 +5,8 @@
     (one-time buyers). group by month, rollup(acquisition_channel): the channel is null on the
     month's total, grouping_id names the set (macros/rollups.sql); cac_by_channel and cac_total
     select one each. -#}
+{#- A table, not a view: its published slices and its tests read it, so it is computed once. -#}
+{{ config(materialized='table') }}
 {%- set lag = cac_lag_months() -%}
 
 with

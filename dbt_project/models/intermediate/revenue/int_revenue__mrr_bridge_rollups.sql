@@ -4,6 +4,8 @@
     mrr_monthly). group by month, cube(...): a rolled-up dimension is null, grouping_id names
     the set (macros/rollups.sql); each mrr_bridge* mart selects one. Slices use the customer's
     plan_tier in the month (the tier left from on a churn row). -#}
+{#- A table, not a view: its published slices and its tests read it, so it is computed once. -#}
+{{ config(materialized='table') }}
 {%- set dimensions = ['segment', 'plan_tier', 'acquisition_channel'] -%}
 
 with

@@ -5,6 +5,8 @@
     cube(...): a rolled-up dimension is null, grouping_id names the set, macros/rollups.sql);
     each revenue_retention_12m* mart selects one. A month appears once its base month t-12 has
     data. -#}
+{#- A table, not a view: its published slices and its tests read it, so it is computed once. -#}
+{{ config(materialized='table') }}
 {%- set dimensions = ['segment', 'acquisition_channel'] -%}
 
 with

@@ -3,6 +3,8 @@
     adjusted Wald CI on every figure (docs/metrics.md "Survey metrics"). A rolled-up dimension
     is null; grouping_id names the set (macros/rollups.sql). Not published: each nps_monthly*
     mart selects one set. -#}
+{#- A table, not a view: its published slices and its tests read it, so it is computed once. -#}
+{{ config(materialized='table') }}
 {%- set z = var('ci_z') -%}
 {%- set dimensions = ['segment', 'plan_tier', 'acquisition_channel', 'language'] -%}
 

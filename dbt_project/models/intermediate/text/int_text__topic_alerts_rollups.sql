@@ -5,6 +5,8 @@
     step-up procedure: q_(i) = min over j >= i of p_(j) m / j, capped at 1. is_alert:
     q_value <= var `alert_fdr` (default 0.05, env CXLINK_ALERT_FDR), the share rose, and at
     least var `alert_min_mentions` (default 5) comments mention the topic in the period. -#}
+{#- A table, not a view: its published slices and its tests read it, so it is computed once. -#}
+{{ config(materialized='table') }}
 {%- set fdr = var('alert_fdr') | float -%}
 {%- if not (0 < fdr < 1) -%}
     {{ exceptions.raise_compiler_error("var alert_fdr / CXLINK_ALERT_FDR must be a number in (0, 1), got '" ~ var('alert_fdr') ~ "'") }}

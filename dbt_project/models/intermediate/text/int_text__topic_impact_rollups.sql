@@ -16,6 +16,8 @@
     arr_weighted_impact = arr_share x (RWNPS_t - RWNPS_rest). Rows: every period of var
     `topic_period` plus one 'all_time' row set (period_start = the first period). The counts of
     the two groups come from int_text__topic_nps_splits_by_period; the formulas are here. -#}
+{#- A table, not a view: its published slices and its tests read it, so it is computed once. -#}
+{{ config(materialized='table') }}
 {%- set z = var('ci_z') -%}
 
 with

@@ -19,6 +19,8 @@
       language without a translation model shows up here).
 
     Differences can be real (markets differ); the view shows them, it does not correct them. -#}
+{#- A table, not a view: its published slices and its tests read it, so it is computed once. -#}
+{{ config(materialized='table') }}
 {%- set z = var('ci_z') -%}
 
 with

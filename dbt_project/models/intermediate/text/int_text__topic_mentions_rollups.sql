@@ -5,6 +5,8 @@
     counts for its level-1 parent too. The share's denominator is the tagged comments of the
     same month, segment and language (every survey type: a comment is a comment); its interval
     is Wilson's. -#}
+{#- A table, not a view: its published slices and its tests read it, so it is computed once. -#}
+{{ config(materialized='table') }}
 {%- set z = var('ci_z') -%}
 {%- set dimensions = ['segment', 'language', 'sentiment_label'] -%}
 
