@@ -368,8 +368,12 @@ LINKAGE = f"""
            (select count(*) from cohort where churned) as cohort_churned,
            (select sum(mrr_start) from cohort) as cohort_mrr_start,
            (select sum(mrr_end) from cohort) as cohort_mrr_end,
-           (select count(*) from period_responses) as responses,
-           (select count(distinct customer_id) from period_responses) as accounts_answered,
+           -- the NPS variants count the accounts active on the as-of date (issue 14, item 11)
+           (select count(*) from period_responses
+            where customer_id in (select customer_id from accounts)) as responses,
+           (select count(*) from accounts where category is not null) as accounts_answered,
+           (select count(distinct customer_id) from period_responses)
+               as accounts_answered_incl_inactive,
            (select count(*) from sub_months inner join sub_customers using (customer_id)
             where answered and active_in_month) as customer_months,
            (select count(*) from sub_months inner join sub_customers using (customer_id)

@@ -11,7 +11,10 @@
         'nps_respondent_ci_low', 'nps_respondent_ci_high', 'accounts_answered', 'nps_account',
         'nps_account_se', 'nps_account_ci_low', 'nps_account_ci_high', 'nps_revenue_weighted',
         'nps_revenue_weighted_se', 'nps_revenue_weighted_ci_low',
-        'nps_revenue_weighted_ci_high', 'segment_customers', 'segment_arr', 'answered_arr',
+        'nps_revenue_weighted_ci_high', 'accounts_answered_incl_inactive',
+        'nps_account_incl_inactive', 'nps_account_incl_inactive_se',
+        'nps_account_incl_inactive_ci_low', 'nps_account_incl_inactive_ci_high',
+        'segment_customers', 'segment_arr', 'answered_arr',
         'revenue_coverage',
     ]) }}
 {%- endmacro %}

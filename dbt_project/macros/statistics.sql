@@ -53,6 +53,25 @@
 
 {#- ---- Intervals of an estimate and of a proportion ---- -#}
 
+{#- An interval bound that is null whenever its estimate (or the unclipped bound) is, clipped
+    to [floor, ceiling] where given (none: that side unclipped). DuckDB's greatest / least skip
+    nulls, so greatest(0.0, null) reads 0.0: a plain clip publishes a bound with nothing to
+    bound. Every clipped bound goes through here; the generic test bounds_null_with_estimate
+    checks the rule on every published interval. -#}
+{% macro clipped_bound(estimate, bound, floor=none, ceiling=none) -%}
+    {%- set clipped = '(' ~ bound ~ ')' -%}
+    {%- if floor is not none -%}
+        {%- set clipped = 'greatest(' ~ floor ~ ', ' ~ clipped ~ ')' -%}
+    {%- endif -%}
+    {%- if ceiling is not none -%}
+        {%- set clipped = 'least(' ~ ceiling ~ ', ' ~ clipped ~ ')' -%}
+    {%- endif -%}
+    case
+        when {{ estimate }} is not null and ({{ bound }}) is not null
+            then cast({{ clipped }} as double)
+    end
+{%- endmacro %}
+
 {#- Symmetric Wald bound estimate -/+ z * se; null when either is null. -#}
 {% macro wald_bound(estimate, se, z, bound) -%}
     {%- if bound not in ('lower', 'upper') -%}
@@ -90,6 +109,31 @@
                 + {{ z_value }} * {{ z_value }} / (4.0 * {{ n }} * {{ n }})
             )
         ) / (1 + {{ z_value }} * {{ z_value }} / {{ n }}) as double)
+    end
+{%- endmacro %}
+
+{#-
+    Effective number of observations of a proportion whose variance accounts for clustering
+    (e.g. several responses of one customer), for the Wilson interval of clustered data
+    (Korn & Graubard 1998): n_eff = p (1 - p) / Var(p), the n whose binomial variance equals
+    the clustered one, capped at n (a design effect below 1 is taken as 1, so the interval is
+    never narrower than Wilson's on n independent observations). Where p is 0 or 1 the
+    clustered variance is 0 and says nothing about the design effect: n_eff = n there (Korn &
+    Graubard's convention), likewise where the variance is 0 by chance. Null when n <= 0 or p
+    or the variance is null. Use: wilson_interval('p * n_eff', 'n_eff', z, bound) (at p = 0 or
+    1 that is exactly 0 or n_eff successes, so the exact bounds 0 and 1 hold); the published SE
+    stays the clustered one.
+-#}
+{% macro clustered_effective_n(share, variance, n) -%}
+    case
+        when {{ n }} is null or {{ n }} <= 0 or ({{ share }}) is null then null
+        when ({{ share }}) <= 0 or ({{ share }}) >= 1 then cast({{ n }} as double)
+        when ({{ variance }}) is null then null
+        when ({{ variance }}) <= 0 then cast({{ n }} as double)
+        else least(
+            cast({{ n }} as double),
+            ({{ share }}) * (1 - ({{ share }})) / ({{ variance }})
+        )
     end
 {%- endmacro %}
 

@@ -169,11 +169,14 @@ final as (
         segment_figures.nps_account_ci_high,
         segment_figures.nps_revenue_weighted,
         segment_figures.nps_revenue_weighted_se,
-        -- greatest / least skip nulls: category rows have always published -100 and 100 here
-        greatest(-100.0, segment_figures.nps_revenue_weighted_ci_low)
-            as nps_revenue_weighted_ci_low,
-        least(100.0, segment_figures.nps_revenue_weighted_ci_high)
-            as nps_revenue_weighted_ci_high,
+        -- clipped where computed (clipped_bound): null on the category rows, as the estimate
+        segment_figures.nps_revenue_weighted_ci_low,
+        segment_figures.nps_revenue_weighted_ci_high,
+        segment_figures.accounts_answered_incl_inactive,
+        segment_figures.nps_account_incl_inactive,
+        segment_figures.nps_account_incl_inactive_se,
+        segment_figures.nps_account_incl_inactive_ci_low,
+        segment_figures.nps_account_incl_inactive_ci_high,
         segment_figures.segment_customers,
         segment_figures.segment_arr,
         segment_figures.answered_arr,

@@ -5,7 +5,10 @@
     standard error is the customer-clustered (sandwich) one:
         Var(p) = sum over customers c of (sum over i in c of (y_i - p))^2 / n^2
     computed exactly from integer counts as sum_c (n * r_c - n_c * r)^2 / n^4
-    (n, r: responses and retained in the cell; n_c, r_c: the same for customer c). -#}
+    (n, r: responses and retained in the cell; n_c, r_c: the same for customer c). The interval
+    is the Wilson score interval of nps_retention on the effective number of responses
+    n_eff = p (1 - p) / Var(p), capped at n, and n where p is 0 or 1 (macros/statistics.sql
+    clustered_effective_n): unlike a Wald interval it keeps its width at 0% and 100%. -#}
 {%- set z = var('ci_z') -%}
 {%- set horizons = var('retention_horizons') -%}
 
@@ -115,14 +118,30 @@ estimates as (
 
 ),
 
-intervals as (
+effective as (
 
     select
         *,
-        greatest(0.0, retention_rate - cast({{ z }} as double) * retention_se) as retention_ci_low,
-        least(1.0, retention_rate + cast({{ z }} as double) * retention_se) as retention_ci_high,
-        1 - retention_rate as churn_rate
+        {{ clustered_effective_n('retention_rate', 'retention_se * retention_se', 'responses') }}
+            as effective_responses
     from estimates
+
+),
+
+intervals as (
+
+    -- Wilson on the effective n, as nps_retention's Wilson on n: valid at 0% and 100%, where
+    -- the clustered SE is 0 and a Wald interval would have zero width
+    select
+        *,
+        {{ wilson_interval(
+            'retention_rate * effective_responses', 'effective_responses', z, 'lower'
+        ) }} as retention_ci_low,
+        {{ wilson_interval(
+            'retention_rate * effective_responses', 'effective_responses', z, 'upper'
+        ) }} as retention_ci_high,
+        1 - retention_rate as churn_rate
+    from effective
 
 ),
 
@@ -146,6 +165,7 @@ final as (
         intervals.retained,
         intervals.retention_rate,
         intervals.retention_se,
+        intervals.effective_responses,
         cast(intervals.retention_ci_low as double) as retention_ci_low,
         cast(intervals.retention_ci_high as double) as retention_ci_high,
         intervals.churn_rate,
@@ -155,7 +175,7 @@ final as (
         cast(1 - intervals.retention_ci_low as double) as churn_ci_high,
         intervals.churn_rate - promoter_churn.promoter_churn_rate as churn_gap_vs_promoter,
         cast({{ z }} as double) as ci_z,
-        'customer_clustered_wald' as ci_method,
+        'customer_clustered_wilson' as ci_method,
         as_of.as_of_date
     from intervals
     left join promoter_churn
