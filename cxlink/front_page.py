@@ -26,6 +26,17 @@ class Publication:
     window_end: date | None
 
 
+@dataclass(frozen=True)
+class ScoreHeadline:
+    """A CSAT or CES headline (marts.csat_overall / ces_overall): the top-band share with its
+    interval, the mean score, n and the window."""
+
+    share: Estimate
+    mean: float | None
+    responses: int
+    period: str = "last_12_months"
+
+
 @dataclass
 class FrontPage:
     currency: str
@@ -34,6 +45,11 @@ class FrontPage:
     nps: Estimate | None = None
     nps_period: str = "last_12_months"
     nps_responses: int = 0
+    csat: ScoreHeadline | None = None
+    ces: ScoreHeadline | None = None
+    ces_easy_end: str = "high"
+    # where the linkage's NPS categories come from (marts.cx_revenue_linkage_overall)
+    category_source: str = "nps"
     churn_horizon_months: int | None = None
     churn_by_category: dict[str, Estimate] = field(default_factory=dict)
     churn_gap: Estimate | None = None
@@ -66,14 +82,38 @@ def _interval(e: Estimate, fmt) -> str:
     return f"{fmt(e.value)} ({fmt(e.low)} .. {fmt(e.high)})"
 
 
-def _headline_lines(page: FrontPage) -> list[str]:
-    rows: list[tuple[str, str]] = []
+def _score_rows(page: FrontPage) -> list[tuple[str, str]]:
+    rows = []
+    easy = "7 = easy" if page.ces_easy_end == "high" else "1 = easy"
+    for label, headline, band, scale in (
+        ("CSAT", page.csat, "satisfied", "of 5"),
+        ("CES", page.ces, "low effort", f"of 7 ({easy})"),
+    ):
+        if headline is not None and headline.responses and headline.share.value is not None:
+            share = _interval(headline.share, _pct)
+            mean = f", mean {headline.mean:.2f} {scale}" if headline.mean is not None else ""
+            period = headline.period.replace("_", " ")
+            rows.append((f"{label}, {period}", f"{share} {band}{mean}, n={headline.responses:,}"))
+    return rows
+
+
+def _survey_rows(page: FrontPage) -> list[tuple[str, str]]:
+    scores = _score_rows(page)
     if page.nps is not None and page.nps.value is not None:
         period = page.nps_period.replace("_", " ")
         nps = _interval(page.nps, _points)
-        rows.append((f"NPS, {period}", f"{nps}, n={page.nps_responses:,}"))
-    else:
-        rows.append(("NPS", "no NPS responses in the data"))
+        return [(f"NPS, {period}", f"{nps}, n={page.nps_responses:,}"), *scores]
+    if not scores:
+        return [("NPS", "no NPS responses in the data")]
+    # a CSAT / CES programme: say where the churn lines' categories come from
+    if page.category_source == "csat_mapped":
+        return [*scores, ("NPS", "no NPS survey; the churn below maps CSAT to NPS categories")]
+    return [*scores, ("NPS", "no NPS survey in the data")]
+
+
+def _headline_lines(page: FrontPage) -> list[str]:
+    rows = _survey_rows(page)
+    mapped = page.category_source in ("csat_mapped", "nps_and_csat_mapped")
     churn = [
         f"{category + 's':<11}{_interval(page.churn_by_category[category], _pct)}"
         for category in reversed(NPS_CATEGORIES)  # detractors first: the figure finance asks for
@@ -81,7 +121,8 @@ def _headline_lines(page: FrontPage) -> list[str]:
         and page.churn_by_category[category].value is not None
     ]
     for i, text in enumerate(churn):
-        rows.append((f"{page.churn_horizon_months}-month logo churn" if i == 0 else "", text))
+        label = f"{page.churn_horizon_months}-month logo churn" + (" (CSAT mapped)" * mapped)
+        rows.append((label if i == 0 else "", text))
     if page.churn_gap is not None and page.churn_gap.value is not None:
         gap = _interval(page.churn_gap, lambda x: f"{100 * x:+.1f}")
         rows.append(("detractor churn gap", f"{gap} points over promoters"))

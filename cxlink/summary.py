@@ -13,7 +13,14 @@ from pathlib import Path
 import duckdb
 
 from cxlink.extract.ledger import read_ledger
-from cxlink.front_page import NPS_CATEGORIES, Estimate, FrontPage, Publication, front_page_lines
+from cxlink.front_page import (
+    NPS_CATEGORIES,
+    Estimate,
+    FrontPage,
+    Publication,
+    ScoreHeadline,
+    front_page_lines,
+)
 from cxlink.settings import Settings
 
 
@@ -55,13 +62,44 @@ def _read_nps(con: duckdb.DuckDBPyConnection, page: FrontPage) -> None:
             return
 
 
+def _score_headline(con: duckdb.DuckDBPyConnection, mart: str, band: str) -> ScoreHeadline | None:
+    rows = {
+        period: ScoreHeadline(Estimate(share, low, high), mean, responses, period)
+        for period, responses, share, low, high, mean in con.execute(
+            f"select period, responses, {band}_share, {band}_ci_low, {band}_ci_high, "
+            f"mean_score from marts.{mart}"
+        ).fetchall()
+    }
+    return next((rows[p] for p in NPS_PERIODS if p in rows and rows[p].responses), None)
+
+
+def _read_csat(con: duckdb.DuckDBPyConnection, page: FrontPage) -> None:
+    page.csat = _score_headline(con, "csat_overall", "satisfied")
+
+
+def _read_ces(con: duckdb.DuckDBPyConnection, page: FrontPage) -> None:
+    page.ces = _score_headline(con, "ces_overall", "low_effort")
+    row = _one(con, "select ces_easy_end from marts.ces_overall")
+    if row is not None:
+        page.ces_easy_end = row["ces_easy_end"]
+
+
 def _read_linkage(con: duckdb.DuckDBPyConnection, page: FrontPage) -> None:
+    columns = {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns where table_schema = 'marts' "
+            "and table_name = 'cx_revenue_linkage_overall'"
+        ).fetchall()
+    }
+    source = "category_source" if "category_source" in columns else "'nps'"
     rows = con.execute(
         "select nps_category, linkage_horizon_months, logo_churn_rate, logo_churn_ci_low, "
-        "logo_churn_ci_high, as_of_date from marts.cx_revenue_linkage_overall"
+        f"logo_churn_ci_high, as_of_date, {source} from marts.cx_revenue_linkage_overall"
     ).fetchall()
-    for category, horizon, rate, low, high, as_of in rows:
+    for category, horizon, rate, low, high, as_of, category_source in rows:
         page.churn_horizon_months = horizon
+        page.category_source = category_source
         page.as_of = as_of.date() if hasattr(as_of, "date") else as_of
         if category in NPS_CATEGORIES:
             page.churn_by_category[category] = Estimate(rate, low, high)
@@ -139,6 +177,8 @@ def _read_publication(bi_copy: Path) -> Publication | None:
 
 HEADLINE_MARTS = {
     "nps_overall": _read_nps,
+    "csat_overall": _read_csat,
+    "ces_overall": _read_ces,
     "cx_revenue_linkage_overall": _read_linkage,
     "cx_revenue_linkage_total": _read_linkage_total,
     "clv_overall": _read_clv,

@@ -114,6 +114,12 @@ def test_a_bad_value_is_named_with_its_value_and_the_allowed_values():
         ("CXLINK_TRANSLATE_INTER_THREADS", "-2"),
         ("CXLINK_TRANSLATE_COMPUTE_TYPE", "int4"),
         ("CXLINK_CSV_DIALECT", "tab"),
+        ("CXLINK_CSAT_AS_NPS", "yes"),
+        ("CXLINK_CSAT_NPS_MAPPING", "5/3/1-2"),  # 4 is in no group
+        ("CXLINK_CSAT_NPS_MAPPING", "5/4/2-3"),  # 1 is in no group
+        ("CXLINK_CSAT_NPS_MAPPING", "5//1-4"),
+        ("CXLINK_CSAT_NPS_MAPPING", "9-10/7-8/0-6"),
+        ("CXLINK_CES_EASY_END", "7"),
     ],
 )
 def test_each_rule_rejects(name: str, value: str):
@@ -137,6 +143,9 @@ def test_each_rule_rejects(name: str, value: str):
         ("CXLINK_SCHEDULE_TIMEZONE", "Europe/Helsinki", "schedule_timezone", None),
         ("CXLINK_TRANSLATE_COMPUTE_TYPE", "int8_float32", "translate_compute_type", None),
         ("CXLINK_CSV_DIALECT", "Semicolon", "csv_dialect", "semicolon"),
+        ("CXLINK_CSAT_AS_NPS", "Always", "csat_as_nps", "always"),
+        ("CXLINK_CSAT_NPS_MAPPING", " 5-4 / 3 / 2-1 ", "csat_nps_mapping", "4-5/3/1-2"),
+        ("CXLINK_CES_EASY_END", "LOW", "ces_easy_end", "low"),
     ],
 )
 def test_each_rule_accepts(name: str, value: str, attr: str, expected):
@@ -299,6 +308,9 @@ def test_dbt_vars_known_answer(tmp_path: Path):
         "clv_lifetime": "rmst",
         "rmst_horizon_months": "36",
         "linkage_horizon_months": "12",
+        "csat_as_nps": "auto",
+        "csat_nps_mapping": "5/4/1-3",
+        "ces_easy_end": "high",
         "alert_fdr": "0.05",
         "data_dir": str(tmp_path),
         "duckdb_threads": "4",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from cxlink.front_page import Estimate, FrontPage, Publication, front_page_lines
+from cxlink.front_page import Estimate, FrontPage, Publication, ScoreHeadline, front_page_lines
 from cxlink.settings import Settings
 from cxlink.summary import summary_lines
 
@@ -74,29 +74,55 @@ def test_front_page_says_what_is_missing():
     assert lines[-1] == "quarantined: no rows loaded"
 
 
-def _warehouse(data_dir: Path) -> Settings:
+def _score_marts(con: duckdb.DuckDBPyConnection, csat_responses: int, ces_responses: int) -> None:
+    con.execute(
+        f"""
+        create table marts.csat_overall as
+        select * from (values
+            ('all_time', {csat_responses}, 0.785, 0.76, 0.808, 4.123),
+            ('last_12_months', {csat_responses}, 0.785, 0.76, 0.808, 4.123)
+        ) as t (period, responses, satisfied_share, satisfied_ci_low, satisfied_ci_high,
+                mean_score)
+        """
+    )
+    con.execute(
+        f"""
+        create table marts.ces_overall as
+        select * from (values
+            ('all_time', {ces_responses}, 0.64, 0.6, 0.68, 5.3, 'high'),
+            ('last_12_months', 0, null, null, null, null, 'high')
+        ) as t (period, responses, low_effort_share, low_effort_ci_low, low_effort_ci_high,
+                mean_score, ces_easy_end)
+        """
+    )
+
+
+def _warehouse(data_dir: Path, nps_responses: int = 10, csat_responses: int = 0) -> Settings:
     settings = Settings(data_dir=data_dir)
     con = duckdb.connect(str(settings.warehouse_path))
     try:
         for schema in ("marts", "landing", "raw", "quarantine"):
             con.execute(f"create schema {schema}")
+        nps = "30.0, 5.0, 50.0" if nps_responses else "null, null, null"
         con.execute(
-            """
+            f"""
             create table marts.nps_overall as
             select * from (values
-                ('all_time', 10, 30.0, 5.0, 50.0),
+                ('all_time', {nps_responses}, {nps}),
                 ('last_12_months', 0, null, null, null)
             ) as t (period, responses, nps, ci_low, ci_high)
             """
         )
+        _score_marts(con, csat_responses, 0)
+        source = "csat_mapped" if csat_responses and not nps_responses else "nps"
         con.execute(
-            """
+            f"""
             create table marts.cx_revenue_linkage_overall as
             select * from (values
-                ('promoter', 12, 0.1, 0.05, 0.15, date '2026-10-31'),
-                ('detractor', 12, 0.4, 0.3, 0.5, date '2026-10-31')
+                ('promoter', 12, 0.1, 0.05, 0.15, date '2026-10-31', '{source}'),
+                ('detractor', 12, 0.4, 0.3, 0.5, date '2026-10-31', '{source}')
             ) as t (nps_category, linkage_horizon_months, logo_churn_rate, logo_churn_ci_low,
-                    logo_churn_ci_high, as_of_date)
+                    logo_churn_ci_high, as_of_date, category_source)
             """
         )
         con.execute(
@@ -140,6 +166,34 @@ def test_summary_reads_the_marts_and_the_ledger(tmp_path: Path):
     assert "  not built: marts clv_overall (did dbt build fail?)" in lines
     assert "quarantined: 2 of 10 rows (20.00%): duplicate_key 2" in lines
     assert lines[0] == "cxlink summary · not published · as of 2026-10-31"
+
+
+def test_a_csat_only_company_gets_csat_lines_not_no_responses(tmp_path: Path):
+    # 7,043 CSAT answers and no NPS: the CSAT headline, the mapped churn, never "no responses"
+    lines = summary_lines(_warehouse(tmp_path, nps_responses=0, csat_responses=7043))
+    text = "\n".join(lines)
+    assert "no NPS responses" not in text and "no responses" not in text
+    assert (
+        "  CSAT, last 12 months               78.5% (76.0% .. 80.8%) satisfied, mean 4.12 of 5, n=7,043"
+        in lines
+    )
+    assert (
+        "  NPS                                no NPS survey; the churn below maps CSAT to NPS categories"
+        in lines
+    )
+    assert "  12-month logo churn (CSAT mapped)  detractors 40.0% (30.0% .. 50.0%)" in lines
+
+
+def test_front_page_shows_csat_and_ces_next_to_nps():
+    page = _page()
+    page.csat = ScoreHeadline(Estimate(0.785, 0.76, 0.808), 4.123, 7043, "last_12_months")
+    page.ces = ScoreHeadline(Estimate(0.64, 0.6, 0.68), 5.3, 812, "all_time")
+    assert front_page_lines(page)[3:7] == [
+        "  NPS, last 12 months   +35.2 (+33.4 .. +37.0), n=6,838",
+        "  CSAT, last 12 months  78.5% (76.0% .. 80.8%) satisfied, mean 4.12 of 5, n=7,043",
+        "  CES, all time         64.0% (60.0% .. 68.0%) low effort, mean 5.30 of 7 (7 = easy), n=812",
+        "  12-month logo churn   detractors 36.7% (31.9% .. 41.8%)",
+    ]
 
 
 def test_summary_sends_bi_tools_to_the_published_copy(tmp_path: Path):

@@ -45,6 +45,11 @@ FINANCE_TABLES = (
     "cx_revenue_linkage",
     "nps_overall",
     "nps_retention_summary",
+    # CSAT / CES programmes: their headline windows and churn by band
+    "csat_overall",
+    "csat_retention",
+    "ces_overall",
+    "ces_retention",
     "clv_overall",
     "clv_by_channel",
     "clv_by_plan_tier",

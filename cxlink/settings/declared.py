@@ -16,6 +16,7 @@ from cxlink.settings.parsers import (
     CRON_HELP,
     choice,
     cron,
+    csat_nps_mapping,
     currency,
     decimal,
     iso_date,
@@ -82,6 +83,19 @@ DECLARED: tuple[Setting, ...] = (
     Setting("CXLINK_LINKAGE_HORIZON_MONTHS", "linkage_horizon_months", "12", _MONTHS,
             "NPS linkage horizon: churn and NRR of the customers active this many months ago",
             whole(1), dbt_var="linkage_horizon_months"),
+    Setting("CXLINK_CSAT_AS_NPS", "csat_as_nps", "auto", "auto, always or never",
+            "when CSAT answers stand in for NPS in the NPS categories of the linkage and CLV "
+            "marts (`category_source` = `csat_mapped`): `auto` only when no NPS answer is "
+            "loaded, `always` next to the NPS answers, `never` (docs/metrics.md#csat-and-ces)",
+            choice("auto", "always", "never"), dbt_var="csat_as_nps"),
+    Setting("CXLINK_CSAT_NPS_MAPPING", "csat_nps_mapping", "5/4/1-3",
+            "promoter/passive/detractor 1-5 scores, e.g. 5/4/1-3 or 4-5/3/1-2",
+            "how a 1-5 CSAT (or star) score maps to promoter/passive/detractor when CSAT stands "
+            "in for NPS", csat_nps_mapping, dbt_var="csat_nps_mapping"),
+    Setting("CXLINK_CES_EASY_END", "ces_easy_end", "high", "high or low",
+            "which end of the 1-7 CES scale is easy: `high` (7 = easy, CES 2.0 \"made it easy\" "
+            "agreement) or `low` (1 = very low effort); low effort = the 3 scores at that end",
+            choice("high", "low"), dbt_var="ces_easy_end"),
     Setting("CXLINK_ALERT_FDR", "alert_fdr", "0.05", "a decimal in (0, 1), e.g. 0.05",
             "false-discovery rate of the topic spike alerts (`marts.topic_alerts`)",
             decimal(0, 1, high_included=False), dbt_var="alert_fdr"),

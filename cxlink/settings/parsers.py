@@ -76,6 +76,25 @@ def choice(*options: str) -> Callable[[str], str]:
     return parse
 
 
+_SCORES = r"\s*([1-5])(?:\s*-\s*([1-5]))?\s*"
+
+
+def csat_nps_mapping(text: str) -> str:
+    """``promoter/passive/detractor`` ranges of the 1-5 CSAT scale, e.g. ``5/4/1-3``: three
+    non-empty ranges from 5 down to 1 without gaps (macros/csat_ces.sql checks the same for
+    standalone dbt runs). Returned normalised (``4-5/3/1-2``)."""
+    match = re.fullmatch("/".join([_SCORES] * 3), text)
+    if not match:
+        raise ValueError(text)
+    groups = match.groups()
+    ranges = [(int(groups[i]), int(groups[i + 1] or groups[i])) for i in (0, 2, 4)]
+    ranges = [(min(a, b), max(a, b)) for a, b in ranges]
+    (p_low, p_high), (n_low, n_high), (d_low, d_high) = ranges
+    if (p_high, n_high, d_high, d_low) != (5, p_low - 1, n_low - 1, 1):
+        raise ValueError(text)
+    return "/".join(str(a) if a == b else f"{a}-{b}" for a, b in ranges)
+
+
 def currency(text: str) -> str:
     # The landing contract's list: the reporting currency must be one an amount can be in.
     from cxlink.iso_codes import ISO_4217

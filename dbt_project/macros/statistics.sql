@@ -1,7 +1,8 @@
 {#-
     Statistics: every standard error, confidence interval and test statistic the models use,
-    whatever the metric (docs/metrics.md "Survey metrics" for the NPS ones, "Text feedback"
-    for the topic tests, "Linking NPS to retention and revenue" for retention rates).
+    whatever the metric (docs/metrics.md "Survey metrics" for the NPS ones, "CSAT and CES" for
+    the mean scores, "Text feedback" for the topic tests, "Linking NPS to retention and
+    revenue" for retention rates).
     The rule: a macro that says how uncertain an estimate is (a standard error, an interval
     bound, a z statistic or its tail probability) lives here; a macro that defines a metric
     itself (NPS category, points and score: nps.sql; MRR movements: revenue.sql) lives with
@@ -134,6 +135,33 @@
             cast({{ n }} as double),
             ({{ share }}) * (1 - ({{ share }})) / ({{ variance }})
         )
+    end
+{%- endmacro %}
+
+{#- ---- Spread of a mean score ---- -#}
+
+{#- Sample standard deviation of scores from integer sums (n, sum x, sum x^2), formed from
+    counts so that exact inputs give exact outputs:
+        s = sqrt((n * sum x^2 - (sum x)^2) / (n (n - 1))); null below 2 answers. -#}
+{% macro sample_standard_deviation(n, total, square_total) -%}
+    case
+        when {{ n }} >= 2
+            then sqrt(
+                cast({{ n }} * {{ square_total }} - {{ total }} * {{ total }} as double)
+                / (cast({{ n }} as double) * ({{ n }} - 1))
+            )
+    end
+{%- endmacro %}
+
+{#- Standard error of a mean score, s / sqrt(n)
+    = sqrt((n * sum x^2 - (sum x)^2) / (n^2 (n - 1))); null below 2 answers. -#}
+{% macro mean_standard_error(n, total, square_total) -%}
+    case
+        when {{ n }} >= 2
+            then sqrt(
+                cast({{ n }} * {{ square_total }} - {{ total }} * {{ total }} as double)
+                / (cast({{ n }} as double) * {{ n }} * ({{ n }} - 1))
+            )
     end
 {%- endmacro %}
 

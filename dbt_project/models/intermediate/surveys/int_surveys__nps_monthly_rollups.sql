@@ -12,7 +12,9 @@ with
 
 nps_responses as (
 
+    -- NPS answers only: mapped CSAT answers have their own marts (csat_*)
     select * from {{ ref('int_surveys__nps_responses_categorized') }}
+    where category_source = 'nps'
 
 ),
 

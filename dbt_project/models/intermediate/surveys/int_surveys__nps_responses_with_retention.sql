@@ -8,7 +8,9 @@ with
 
 nps_responses as (
 
+    -- NPS answers only: mapped CSAT answers have their own retention marts (csat_retention)
     select * from {{ ref('int_surveys__nps_responses_categorized') }}
+    where category_source = 'nps'
 
 ),
 

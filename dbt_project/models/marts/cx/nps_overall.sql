@@ -1,13 +1,15 @@
-{#- Headline NPS over fixed windows ending on the as-of date, each with n and an adjusted Wald
-    CI (docs/metrics.md "Survey metrics"). Every period has a row, with 0 responses and null
-    figures when nobody answered in it. -#}
+{#- Headline NPS over fixed windows ending on the as-of date (macros/survey_windows.sql), each
+    with n and an adjusted Wald CI (docs/metrics.md "Survey metrics"). Every period has a row,
+    with 0 responses and null figures when nobody answered in it. -#}
 {%- set z = var('ci_z') -%}
 
 with
 
 nps_responses as (
 
+    -- NPS answers only: mapped CSAT answers have their own marts (csat_*)
     select * from {{ ref('int_surveys__nps_responses_categorized') }}
+    where category_source = 'nps'
 
 ),
 
@@ -17,35 +19,9 @@ as_of as (
 
 ),
 
-windows as (
-
-    select
-        window_lengths.period,
-        window_lengths.period_months
-    from (
-        values
-        ('all_time', null),
-        ('last_12_months', 12),
-        ('last_3_months', 3)
-    ) as window_lengths (period, period_months)
-
-),
-
 periods as (
 
-    select
-        windows.period,
-        windows.period_months,
-        as_of.as_of_date,
-        -- the k months ending on the as-of date
-        case
-            when windows.period_months is not null
-                then cast(
-                    as_of.as_of_date + interval 1 day - to_months(windows.period_months) as date
-                )
-        end as period_start_date
-    from windows
-    cross join as_of
+    {{ survey_window_periods('as_of') }}
 
 ),
 
@@ -68,12 +44,7 @@ counted as (
         ) as detractors
     from periods
     left join nps_responses
-        on
-            periods.as_of_date >= nps_responses.response_date
-            and (
-                periods.period_start_date is null
-                or periods.period_start_date <= nps_responses.response_date
-            )
+        on {{ in_survey_window('periods', 'nps_responses') }}
     group by periods.period, periods.period_months, periods.period_start_date, periods.as_of_date
 
 ),
