@@ -37,6 +37,7 @@ def build_definitions(
     from orchestration.assets.sources import build_source_asset
     from orchestration.assets.tagging import build_statement_tags
     from orchestration.assets.translation import build_feedback_translations
+    from orchestration.checks.data_window import DATA_WINDOW_CHECKS
     from orchestration.checks.gx_checks import build_gx_asset_checks
     from orchestration.checks.topic_alerts import topic_alerts_new
 
@@ -52,7 +53,12 @@ def build_definitions(
             bi_copy,
             report,
         ],
-        asset_checks=[*build_gx_asset_checks(ENTITY_ORDER), ledger_balances, topic_alerts_new],
+        asset_checks=[
+            *build_gx_asset_checks(ENTITY_ORDER),
+            ledger_balances,
+            topic_alerts_new,
+            *DATA_WINDOW_CHECKS,
+        ],
         jobs=[main_job, text_job, all_job],
         schedules=[daily_schedule(settings.schedule_cron, settings.schedule_timezone)],
         sensors=[landing_sensor(watched_folders(sources))],

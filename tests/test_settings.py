@@ -301,6 +301,7 @@ def test_dbt_vars_known_answer(tmp_path: Path):
     assert flag == "--vars"
     assert json.loads(payload) == {
         "as_of_date": "2024-06-30",
+        "history_starts_at": "",
         "reporting_currency": "USD",
         "cac_lag_months": "0",
         "gross_margin": "0.65",

@@ -59,6 +59,7 @@ class Settings:
     sources_file: Path | None = field(default_factory=_declared("sources_file"))
     keep_removed_files: bool = field(default_factory=_declared("keep_removed_files"))
     as_of_date: date | None = field(default_factory=_declared("as_of_date"))
+    history_starts_at: date | None = field(default_factory=_declared("history_starts_at"))
     reporting_currency: str = field(default_factory=_declared("reporting_currency"))
     cac_lag_months: int = field(default_factory=_declared("cac_lag_months"))
     gross_margin: float = field(default_factory=_declared("gross_margin"))

@@ -60,8 +60,17 @@ DECLARED: tuple[Setting, ...] = (
             "zones cleaned after delivery); by default they are removed at the next run",
             lambda text: choice("true", "false")(text) == "true"),
     Setting("CXLINK_AS_OF_DATE", "as_of_date", "", "empty or a date YYYY-MM-DD",
-            "the date the marts are computed \"as of\" (which retention horizons have passed)",
+            "the date the marts are computed \"as of\" (which retention horizons have passed); "
+            "unset, the latest response, invoice, subscription period start or end or signup, "
+            "never after the day of the run (docs/metrics.md, As-of date)",
             optional(iso_date), shown_default="latest event in the data", dbt_var="as_of_date"),
+    Setting("CXLINK_HISTORY_STARTS_AT", "history_starts_at", "", "empty or a date YYYY-MM-DD",
+            "the day the billing history really starts, for data that begin mid-life (a "
+            "snapshot, a migration): customers whose first period starts on or before it are "
+            "left out of `cohort_retention`'s cohorts, and churn and retention windows count "
+            "only months from it (docs/metrics.md, History start)",
+            optional(iso_date), shown_default="none (every month counts)",
+            dbt_var="history_starts_at"),
     Setting("CXLINK_REPORTING_CURRENCY", "reporting_currency", "EUR",
             "an ISO 4217 currency code such as EUR or USD",
             "ISO 4217 code money is reported in", currency, dbt_var="reporting_currency"),

@@ -4,7 +4,9 @@
     Every grouping set of the account's segment x acquisition channel (group by month,
     cube(...): a rolled-up dimension is null, grouping_id names the set, macros/rollups.sql);
     each revenue_retention_12m* mart selects one. A month appears once its base month t-12 has
-    data. -#}
+    data, and, with a declared history start (CXLINK_HISTORY_STARTS_AT), once t-12 is on or
+    after its first observed month (macros/history.sql): a base month before it is a
+    reconstruction that holds only the customers who survived into the data. -#}
 {#- A table, not a view: its published slices and its tests read it, so it is computed once. -#}
 {{ config(materialized='table') }}
 {%- set dimensions = ['segment', 'acquisition_channel'] -%}
@@ -50,7 +52,9 @@ base as (
         now_active.customer_id is not null as is_retained
     from months
     inner join active as base_active
-        on cast(months.month - interval 12 month as date) = base_active.month
+        on
+            cast(months.month - interval 12 month as date) = base_active.month
+            and base_active.month >= coalesce({{ first_observed_month() }}, base_active.month)
     left join active as now_active
         on
             base_active.customer_id = now_active.customer_id

@@ -2,13 +2,22 @@
     by the month of their first MRR (their `new` movement), followed month by month up to the as-of
     month. Logo retention counts active customers; net revenue retention compares the cohort's
     MRR with its starting MRR (expansion and reactivation included); gross revenue retention
-    caps each customer at their starting MRR. -#}
+    caps each customer at their starting MRR. With a declared history start
+    (CXLINK_HISTORY_STARTS_AT), customers whose first period starts on or before it are
+    left-truncated: their `new` month is the start of the data, not their acquisition, so they
+    are in no cohort (macros/history.sql, docs/metrics.md "Conventions shared by every mart"). -#}
 
 with
 
 mrr_monthly as (
 
     select * from {{ ref('mrr_monthly') }}
+
+),
+
+spells as (
+
+    select * from {{ ref('int_revenue__activity_spells') }}
 
 ),
 
@@ -19,15 +28,26 @@ as_of as (
 
 ),
 
+left_truncated as (
+
+    select customer_id
+    from spells
+    group by customer_id
+    having {{ is_left_truncated('min(spell_start_date)') }}
+
+),
+
 starts as (
 
-    -- each customer's month-0 MRR (the `new` movement row)
+    -- each customer's month-0 MRR (the `new` movement row), acquired inside the history
     select
-        customer_id,
-        first_active_month as cohort_month,
-        mrr as starting_mrr
+        mrr_monthly.customer_id,
+        mrr_monthly.first_active_month as cohort_month,
+        mrr_monthly.mrr as starting_mrr
     from mrr_monthly
-    where movement = 'new'
+    anti join left_truncated
+        on mrr_monthly.customer_id = left_truncated.customer_id
+    where mrr_monthly.movement = 'new'
 
 ),
 
