@@ -68,7 +68,7 @@ DECLARED: tuple[Setting, ...] = (
             "months between marketing spend and the acquisitions it buys (`marts.cac_by_channel`)",
             whole(0), dbt_var="cac_lag_months"),
     Setting("CXLINK_GROSS_MARGIN", "gross_margin", "0.8", "a decimal share in (0, 1], e.g. 0.8",
-            "gross margin (share) of the finance marts (CAC payback, non-subscription CLV)",
+            "gross margin (share) of the finance marts (CAC payback, `gross_margin_value`)",
             decimal(0, 1, high_included=True), dbt_var="gross_margin"),
     Setting("CXLINK_CLV_WINDOW_MONTHS", "clv_window_months", "12", _MONTHS,
             "complete months before the as-of month over which ARPU, churn, CAC and CRC are "

@@ -53,6 +53,25 @@
 
 {#- ---- Intervals of an estimate and of a proportion ---- -#}
 
+{#- An interval bound that is null whenever its estimate (or the unclipped bound) is, clipped
+    to [floor, ceiling] where given (none: that side unclipped). DuckDB's greatest / least skip
+    nulls, so greatest(0.0, null) reads 0.0: a plain clip publishes a bound with nothing to
+    bound. Every clipped bound goes through here; the generic test bounds_null_with_estimate
+    checks the rule on every published interval. -#}
+{% macro clipped_bound(estimate, bound, floor=none, ceiling=none) -%}
+    {%- set clipped = '(' ~ bound ~ ')' -%}
+    {%- if floor is not none -%}
+        {%- set clipped = 'greatest(' ~ floor ~ ', ' ~ clipped ~ ')' -%}
+    {%- endif -%}
+    {%- if ceiling is not none -%}
+        {%- set clipped = 'least(' ~ ceiling ~ ', ' ~ clipped ~ ')' -%}
+    {%- endif -%}
+    case
+        when {{ estimate }} is not null and ({{ bound }}) is not null
+            then cast({{ clipped }} as double)
+    end
+{%- endmacro %}
+
 {#- Symmetric Wald bound estimate -/+ z * se; null when either is null. -#}
 {% macro wald_bound(estimate, se, z, bound) -%}
     {%- if bound not in ('lower', 'upper') -%}

@@ -113,6 +113,10 @@ def test_clv_subscription_total(warehouse: Path):
     clv_se = math.sqrt(29**2 * arpu_se**2 + (7965 / 58) ** 2 * lifetime_se**2)
     assert r["clv_se"] == pytest.approx(clv_se)
     assert r["clv_to_cac"] == pytest.approx(3202.5 / 650)
+    # before costs 7965/58 x 29 = 3982.5 (revenue-based); gross-margin value 0.8 x 3982.5
+    assert r["clv_before_costs"] == pytest.approx(3982.5)
+    assert r["gross_margin_value"] == pytest.approx(3186.0)
+    assert (r["cac_null_reason"], r["crc_null_reason"], r["clv_null_reason"]) == (None,) * 3
     # payback = 650 / (137.327586 x 0.8) = 5.916510 months
     assert r["gross_margin"] == pytest.approx(0.8)
     assert r["cac_payback_months"] == pytest.approx(650 / (7965 / 58 * 0.8))
@@ -123,19 +127,25 @@ def test_clv_kaplan_meier_rmst(warehouse: Path):
     #   P1, D2, N1: 2023-07-01 .. censored = 366 + 214 = 580; P2: 366 (churn 2024-07-01), then
     #   2024-10-01 .. censored = 122; D1: 275 (churn 2024-04-01); N2: 2024-03-01 .. = 336.
     # Sorted: 122c 275e 336c 366e 580c 580c 580c. t=275: 6 at risk, S = 5/6; t=366: 4 at
-    # risk, S = 5/6 x 3/4 = 0.625. tau = 36 x 30.4375 = 1095.75 days:
-    # RMST = 275 + 91 x 5/6 + (1095.75 - 366) x 0.625 = 806.927083 days = 26.510952 months.
-    # Var: A(275) = 75.833333 + 456.09375 = 531.927083, A(366) = 456.09375;
-    # 531.927083^2 / (6 x 5) + 456.09375^2 / (4 x 3) = 9431.5 + 17334.79 -> SE in months.
+    # risk, S = 5/6 x 3/4 = 0.625. The horizon, 36 x 30.4375 = 1095.75 days, is capped at the
+    # longest follow-up, 580 days = 19.055441 months (item 9; before, S was extended flat to
+    # 1095.75, 26.51 months of RMST of which 10.59 extrapolated):
+    # RMST = 275 + 91 x 5/6 + (580 - 366) x 0.625 = 484.583333 days = 15.920602 months.
+    # Var: A(275) = 75.833333 + 133.75 = 209.583333, A(366) = 133.75;
+    # 209.583333^2 / (6 x 5) + 133.75^2 / (4 x 3) = 1464.17 + 1490.76 -> SE in months.
     r = row(
         warehouse,
         "select * from marts.clv_overall where billing_model = 'subscription'",
     )
     assert (r["lifetimes_observed"], r["lifetime_events"]) == (7, 2)
-    rmst_days = 275 + 91 * 5 / 6 + (1095.75 - 366) * 0.625
+    assert r["max_follow_up_months"] == pytest.approx(580 / DAYS_PER_MONTH)
+    assert r["rmst_horizon_months"] == pytest.approx(580 / DAYS_PER_MONTH)
+    assert r["rmst_horizon_capped"] is True
+    rmst_days = 275 + 91 * 5 / 6 + (580 - 366) * 0.625
     assert r["lifetime_months_rmst"] == pytest.approx(rmst_days / DAYS_PER_MONTH)
-    a1 = 91 * 5 / 6 + (1095.75 - 366) * 0.625
-    a2 = (1095.75 - 366) * 0.625
+    assert r["lifetime_rmst_ci_high"] <= r["rmst_horizon_months"]
+    a1 = 91 * 5 / 6 + (580 - 366) * 0.625
+    a2 = (580 - 366) * 0.625
     variance = a1**2 / (6 * 5) + a2**2 / (4 * 3)
     assert r["lifetime_rmst_se"] == pytest.approx(math.sqrt(variance) / DAYS_PER_MONTH)
 
@@ -159,7 +169,9 @@ def test_clv_one_time_buyer(warehouse: Path):
     # the as-of date). Active 2024-02-10 .. 2024-11-10 = 274 days = 9.002053 months, all inside
     # the window. Net revenue 120 + 120 - 20 = 220 over 2 orders: AOV 110; 2 / 9.002053
     # transactions a month; 1 lapse / 9.002053 months -> lifespan 9.002053 months.
-    # CLV = (2 / L) x 110 x 0.8 x L = 176. CAC (organic) 300, CRC 130 (reported, not subtracted).
+    # The same chain as subscriptions (item 8): before costs (2 / L) x 110 x L = 220,
+    # gross-margin value 220 x 0.8 = 176 (the e-commerce form), CLV = 220 - (CAC 300 (organic)
+    # + CRC 130) = -210.
     r = row(
         warehouse,
         "select * from marts.clv_overall where billing_model = 'one_time'",
@@ -174,9 +186,14 @@ def test_clv_one_time_buyer(warehouse: Path):
     assert r["lifetime_months"] == pytest.approx(months)
     # a single lifetime ending at 274 days: the KM curve drops to 0 there, RMST = 274 days
     assert r["lifetime_months_rmst"] == pytest.approx(months)
-    assert r["clv"] == pytest.approx(176.0)
+    assert r["clv_before_costs"] == pytest.approx(220.0)
+    assert r["gross_margin_value"] == pytest.approx(176.0)
+    assert r["clv"] == pytest.approx(-210.0)
     assert r["cac"] == pytest.approx(300.0)
-    assert r["clv_to_cac"] == pytest.approx(176 / 300)
+    assert r["clv_to_cac"] == pytest.approx(-210 / 300)
+    # the follow-up (274 days) is shorter than the horizon; the curve reached 0 there, so the
+    # cap changes nothing
+    assert r["rmst_horizon_months"] == pytest.approx(months)
 
 
 # --- cx_revenue_linkage ---------------------------------------------------------------------------

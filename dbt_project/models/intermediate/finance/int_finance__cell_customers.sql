@@ -56,7 +56,11 @@ cell_customers_all as (
         window_customers.churned,
         window_customers.lapses,
         window_customers.orders,
-        acquisition_costs.cac
+        acquisition_costs.cac,
+        case
+            when acquisition_costs.cac is null
+                then coalesce(acquisition_costs.cac_null_reason, 'no_acquisition_channel')
+        end as cac_null_reason
     from window_customers
     inner join customer_cells
         on
@@ -85,7 +89,8 @@ cell_customers_categories as (
         sum(category_customers.churned) as churned,
         cast(null as double) as lapses,
         cast(null as double) as orders,
-        cast(null as double) as cac
+        cast(null as double) as cac,
+        cast(null as varchar) as cac_null_reason
     from category_customers
     cross join rollup_flags as segment_rollup
     cross join rollup_flags as category_rollup

@@ -7,8 +7,11 @@
     (n_j - d_j))); RMST = exact sum of the rectangles under the step function; its SE
     sqrt(sum over t_j <= horizon of A_j^2 d_j / (n_j (n_j - d_j))), A_j = integral of S from
     t_j to the horizon (Klein & Moeschberger 2003, 4.5). A step where every subject at risk has
-    the event drops S to 0 and adds 0 to both variance sums. Computed in days; months = days /
-    30.4375. -#}
+    the event drops S to 0 and adds 0 to both variance sums. The horizon is capped at the cell's
+    maximum follow-up (its longest lifetime, event or censored): beyond it S is unobserved, and
+    extending the last value flat would extrapolate (CDNOW: 17.9 months of follow-up under a
+    36-month horizon put 27% of the RMST there); rmst_horizon_capped says where it was. Computed
+    in days; months = days / 30.4375. -#}
 {%- set dpm = days_per_month() -%}
 {%- set rmst_months = finance_months_var('rmst_horizon_months', 36) -%}
 {%- set horizon = 'cast(' ~ rmst_months ~ ' * ' ~ dpm ~ ' as double)' -%}
@@ -49,7 +52,11 @@ by_time_{{ group }} as (
         cast(duration_days as double) as event_time,
         count(*) filter (where is_event) as deaths,
         count(*) as leaving,
-        sum(count(*)) over (partition by {{ cell }}) as observations_total
+        sum(count(*)) over (partition by {{ cell }}) as observations_total,
+        -- the horizon, capped at the cell's longest follow-up
+        least(
+            {{ horizon }}, max(cast(duration_days as double)) over (partition by {{ cell }})
+        ) as horizon_days
     from cell_lifetimes_{{ group }}
     group by {{ cell }}, cast(duration_days as double)
 
@@ -61,6 +68,7 @@ at_risk_by_time_{{ group }} as (
         {{ cell }},
         event_time,
         deaths,
+        horizon_days,
         -- at risk at t: durations >= t
         observations_total - coalesce(sum(leaving) over (
             partition by {{ cell }}
@@ -91,7 +99,7 @@ survival_steps_{{ group }} as (
             end
         ) over cumulative as greenwood_sum
     from at_risk_by_time_{{ group }}
-    where deaths > 0 and event_time <= {{ horizon }}
+    where deaths > 0 and event_time <= horizon_days
     window cumulative as (
         partition by {{ cell }}
         order by event_time
@@ -108,9 +116,9 @@ areas_{{ group }} as (
             least(
                 coalesce(
                     lead(event_time) over (partition by {{ cell }} order by event_time),
-                    {{ horizon }}
+                    horizon_days
                 ),
-                {{ horizon }}
+                horizon_days
             ) - event_time
         ) as area_after
     from survival_steps_{{ group }}
@@ -164,13 +172,18 @@ estimates_{{ group }} as (
         {{ "'all'" if group == 'all' else 'totals.nps_category' }} as nps_category,
         totals.observations as lifetimes_observed,
         totals.events as lifetime_events,
-        {{ rmst_months }} as rmst_horizon_months,
+        least({{ horizon }}, totals.max_follow_up) / {{ dpm }} as rmst_horizon_months,
+        totals.max_follow_up < {{ horizon }} as rmst_horizon_capped,
         coalesce(steps.survival_at_horizon, 1.0) as survival_at_horizon,
         coalesce(steps.survival_at_horizon, 1.0)
         * sqrt(coalesce(steps.greenwood_sum, 0.0)) as survival_se,
         -- before the first event S = 1
         (
-            least(coalesce(steps.first_event_time, {{ horizon }}), {{ horizon }})
+            least(
+                coalesce(steps.first_event_time, {{ horizon }}),
+                {{ horizon }},
+                totals.max_follow_up
+            )
             + coalesce(steps.area_after_events, 0.0)
         ) / {{ dpm }} as rmst_months,
         sqrt(coalesce(steps.rmst_variance, 0.0)) / {{ dpm }} as rmst_se_months,

@@ -65,7 +65,13 @@ totals_{{ name }} as (
         sum(lapses) as lapses,
         sum(orders) as orders,
         -- null when any customer's channel has no CAC
-        case when count(cac) = count(*) then avg(cac) end as cac
+        case when count(cac) = count(*) then avg(cac) end as cac,
+        -- why not: no spend first, as it explains every channel
+        case
+            when count(cac) = count(*) then null
+            when bool_or(cac_null_reason = 'no_spend_in_window') then 'no_spend_in_window'
+            else min(cac_null_reason)
+        end as cac_null_reason
     from cell_customers_{{ name }}
     group by {{ keys | join(', ') }}
 
@@ -132,7 +138,10 @@ measures as (
     select * from measures_all
     union all
     -- acquisition comes before any answer: every NPS group pays its cell's CAC
-    select categories.* replace (all_groups.cac as cac)
+    select
+        categories.* replace (
+            all_groups.cac as cac, all_groups.cac_null_reason as cac_null_reason
+        )
     from measures_categories as categories
     left join measures_all as all_groups
         on
@@ -183,7 +192,8 @@ final as (
         / nullif(exposure_months, 0) as monthly_transactions_se,
         average_order_value,
         sqrt(order_value_residual_square_sum) / nullif(orders, 0) as average_order_value_se,
-        cac
+        cac,
+        cac_null_reason
     from measures
 
 )

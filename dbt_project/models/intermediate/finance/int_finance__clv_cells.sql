@@ -1,20 +1,28 @@
 {#- Customer lifetime value per CLV cell x NPS group of int_finance__cell_measures
-    (docs/metrics.md "CLV and CAC"): the one place the CLV formulas live; marts.clv_by_segment
-    reads its nps_category = 'all' rows, marts.cx_revenue_linkage its subscription rows by
-    segment and NPS category. Subscription: the seed formula CLV = ARPU x lifetime months -
-    (CAC + CRC); one_time: CLV = monthly transactions x average order value x gross margin x
-    lifespan months (= ARPU x gross margin x lifespan). The lifetime is 1 / monthly churn or
-    the Kaplan-Meier RMST of the same cell and NPS group (var clv_lifetime). Intervals: the
-    subscription churn is Wilson on at-risk customer-months, the one-time lapse rate (a
-    Poisson rate) Wald clipped at 0; the interval of 1/p maps the churn interval's bounds (no
-    upper bound when it reaches 0); the RMST's is Wald clipped to [0, horizon]; CLV SEs by the
-    delta method with ARPU and the lifetime independent (CAC, CRC and the gross margin are
-    accounting figures or settings without sampling error). -#}
+    (docs/metrics.md "CLV and CAC"): the one place the CLV formulas live; the clv_* marts read
+    its nps_category = 'all' rows (int_finance__clv_rollups), marts.cx_revenue_linkage its
+    subscription rows by segment and NPS category. One chain for both billing models (one-time
+    ARPU = monthly transactions x average order value):
+    clv_before_costs = ARPU x L (revenue-based), gross_margin_value = ARPU x gross margin x L (the
+    e-commerce form), clv = ARPU x L - (CAC + CRC) (the seed formula). L is 1 / monthly churn or
+    the Kaplan-Meier RMST of the same cell and NPS group (var clv_lifetime). A missing input
+    nulls only the figures that need it, and *_null_reason says why. Intervals: subscription
+    churn Wilson on at-risk customer-months, the one-time lapse rate (Poisson) Wald clipped at
+    0; 1/p maps the churn bounds (no upper bound when churn's reaches 0); the RMST Wald clipped
+    to [0, its horizon]; the values' SEs by the delta method with ARPU and L independent (CAC,
+    CRC and the margin are accounting figures or settings without sampling error). Every
+    bound is null where its estimate is (macro clipped_bound). -#}
 {%- set z = var('ci_z') -%}
 {%- set churned = 'cell_measures.churned' -%}
 {%- set at_risk = 'cell_measures.at_risk_months' -%}
 {%- set churn = 'cell_measures.monthly_churn' -%}
 {%- set churn_se = 'cell_measures.monthly_churn_se' -%}
+{%- set inverse_churn = '1.0 / nullif(monthly_churn, 0)' -%}
+{%- set values = {
+    'clv_before_costs': 'arpu * lifetime_months',
+    'gross_margin_value': 'arpu * gross_margin * lifetime_months',
+    'clv': 'arpu * lifetime_months - (cac + crc)',
+} -%}
 
 with
 
@@ -44,7 +52,9 @@ measurement_window as (
 
 retention_cost as (
 
-    select crc
+    select
+        crc,
+        crc_null_reason
     from acquisition_costs
     where acquisition_channel = 'all'
 
@@ -56,19 +66,26 @@ joined as (
         cell_measures.*,
         lifetime_km.lifetimes_observed,
         lifetime_km.lifetime_events,
+        lifetime_km.max_follow_up_months,
+        lifetime_km.rmst_horizon_months,
+        lifetime_km.rmst_horizon_capped,
         lifetime_km.rmst_months,
         lifetime_km.rmst_se_months,
         retention_cost.crc,
+        -- int_finance__acquisition_costs always has its 'all' row; the coalesce guards the join
+        case
+            when retention_cost.crc is null
+                then coalesce(retention_cost.crc_null_reason, 'no_customers_acquired_in_window')
+        end as crc_null_reason,
         measurement_window.window_start_month,
         measurement_window.window_end_month,
-        measurement_window.rmst_horizon_months,
         measurement_window.gross_margin,
         measurement_window.clv_lifetime_method,
-        cast(case
+        case
             when cell_measures.billing_model = 'subscription'
                 then {{ wilson_interval(churned, at_risk, z, 'lower') }}
-            else greatest(0.0, {{ wald_bound(churn, churn_se, z, 'lower') }})
-        end as double) as monthly_churn_ci_low,
+            else {{ clipped_bound(churn, wald_bound(churn, churn_se, z, 'lower'), floor='0.0') }}
+        end as monthly_churn_ci_low,
         cast(case
             when cell_measures.billing_model = 'subscription'
                 then {{ wilson_interval(churned, at_risk, z, 'upper') }}
@@ -82,8 +99,7 @@ joined as (
             and cell_measures.plan_tier = lifetime_km.plan_tier
             and cell_measures.acquisition_channel = lifetime_km.acquisition_channel
             and cell_measures.nps_category = lifetime_km.nps_category
-    -- No acquisition costs (no spend, or nobody acquired in the window) leaves CRC and the
-    -- subscription CLV null; a cross join would drop every cell instead.
+    -- no acquisition costs leave CRC and the CLV null; a cross join would drop every cell
     left join retention_cost on true
     cross join measurement_window
 
@@ -93,17 +109,20 @@ lifetimes as (
 
     select
         *,
-        1.0 / nullif(monthly_churn, 0) as lifetime_months_inverse_churn,
+        {{ inverse_churn }} as lifetime_months_inverse_churn,
         -- delta method: d(1/p)/dp = -1/p^2
         monthly_churn_se / nullif(monthly_churn * monthly_churn, 0) as lifetime_inverse_churn_se,
-        1.0 / nullif(monthly_churn_ci_high, 0) as lifetime_inverse_churn_ci_low,
-        1.0 / nullif(monthly_churn_ci_low, 0) as lifetime_inverse_churn_ci_high,
-        greatest(0.0, {{ wald_bound('rmst_months', 'rmst_se_months', z, 'lower') }})
-            as lifetime_rmst_ci_low,
-        least(
-            cast(rmst_horizon_months as double),
-            {{ wald_bound('rmst_months', 'rmst_se_months', z, 'upper') }}
-        ) as lifetime_rmst_ci_high
+        {{ clipped_bound(inverse_churn, '1.0 / nullif(monthly_churn_ci_high, 0)') }}
+            as lifetime_inverse_churn_ci_low,
+        {{ clipped_bound(inverse_churn, '1.0 / nullif(monthly_churn_ci_low, 0)') }}
+            as lifetime_inverse_churn_ci_high,
+        {{ clipped_bound(
+            'rmst_months', wald_bound('rmst_months', 'rmst_se_months', z, 'lower'), floor='0.0'
+        ) }} as lifetime_rmst_ci_low,
+        {{ clipped_bound(
+            'rmst_months', wald_bound('rmst_months', 'rmst_se_months', z, 'upper'),
+            ceiling='rmst_horizon_months'
+        ) }} as lifetime_rmst_ci_high
     from joined
 
 ),
@@ -136,18 +155,12 @@ clv as (
 
     select
         *,
-        case
-            when billing_model = 'subscription'
-                then arpu * lifetime_months - (cac + crc)
-            else monthly_transactions * average_order_value * gross_margin * lifetime_months
-        end as clv,
-        case
-            when billing_model = 'subscription' then 'arpu * lifetime_months - (cac + crc)'
-            else 'monthly_transactions * average_order_value * gross_margin * lifetime_months'
-        end as clv_formula,
-        -- the one-time form scales by the margin
-        case when billing_model = 'subscription' then 1.0 else gross_margin end
-        * sqrt(
+        {{ values['clv_before_costs'] }} as clv_before_costs,
+        {{ values['gross_margin_value'] }} as gross_margin_value,
+        {{ values['clv'] }} as clv,
+        '{{ values['clv'] }}' as clv_formula,
+        -- CAC, CRC and the margin carry no sampling error
+        sqrt(
             lifetime_months * lifetime_months * arpu_se * arpu_se
             + arpu * arpu * lifetime_se * lifetime_se
         ) as clv_se
@@ -159,8 +172,26 @@ final as (
 
     select
         *,
+        clv_se as clv_before_costs_se,
+        gross_margin * clv_se as gross_margin_value_se,
+        {{ wald_bound('clv_before_costs', 'clv_se', z, 'lower') }} as clv_before_costs_ci_low,
+        {{ wald_bound('clv_before_costs', 'clv_se', z, 'upper') }} as clv_before_costs_ci_high,
+        {{ wald_bound('gross_margin_value', 'gross_margin * clv_se', z, 'lower') }}
+            as gross_margin_value_ci_low,
+        {{ wald_bound('gross_margin_value', 'gross_margin * clv_se', z, 'upper') }}
+            as gross_margin_value_ci_high,
         {{ wald_bound('clv', 'clv_se', z, 'lower') }} as clv_ci_low,
-        {{ wald_bound('clv', 'clv_se', z, 'upper') }} as clv_ci_high
+        {{ wald_bound('clv', 'clv_se', z, 'upper') }} as clv_ci_high,
+        -- why the CLV is null: the first missing input, in the formula's order
+        case
+            when clv is not null then null
+            when arpu is null then 'no_revenue_exposure'
+            when lifetime_months is null and clv_lifetime_method = 'rmst'
+                then 'no_lifetime_observed'
+            when lifetime_months is null then 'no_churn_observed'
+            when cac is null then coalesce(cac_null_reason, 'no_acquisition_channel')
+            else crc_null_reason
+        end as clv_null_reason
     from clv
 
 )

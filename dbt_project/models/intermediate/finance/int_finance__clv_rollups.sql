@@ -6,12 +6,13 @@
     clv_lifetime: 1 / monthly churn or the Kaplan-Meier RMST) and their intervals live. Added
     here: the ARPU interval, CLV / CAC and the CAC payback, CAC / (ARPU x gross margin), whose
     interval maps the ARPU interval's bounds (monotone in ARPU; no bound where ARPU may be
-    <= 0). -#}
+    <= 0). Every bound is null where its estimate is (macro clipped_bound). -#}
 {#- A table, not a view: its published slices and its tests read it, so it is computed once. -#}
 {{ config(materialized='table') }}
 {%- set z = var('ci_z') -%}
 {%- set arpu_low = wald_bound('arpu', 'arpu_se', z, 'lower') -%}
 {%- set arpu_high = wald_bound('arpu', 'arpu_se', z, 'upper') -%}
+{%- set payback = 'cac / nullif(arpu * gross_margin, 0)' -%}
 
 with
 
@@ -53,7 +54,9 @@ final as (
         lifetime_inverse_churn_ci_high,
         lifetimes_observed,
         lifetime_events,
+        max_follow_up_months,
         rmst_horizon_months,
+        rmst_horizon_capped,
         rmst_months as lifetime_months_rmst,
         rmst_se_months as lifetime_rmst_se,
         lifetime_rmst_ci_low,
@@ -64,25 +67,40 @@ final as (
         average_order_value,
         average_order_value_se,
         cac,
+        cac_null_reason,
         crc,
+        crc_null_reason,
         clv_lifetime_method,
         lifetime_months,
         lifetime_se,
+        lifetime_ci_low,
+        lifetime_ci_high,
+        clv_before_costs,
+        clv_before_costs_se,
+        clv_before_costs_ci_low,
+        clv_before_costs_ci_high,
+        gross_margin_value,
+        gross_margin_value_se,
+        gross_margin_value_ci_low,
+        gross_margin_value_ci_high,
         clv_formula,
         clv,
         clv_se,
         clv_ci_low,
         clv_ci_high,
+        clv_null_reason,
         clv / nullif(cac, 0) as clv_to_cac,
         clv_ci_low / nullif(cac, 0) as clv_to_cac_ci_low,
         clv_ci_high / nullif(cac, 0) as clv_to_cac_ci_high,
-        cac / nullif(arpu * gross_margin, 0) as cac_payback_months,
-        case
-            when {{ arpu_high }} > 0 then cac / ({{ arpu_high }} * gross_margin)
-        end as cac_payback_ci_low,
-        case
-            when {{ arpu_low }} > 0 then cac / ({{ arpu_low }} * gross_margin)
-        end as cac_payback_ci_high,
+        {{ payback }} as cac_payback_months,
+        {{ clipped_bound(
+            payback,
+            'case when ' ~ arpu_high ~ ' > 0 then cac / (' ~ arpu_high ~ ' * gross_margin) end'
+        ) }} as cac_payback_ci_low,
+        {{ clipped_bound(
+            payback,
+            'case when ' ~ arpu_low ~ ' > 0 then cac / (' ~ arpu_low ~ ' * gross_margin) end'
+        ) }} as cac_payback_ci_high,
         cast({{ z }} as double) as ci_z
     from clv_cells
     where nps_category = 'all'

@@ -135,8 +135,10 @@ final as (
 
     select
         outcomes.*,
-        greatest(0.0, {{ wald_bound('outcomes.nrr', 'outcomes.nrr_se', z, 'lower') }})
-            as nrr_ci_low,
+        -- null with nrr (a cohort without MRR on the cohort date), not 0
+        {{ clipped_bound(
+            'outcomes.nrr', wald_bound('outcomes.nrr', 'outcomes.nrr_se', z, 'lower'), floor='0.0'
+        ) }} as nrr_ci_low,
         {{ wald_bound('outcomes.nrr', 'outcomes.nrr_se', z, 'upper') }} as nrr_ci_high,
         gaps.churn_gap as churn_gap_detractor_vs_promoter,
         gaps.churn_gap_se,
