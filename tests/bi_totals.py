@@ -381,3 +381,48 @@ LINKAGE = f"""
            (select count(*) from sub_months inner join sub_customers using (customer_id)
             where answered and at_start and not at_next_start) as churned_months
 """
+
+# One-time buyers (no subscription period, a one_time line, at least one one_time line with a
+# positive amount on or before the as-of date): their lines up to the as-of date, per buyer.
+ONE_TIME_BUYERS = """
+    as_of as (select as_of_date from intermediate.int_calendar__as_of_dates),
+    one_time_lines as (
+        select i.customer_id, i.issued_date, i.invoice_month, i.amount_reporting,
+               i.line_type = 'one_time' and i.amount > 0 as is_order
+        from intermediate.int_billing__invoices_converted i
+        where i.customer_id not in (select customer_id from staging.stg_billing__subscriptions)
+          and i.customer_id in (select customer_id from intermediate.int_billing__invoices_converted
+                                where line_type = 'one_time')
+          and i.issued_date <= (select as_of_date from as_of)
+    ),
+    per_buyer as (
+        select customer_id,
+               cast(date_trunc('month', min(issued_date) filter (where is_order)) as date)
+                   as cohort_month,
+               count(*) filter (where is_order) as orders,
+               sum(amount_reporting) as net_revenue
+        from one_time_lines group by customer_id
+        having count(*) filter (where is_order) > 0
+    )
+"""
+
+REPEAT_PURCHASE = f"""
+    with {ONE_TIME_BUYERS}
+    select 0 as period_key, count(*) as customers,
+           count(*) filter (where orders >= 2) as repeat_customers,
+           sum(orders) as orders, sum(net_revenue) as net_revenue
+    from per_buyer
+"""
+
+# Per calendar month: buyers with an order, orders, and every line of a buyer from its first
+# order's month on (a credit before it has no cohort month).
+PURCHASE_COHORTS = f"""
+    with {ONE_TIME_BUYERS}
+    select l.invoice_month as period_key,
+           count(distinct l.customer_id) filter (where l.is_order) as customers_buying,
+           count(*) filter (where l.is_order) as orders,
+           sum(l.amount_reporting) as net_revenue
+    from one_time_lines l inner join per_buyer b using (customer_id)
+    where l.invoice_month >= b.cohort_month
+    group by l.invoice_month
+"""

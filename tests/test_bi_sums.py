@@ -31,6 +31,8 @@ TRUTHS = {
     "cac_": bi_totals.CAC,
     "clv_": bi_totals.CLV,
     "cx_revenue_linkage": bi_totals.LINKAGE,
+    "repeat_purchase_": bi_totals.REPEAT_PURCHASE,
+    "purchase_cohorts": bi_totals.PURCHASE_COHORTS,
 }
 # where a column's true total has another name in the truth query
 TRUTH_COLUMNS = {

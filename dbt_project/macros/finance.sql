@@ -39,3 +39,14 @@
     {%- endif -%}
     {{ return(method) }}
 {%- endmacro %}
+
+{#- An order of a transactional customer (docs/metrics.md "CLV and CAC", one-time rows, and
+    "Transactional customers"): a `one_time` invoice line with a positive amount; credits and
+    refunds are no orders (they still count in net revenue). `invoices` is the alias of a
+    relation with line_type and amount (int_billing__invoices_converted); '' for none. The one
+    home of the definition: int_finance__one_time_buyers and int_finance__one_time_orders use it.
+    -#}
+{% macro is_one_time_order(invoices='') -%}
+    {%- set prefix = invoices ~ '.' if invoices else '' -%}
+    ({{ prefix }}line_type = 'one_time' and {{ prefix }}amount > 0)
+{%- endmacro %}

@@ -3,8 +3,8 @@
     docs/metrics.md "CLV and CAC" (monthly transactions x average order value x gross margin x
     lifespan). A buyer counts as active from the first order until var one_time_lapse_months
     after the latest order (then it has lapsed: the lifetime event) or until the as-of date
-    (still active: censored). Orders are one_time lines with a positive amount; net revenue
-    also counts refunds. Window figures cover the CLV window [window_start_month,
+    (still active: censored). Orders are one_time lines with a positive amount (macro
+    is_one_time_order); net revenue also counts refunds. Window figures cover the CLV window [window_start_month,
     window_end_month). -#}
 {%- set dpm = days_per_month() -%}
 
@@ -41,15 +41,14 @@ orders as (
     select
         invoices.customer_id,
         min(invoices.issued_date) filter (
-            where invoices.line_type = 'one_time' and invoices.amount > 0
+            where {{ is_one_time_order('invoices') }}
         ) as first_order_date,
         max(invoices.issued_date) filter (
-            where invoices.line_type = 'one_time' and invoices.amount > 0
+            where {{ is_one_time_order('invoices') }}
         ) as last_order_date,
         count(*) filter (
             where
-            invoices.line_type = 'one_time'
-            and invoices.amount > 0
+            {{ is_one_time_order('invoices') }}
             and invoices.invoice_month >= measurement_window.window_start_month
             and invoices.invoice_month < measurement_window.window_end_month
         ) as window_orders,
