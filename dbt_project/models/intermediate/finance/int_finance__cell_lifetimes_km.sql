@@ -1,20 +1,17 @@
-{#- Kaplan-Meier retention and the restricted mean survival time per CLV cell x NPS group of
-    int_finance__cell_lifetimes (docs/metrics.md "Linking NPS to retention and revenue":
-    RMST(t) = integral of S(tau) from 0 to t, the "expected months retained" within the var
-    rmst_horizon_months; "CLV and CAC": lifetime from survival curves). Product-limit
+{#- Kaplan-Meier retention and the restricted mean survival time RMST(t) = integral of S from 0
+    to t, the "expected months retained" within var rmst_horizon_months, per CLV cell x NPS
+    group of int_finance__cell_lifetimes (docs/metrics.md "CLV and CAC"). Product-limit
     S(t) = prod over event times t_j <= t of (1 - d_j / n_j) (n_j at risk: duration >= t_j; a
     censored duration ties after the events at it); Greenwood SE S(t) sqrt(sum d_j / (n_j
     (n_j - d_j))); RMST = exact sum of the rectangles under the step function; its SE
     sqrt(sum over t_j <= horizon of A_j^2 d_j / (n_j (n_j - d_j))), A_j = integral of S from
-    t_j to the horizon (Klein & Moeschberger 2003, 4.5). A step where every subject at risk has
-    the event drops S to 0 and adds 0 to both variance sums. The horizon is capped at the cell's
-    maximum follow-up (its longest lifetime, event or censored): beyond it S is unobserved, and
-    extending the last value flat would extrapolate (CDNOW: 17.9 months of follow-up under a
-    36-month horizon put 27% of the RMST there); rmst_horizon_capped says where it was. Computed
-    in days; months = days / 30.4375. -#}
+    t_j to the horizon (Klein & Moeschberger 2003, 4.5). A step where everyone at risk has the
+    event drops S to 0 and adds 0 to both variance sums. The horizon is capped at the cell's
+    longest lifetime (ended or censored), past which S is unobserved. Months = days / 30.4375. -#}
 {%- set dpm = days_per_month() -%}
 {%- set rmst_months = finance_months_var('rmst_horizon_months', 36) -%}
 {%- set horizon = 'cast(' ~ rmst_months ~ ' * ' ~ dpm ~ ' as double)' -%}
+{%- set capped = 'least(' ~ horizon ~ ', totals.max_follow_up)' -%}
 {%- set cell_keys = ['billing_model', 'segment', 'plan_tier', 'acquisition_channel'] -%}
 
 -- the loops below generate whole CTEs: they are not an indent level
@@ -53,7 +50,6 @@ by_time_{{ group }} as (
         count(*) filter (where is_event) as deaths,
         count(*) as leaving,
         sum(count(*)) over (partition by {{ cell }}) as observations_total,
-        -- the horizon, capped at the cell's longest follow-up
         least(
             {{ horizon }}, max(cast(duration_days as double)) over (partition by {{ cell }})
         ) as horizon_days
@@ -172,18 +168,14 @@ estimates_{{ group }} as (
         {{ "'all'" if group == 'all' else 'totals.nps_category' }} as nps_category,
         totals.observations as lifetimes_observed,
         totals.events as lifetime_events,
-        least({{ horizon }}, totals.max_follow_up) / {{ dpm }} as rmst_horizon_months,
+        {{ capped }} / {{ dpm }} as rmst_horizon_months,
         totals.max_follow_up < {{ horizon }} as rmst_horizon_capped,
         coalesce(steps.survival_at_horizon, 1.0) as survival_at_horizon,
         coalesce(steps.survival_at_horizon, 1.0)
         * sqrt(coalesce(steps.greenwood_sum, 0.0)) as survival_se,
         -- before the first event S = 1
         (
-            least(
-                coalesce(steps.first_event_time, {{ horizon }}),
-                {{ horizon }},
-                totals.max_follow_up
-            )
+            least(coalesce(steps.first_event_time, {{ capped }}), {{ capped }})
             + coalesce(steps.area_after_events, 0.0)
         ) / {{ dpm }} as rmst_months,
         sqrt(coalesce(steps.rmst_variance, 0.0)) / {{ dpm }} as rmst_se_months,

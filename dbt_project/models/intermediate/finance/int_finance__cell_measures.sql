@@ -66,8 +66,7 @@ totals_{{ name }} as (
         sum(orders) as orders,
         -- null when any customer's channel has no CAC
         case when count(cac) = count(*) then avg(cac) end as cac,
-        -- why not: no spend first, as it explains every channel
-        case
+        case -- why not: no spend first, as it explains every channel
             when count(cac) = count(*) then null
             when bool_or(cac_null_reason = 'no_spend_in_window') then 'no_spend_in_window'
             else min(cac_null_reason)
