@@ -48,13 +48,6 @@ measurement_window as (
 
 ),
 
-category_sources as (
-
-    -- one row: 'nps' or 'csat_mapped' (docs/metrics.md "CSAT and CES")
-    select * from {{ ref('int_surveys__category_sources') }}
-
-),
-
 grid as (
 
     -- every segment x category cell, also where a figure has no data
@@ -93,8 +86,8 @@ final as (
     select
         grid.segment,
         grid.nps_category,
-        -- where the NPS categories come from: NPS answers or mapped CSAT answers
-        category_sources.category_source,
+        (select sources.category_source from {{ ref('int_surveys__category_sources') }} as sources)
+            as category_source,
         -- the reporting currency of every amount
         '{{ reporting_currency() }}' as currency,
         measurement_window.as_of_date,
@@ -193,7 +186,6 @@ final as (
         cast({{ z }} as double) as ci_z
     from grid
     cross join measurement_window
-    cross join category_sources
     left join segment_figures as account_figures
         on grid.segment = account_figures.segment
     left join cohort_outcomes
