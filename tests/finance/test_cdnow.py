@@ -18,7 +18,8 @@ below), not from the warehouse:
 - purchase_cohorts: every cohort x month's buyers, orders, net revenue and retention;
 - clv_by_segment, billing_model one_time: customers active in the window, active buyer-months,
   net revenue and orders in the window, ARPU = revenue / buyer-months, lapses and the monthly
-  lapse rate, lifetime 1 / rate, and CLV = ARPU x gross margin 0.8 x lifetime.
+  lapse rate, lifetime 1 / rate, the CLV before costs ARPU x lifetime and its gross-margin value
+  (x 0.8); the CLV after CAC + CRC is null, with its reasons (no spend, no service costs).
 
 The pipeline runs once per module, on one xdist worker (group "cdnow"): about 70 s of
 `dg.materialize` on 2 cores (the data set has no responses, so translation and tagging are quick).
@@ -238,7 +239,13 @@ def test_clv_by_segment_one_time_matches_pandas(cdnow: CdnowRun):
     assert row["churned"] == lapses
     assert row["monthly_churn"] == pytest.approx(rate)
     assert row["lifetime_months"] == pytest.approx(1 / rate)
-    assert row["clv"] == pytest.approx(arpu * GROSS_MARGIN / rate)
+    # CDNOW has no marketing spend or service costs: the CLV before costs and its gross-margin
+    # value are published, the CLV after CAC + CRC is null with its reasons
+    assert row["clv_before_costs"] == pytest.approx(arpu / rate)
+    assert row["gross_margin_value"] == pytest.approx(arpu * GROSS_MARGIN / rate)
+    assert pd.isna(row["clv"]) and pd.isna(row["cac"])
+    assert row["cac_null_reason"] == "no_spend_in_window"
+    assert row["crc_null_reason"] == "no_service_costs_in_window"
 
 
 def test_repeat_purchase_marts_are_published(cdnow: CdnowRun):
