@@ -11,6 +11,8 @@ directory of the user shares them, so a version is trained once, not once per da
     manifest.json     version, hashes, library versions, training counts, evaluation summary
     evaluation.json   the full evaluation on the eval split
     evaluation.md     the same as a readable report
+    evaluation_short_texts.json/.md  the same on the second evaluation set, the short
+                      real-style texts of assets/tagging/eval_short_texts.csv (short_eval.py)
 
 ``CXLINK_TAGGER_DIR`` points at one artifact directory instead (e.g. a model trained elsewhere);
 it must exist. Without it, a missing artifact is trained on first use (a few seconds), exactly as
@@ -36,13 +38,20 @@ import joblib
 import sklearn
 
 from cxlink.tagging.evaluate import Evaluation, evaluate, report_markdown
-from cxlink.tagging.labeled import DEFAULT_LABELED_PATH, LabeledData, load_labeled
+from cxlink.tagging.labeled import (
+    DEFAULT_LABELED_PATH,
+    LabeledData,
+    LabeledStatement,
+    load_labeled,
+)
 from cxlink.tagging.lexicon import DEFAULT_LEXICON_PATH, load_lexicon
 from cxlink.tagging.model import TaggerModel
+from cxlink.tagging.short_eval import check_disjoint, load_short_eval
 from cxlink.tagging.taxonomy import DEFAULT_TAXONOMY_PATH, Taxonomy, load_taxonomy
 from cxlink.tagging.trainer import TRAINER_VERSION, train_model
 
 MODEL_FILE = "model.joblib"
+SHORT_EVAL_TITLE = "short real-style texts"
 MANIFEST_FILE = "manifest.json"
 # A staging folder (".tagger-<version>.<random>") older than this was left by a killed
 # training: training takes a minute at most, so a younger one may belong to another process.
@@ -63,6 +72,9 @@ class TrainingInputs:
     taxonomy: Taxonomy
     lexicon: dict[str, list[str]]
     lexicon_hash: str
+    # the second evaluation set (short_eval.py): evaluated, never trained on; not part of the
+    # version, since it changes no prediction
+    short_eval: tuple[LabeledStatement, ...] = ()
 
     @property
     def version(self) -> str:
@@ -89,7 +101,8 @@ def load_inputs(
     taxonomy = load_taxonomy(taxonomy_path or DEFAULT_TAXONOMY_PATH)
     labeled = load_labeled(labeled_path or DEFAULT_LABELED_PATH, taxonomy)
     lexicon, lexicon_hash = load_lexicon(lexicon_path or DEFAULT_LEXICON_PATH)
-    return TrainingInputs(labeled, taxonomy, lexicon, lexicon_hash)
+    short = load_short_eval(None, taxonomy)
+    return TrainingInputs(labeled, taxonomy, lexicon, lexicon_hash, tuple(short))
 
 
 def train_and_write(
@@ -100,12 +113,15 @@ def train_and_write(
     ``replace``: an artifact already at ``root/<version>`` is swapped for the new one (what
     ``make train-tagger`` asks for); otherwise one that appeared meanwhile (another process
     trained the same inputs) is kept and this one discarded."""
+    # The short texts are evaluation only: refuse to train on any of them, or a near copy.
+    check_disjoint(inputs.labeled.statements, list(inputs.short_eval))
     labeled, taxonomy = inputs.labeled, inputs.taxonomy
     version = model_version(inputs)
     started = time.perf_counter()
     model = train_model(labeled.split("train"), taxonomy, inputs.lexicon, version)
     seconds = time.perf_counter() - started
     evaluation = evaluate(model, labeled.split("eval"))
+    short = evaluate(model, list(inputs.short_eval)) if inputs.short_eval else None
     manifest = {
         "version": version,
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -132,6 +148,14 @@ def train_and_write(
             "sentiment_accuracy": evaluation.sentiment_accuracy,
         },
     }
+    if short is not None:
+        manifest["evaluation_short_texts"] = {
+            "statements": short.statements,
+            "macro_f1": short.macro_f1,
+            "micro_f1": short.micro_f1,
+            "level1_macro_f1": short.level1_macro_f1,
+            "sentiment_accuracy": short.sentiment_accuracy,
+        }
     root.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(root)
     staging = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=root))
@@ -140,6 +164,13 @@ def train_and_write(
         (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
         (staging / "evaluation.json").write_text(json.dumps(evaluation.as_dict(), indent=2) + "\n")
         (staging / "evaluation.md").write_text(report_markdown(evaluation, version))
+        if short is not None:
+            (staging / "evaluation_short_texts.json").write_text(
+                json.dumps(short.as_dict(), indent=2) + "\n"
+            )
+            (staging / "evaluation_short_texts.md").write_text(
+                report_markdown(short, version, SHORT_EVAL_TITLE)
+            )
         target = _publish(staging, root / version, replace)
     finally:
         if staging.exists():

@@ -4,7 +4,7 @@ The cautious estimate next to the eval split's (the lexicon, rules and earlier h
 were developed with the eval split in view). The hand-written training statements from the
 files that also feed the eval split (every statement whose origin is not a template or a
 train-only file) are held out five folds at a time; templated and train-only hand-written
-statements always train. Prints topic macro-F1 and sentiment accuracy over the held-out
+statements (files e and f) always train. Prints topic macro-F1 and sentiment accuracy over the held-out
 statements pooled, scored exactly as the eval split is (evaluate.evaluate).
 """
 
@@ -24,7 +24,11 @@ from cxlink.tagging.model import StatementTags
 from cxlink.tagging.taxonomy import Taxonomy
 from cxlink.tagging.trainer import train_model
 
-TRAIN_ONLY_ORIGINS = ("template", "handwritten:handwritten_e.txt")
+TRAIN_ONLY_ORIGINS = (
+    "template",
+    "handwritten:handwritten_e.txt",
+    "handwritten:handwritten_f.txt",
+)
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """The feature spaces of the tagger: TF-IDF words and characters, rule hits, sentiment cues.
 
 Topics read word 1-2-grams, character 3-5-grams and one column per topic's rule hit; sentiment
-reads negation-marked word and character n-grams (negation.py), the sentiment lexicon's cues and
-VADER's sentence scores (lexicon.py). Changing a feature or a weight here changes the model:
+reads negation- and competitor-marked word and character n-grams (negation.py, competitor.py),
+the sentiment lexicon's cues and VADER's sentence scores (lexicon.py), both read from our side of
+a competitor comparison. Changing a feature or a weight here changes the model:
 bump trainer.TRAINER_VERSION with it.
 """
 
@@ -14,7 +15,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
 from cxlink.tagging.lexicon import LexiconFeatures, VaderFeatures
-from cxlink.tagging.negation import sentiment_text
+from cxlink.tagging.negation import sentiment_chars_text, sentiment_text
 from cxlink.tagging.rules import RuleMatcher
 
 RULE_FEATURE_WEIGHT = 1.0
@@ -68,7 +69,7 @@ def sentiment_features(lexicon: dict[str, list[str]]) -> FeatureUnion:
             (
                 "chars",
                 TfidfVectorizer(
-                    preprocessor=sentiment_text,
+                    preprocessor=sentiment_chars_text,
                     analyzer="char_wb",
                     ngram_range=(2, 5),
                     sublinear_tf=True,

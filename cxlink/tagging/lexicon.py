@@ -1,7 +1,9 @@
 """Polarity cues from assets/tagging/sentiment_lexicon.yaml as features for the sentiment model.
 
-The statement goes through the same negation marking as the model's words
-(``negation.sentiment_text``): a cue marked ``neg_`` counts for the opposite polarity.
+The statement goes through the same negation and competitor marking as the model's words
+(``negation.sentiment_text``): a cue marked ``neg_`` or ``cmp_`` counts for the opposite polarity
+(marked with both, for its own: "the competitor didn't crash" is no praise of us). VADER scores
+our part and a competitor's part of a statement apart (``negation.perspective``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from cxlink.settings import PROJECT_ROOT
-from cxlink.tagging.negation import sentiment_text
+from cxlink.tagging.negation import COMPETITOR, NEGATED, perspective, sentiment_text
 
 DEFAULT_LEXICON_PATH = PROJECT_ROOT / "assets" / "tagging" / "sentiment_lexicon.yaml"
 _MAX_PHRASE = 3
@@ -98,8 +100,15 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
     def cues(self, marked: str) -> tuple[int, int]:
         """(positive, negative) cue counts in a negation-marked token string."""
         tokens = marked.split()
-        bare = [t[4:] if t.startswith("neg_") else t for t in tokens]
-        negated = [t.startswith("neg_") for t in tokens]
+        flips = []
+        bare = []
+        for token in tokens:
+            flip = False
+            for prefix in (COMPETITOR, NEGATED):
+                if token.startswith(prefix):
+                    token, flip = token[len(prefix) :], not flip
+            bare.append(token)
+            flips.append(flip)
         pos = neg = 0
         i = 0
         while i < len(tokens):
@@ -111,7 +120,7 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
                     break
             if not sign:
                 sign = self._polarity(bare[i])
-            if sign and negated[i]:
+            if sign and flips[i]:
                 sign = -sign
             pos += sign > 0
             neg += sign < 0
@@ -142,12 +151,24 @@ class VaderFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, texts):
-        analyzer = _vader()
         rows = np.zeros((len(texts), 4))
         for i, text in enumerate(texts):
-            s = analyzer.polarity_scores(text)
-            rows[i] = (s["compound"], s["pos"], s["neg"], abs(s["compound"]) < 0.05)
+            rows[i] = vader_scores(text)
         return sparse.csr_matrix(rows * self.weight)
+
+
+def vader_scores(text: str) -> tuple[float, float, float, bool]:
+    """(compound, positive, negative, near zero) of a statement from our side: a competitor's
+    part counts with the opposite sign ("Competitor made a better offer" is negative for us)."""
+    analyzer = _vader()
+    ours, theirs = perspective(text)
+    s = analyzer.polarity_scores(ours)
+    compound, pos, neg = s["compound"], s["pos"], s["neg"]
+    if theirs:
+        t = analyzer.polarity_scores(theirs)
+        compound = float(np.clip(compound - t["compound"], -1.0, 1.0))
+        pos, neg = max(pos, t["neg"]), max(neg, t["pos"])
+    return compound, pos, neg, abs(compound) < 0.05
 
 
 _VADER = None

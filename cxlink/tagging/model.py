@@ -6,6 +6,7 @@ still recognised. A topic is tagged when its classifier's probability reaches th
 threshold (chosen on cross-validated training predictions to maximise F1), or when its rules
 match and they are precise: right for at least RULE_AUTHORITY of their hits on the training
 data (always, for a topic without labeled statements). An imprecise rule is evidence only.
+A level-1 topic is dropped when one of its children is tagged (``most_specific``).
 Features: features.py; fitting and thresholds: trainer.py; this module applies a fitted model.
 
 Sentiment: a linear SVM (negative / neutral / positive; sentiment_classifier.py, probabilities by
@@ -51,6 +52,15 @@ class StatementTags:
     sentiment_score: float
     sentiment_label: str
     topics: tuple[TopicTag, ...]
+
+
+def most_specific(tags: list[TopicTag], taxonomy: Taxonomy) -> list[TopicTag]:
+    """Drop a level-1 topic when one of its children is tagged too: "Network outages" is about
+    uptime, and the level-1 rollup counts it for reliability anyway. A level-1 topic is tagged
+    on its own only for what no child names ("Network reliability", "Limited range of
+    devices")."""
+    parents = {taxonomy.parent_of(t.topic_id) for t in tags}
+    return [t for t in tags if t.topic_id not in parents]
 
 
 @dataclass
@@ -131,6 +141,7 @@ class TaggerModel:
                     "both" if by_rule and by_classifier else "rule" if by_rule else "classifier"
                 )
                 tags.append(TopicTag(topic, round(float(confidence), 4), source))
+            tags = most_specific(tags, self.taxonomy)
             p_neg, _, p_pos = sent_p[i]
             label = SENTIMENT_LABELS[int(np.argmax(sent_p[i]))]
             out.append(StatementTags(round(float(p_pos - p_neg), 4), label, tuple(tags)))

@@ -18,7 +18,7 @@ from cxlink.tagging.sentiment_classifier import TemperatureScaledSVC
 from cxlink.tagging.taxonomy import Taxonomy
 
 # Bump when features or hyperparameters change: it is part of the model version.
-TRAINER_VERSION = "5"
+TRAINER_VERSION = "6"
 # A topic needs this many labeled training statements for a classifier; below it, rules only.
 MIN_TOPIC_EXAMPLES = 8
 # A topic's rules tag on their own when at least this share of their training hits is right.
@@ -82,6 +82,12 @@ def train_model(
     rule_col = {t: k for k, t in enumerate(all_topics)}
 
     truth_all = _topic_matrix(train, all_topics)
+    # A level-1 rule's hit on a statement about one of its children is right: tagging keeps
+    # the child and drops the parent (model.most_specific), and the rollup is the same.
+    for topic in all_topics:
+        children = [rule_col[c] for c in all_topics if taxonomy.parent_of(c) == topic]
+        if children:
+            truth_all[:, rule_col[topic]] |= truth_all[:, children].any(axis=1)
     rule_precision = {}
     for topic in all_topics:
         hits = rule_hits[:, rule_col[topic]]
