@@ -62,6 +62,9 @@ class FrontPage:
     quarantined_by_rule: list[tuple[str, int]] = field(default_factory=list)
     unreadable_files: int = 0
     missing_marts: list[str] = field(default_factory=list)
+    # what the data cover, worded by cxlink/coverage.py: events after the as-of date, a
+    # left-truncated history (the Dagster checks on marts/data_window say the same)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _points(x: float) -> str:
@@ -183,5 +186,7 @@ def front_page_lines(page: FrontPage) -> list[str]:
     lines += _headline_lines(page)
     if page.missing_marts:
         lines.append(f"  not built: marts {', '.join(page.missing_marts)} (did dbt build fail?)")
+    if page.warnings:
+        lines += ["", "warnings:"] + [f"  {text}" for text in page.warnings]
     lines += ["", _quarantine_line(page)]
     return lines

@@ -263,6 +263,6 @@ def disk_full_error(error: BaseException | str, data_dir: Path) -> DiskSpaceErro
     free = shutil.disk_usage(data_dir).free if data_dir.exists() else 0
     return DiskSpaceError(
         f"the disk holding {data_dir} filled up during the run ({_mb(free)} free now): free "
-        "some space or set CXLINK_DATA_DIR to a bigger disk, then run again (marts.duckdb and "
+        "some space or set CXLINK_DATA_DIR to a bigger disk, then run again (cxlink_bi.duckdb and "
         "the exports are still the previous run's)."
     )

@@ -2,8 +2,9 @@
 a run (cxlink/front_page.py formats it) and where the published copy, the workbook, the report
 and the dbt docs are.
 
-``read_front_page`` reads the figures: the warehouse's marts, the quarantine ledger and the
-published copy's ``meta.publish_info``. Definitions: docs/metrics.md.
+``read_front_page`` reads the figures: the warehouse's marts (with the warnings of
+``marts.data_window``: events after the as-of date, a left-truncated history), the quarantine
+ledger and the published copy's ``meta.publish_info``. Definitions: docs/metrics.md.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from cxlink.coverage import coverage_warnings, read_coverage
 from cxlink.extract.ledger import read_ledger
 from cxlink.front_page import (
     NPS_CATEGORIES,
@@ -194,6 +196,7 @@ def read_front_page(settings: Settings, con: duckdb.DuckDBPyConnection) -> Front
         else:
             page.missing_marts.append(mart)
     _read_quarantine(con, page)
+    page.warnings = coverage_warnings(read_coverage(con))
     page.publication = _read_publication(settings.layout.bi_copy_path)
     return page
 

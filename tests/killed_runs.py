@@ -2,7 +2,7 @@
 
 The stage is recognised from the outside: the run's event log in the DAGSTER_HOME the command
 records into (STEP_START of an extract step, materializations of the dbt step, the publish
-step's start) and, for publish, the temporary files it writes beside ``marts.duckdb``. Polling
+step's start) and, for publish, the temporary files it writes beside ``cxlink_bi.duckdb``. Polling
 is bounded: a run that ends, or never reaches the stage, fails the test with its log's tail.
 """
 
@@ -160,7 +160,7 @@ class PipelineRun:
 
 
 def publish_temp_files(data_dir: Path) -> list[Path]:
-    """Temporary files and folders of a publish (``marts.duckdb.tmp-<pid>`` and its .wal, an
+    """Temporary files and folders of a publish (``cxlink_bi.duckdb.tmp-<pid>`` and its .wal, an
     exports staging folder, ``*.tmp-<pid>`` inside the exports): present only while one runs,
     or left by a killed one."""
     temporary = re.compile(r"\.(tmp|staging)-\d+")

@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--schema",
         default="marts",
-        help="marts (the warehouse) or main (the published marts.duckdb)",
+        help="marts: the warehouse's or the published cxlink_bi.duckdb's",
     )
     parser.add_argument("--write", type=Path, help="save the fingerprints as JSON")
     parser.add_argument("--compare", type=Path, help="compare with fingerprints saved earlier")

@@ -84,7 +84,7 @@ def test_generate_demo_run_and_summary(tmp_path: Path, dbt_manifest: Path):
     # where BI tools read the marts: the published copy, not the warehouse
     marts = re.search(r"^BI tools:\s+(/\S+)", run.stdout, re.MULTILINE)
     assert marts, run.stdout[-3000:]
-    assert Path(marts.group(1)) == data_dir / "marts.duckdb"
+    assert Path(marts.group(1)) == data_dir / "cxlink_bi.duckdb"
     assert Path(marts.group(1)).is_file()
 
     before = sha256(warehouse)

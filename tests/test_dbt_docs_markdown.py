@@ -78,7 +78,7 @@ def test_the_overview_page_is_the_projects(manifest: dict):
     overview = manifest["docs"].get("doc.cxlink.__overview__")
     assert overview is not None, "dbt_project/models/overview.md defines {% docs __overview__ %}"
     text = overview["block_contents"]
-    assert "marts.duckdb" in text and "docs/metrics.md" in text
+    assert "cxlink_bi.duckdb" in text and "docs/metrics.md" in text
     # every mart the overview names exists, so the page cannot point at a renamed table
     marts = {
         node["name"]

@@ -1,11 +1,11 @@
 """kill -9 during extraction, during dbt and during publish, then rerun: the marts equal a clean
-run's byte for byte, and `marts.duckdb` is never left partial (issue 12, "Done when").
+run's byte for byte, and `cxlink_bi.duckdb` is never left partial (issue 12, "Done when").
 
 One seeded demo landing zone is copied into two data directories. A clean `cxlink run` builds
 the reference in the first, while in the second the command is killed (SIGKILL to its whole
 process group, dbt included) three times in a row, each time at a later stage, then run to the
-end. After every kill `marts.duckdb` is absent or whole (it opens and its marts are the clean
-run's); after the last run every mart's rows, in `marts.duckdb` and in the warehouse, have the
+end. After every kill `cxlink_bi.duckdb` is absent or whole (it opens and its marts are the clean
+run's); after the last run every mart's rows, in `cxlink_bi.duckdb` and in the warehouse, have the
 clean run's fingerprints (tests/mart_fingerprints.py).
 """
 
@@ -60,10 +60,10 @@ class InPublish:
 
 
 def bi_copy_state(data_dir: Path) -> dict[str, str] | None:
-    """The published marts' fingerprints, None when there is no marts.duckdb; raises if the file
+    """The published marts' fingerprints, None when there is no cxlink_bi.duckdb; raises if the file
     does not open (a partial file)."""
-    path = data_dir / "marts.duckdb"
-    return mart_fingerprints(path, schema="main") if path.exists() else None
+    path = data_dir / "cxlink_bi.duckdb"
+    return mart_fingerprints(path, schema="marts") if path.exists() else None
 
 
 @pytest.fixture

@@ -50,7 +50,7 @@ def test_defaults():
     assert s.tagger_dir is None and s.argos_models is None
     assert s.argos_models_dir == PROJECT_ROOT / "data" / "argos-models"
     assert s.tagger_models is None
-    assert s.layout.bi_copy_path == PROJECT_ROOT / "data" / "marts.duckdb"
+    assert s.layout.bi_copy_path == PROJECT_ROOT / "data" / "cxlink_bi.duckdb"
     assert s.layout.exports_dir == PROJECT_ROOT / "data" / "exports"
     assert s.dbt_docs_dir == PROJECT_ROOT / "data" / "dbt_docs"
     # an empty variable is the same as an unset one; a field left out is its declared default

@@ -198,11 +198,11 @@ def test_front_page_shows_csat_and_ces_next_to_nps():
 
 def test_summary_sends_bi_tools_to_the_published_copy(tmp_path: Path):
     settings = _warehouse(tmp_path)
-    (tmp_path / "marts.duckdb").touch()
+    (tmp_path / "cxlink_bi.duckdb").touch()
     lines = summary_lines(settings)
 
     bi_line = _line(lines, "BI tools:")
-    assert str(tmp_path / "marts.duckdb") in bi_line
+    assert str(tmp_path / "cxlink_bi.duckdb") in bi_line
     assert "not there yet" not in bi_line
     assert str(tmp_path / "exports" / "cxlink_finance.xlsx") in _line(lines, "workbook:")
     assert str(tmp_path / "report" / "index.html") in _line(lines, "report:")
@@ -222,3 +222,40 @@ def test_summary_without_a_warehouse_says_what_to_run(tmp_path: Path):
     assert summary_lines(Settings(data_dir=tmp_path)) == [
         f"No warehouse at {tmp_path / 'warehouse.duckdb'} yet: run `make run` (or `make demo`)."
     ]
+
+
+def test_summary_repeats_the_data_window_warnings(tmp_path: Path):
+    """marts.data_window (issue 14, bug 2 and item 10): events after a configured as-of date and
+    a history where most customers start in the first month are on the front page, in the
+    checks' words (cxlink/coverage.py)."""
+    settings = _warehouse(tmp_path)
+    con = duckdb.connect(str(settings.warehouse_path))
+    con.execute(
+        """
+        create table marts.data_window as
+        select date '2023-07-01' as first_event_date, date '2024-12-31' as last_event_date,
+               date '2023-07-01' as first_event_month, date '2024-12-01' as last_event_month,
+               date '2024-06-30' as as_of_date, 'configured' as as_of_date_source,
+               1234 as events_after_as_of, date '2023-07-01' as first_period_month,
+               7043 as subscription_customers, 6000 as customers_starting_in_first_month,
+               6000 / 7043 as first_month_share, true as looks_left_truncated,
+               null::date as history_starts_at, 'not_declared' as history_start_source,
+               null::date as first_observed_month, 0 as left_truncated_customers
+        """
+    )
+    con.close()
+    lines = summary_lines(settings)
+    at = lines.index("warnings:")
+    assert lines[at + 1 : at + 3] == [
+        "  1,234 events dated after the as-of date 2024-06-30 (the latest on 2024-12-31) count "
+        "in no mart: CXLINK_AS_OF_DATE is 2024-06-30",
+        "  85% of the 7,043 subscription customers start in the data's first month (2023-07): "
+        "the history looks left-truncated (a snapshot or a migration), so cohort_retention and "
+        "the churn windows count reconstructed time; set CXLINK_HISTORY_STARTS_AT to the day the "
+        "history really starts (docs/metrics.md, History start)",
+    ]
+    assert lines[at - 1] == "" and lines[at + 3] == ""
+
+
+def test_no_warnings_block_without_warnings():
+    assert "warnings:" not in front_page_lines(_page())

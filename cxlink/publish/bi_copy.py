@@ -1,17 +1,19 @@
 """The BI copy: the warehouse's marts, and nothing else, in their own DuckDB file.
 
-``stage_bi_copy`` writes ``marts.duckdb.tmp-<pid>`` beside the target, refuses personal data,
+``stage_bi_copy`` writes ``cxlink_bi.duckdb.tmp-<pid>`` beside the target, refuses personal data,
 checkpoints and closes it, and reopens it read-only to check every table and row count;
 ``install_bi_copy`` then renames it over the target with ``os.replace`` (``publish_bi_copy`` does
 both; release.py stages the exports from the staged copy in between and stamps the publish
 version into it). Readers that already have the old file open keep reading the old version
 (the rename leaves its inode intact); new readers get the new one whole. On any failure the temporary file is removed and the target is left as it was.
 
-DuckDB names a file's catalog after the file (``marts.duckdb`` -> ``marts``), and a schema of the
-same name inside it would make ``marts.<table>`` ambiguous. So the schema named like the file
-(``marts``) is stored as the copy's default schema ``main``: opened directly, ``marts.nps_monthly``
-and ``nps_monthly`` both work, as the README's queries against the warehouse do. Other schemas
-keep their names.
+The tables keep their schema: the marts are ``marts.<table>`` in the copy, whatever the file is
+called and however it is opened (directly, or attached under any name and ``USE``d), as the docs
+query them. DuckDB names a file's catalog after the file, and a catalog and a schema of the same
+name make ``marts.<table>`` ambiguous (a Binder Error), so the file must not be named like a
+schema it holds: the default is ``cxlink_bi.duckdb`` (``Layout.bi_copy_path``), and a target named
+``marts.duckdb`` is refused. Until issue 14 the copy was ``marts.duckdb`` with the marts in its
+default schema ``main``, which only read as ``marts.<table>`` while the file kept that name.
 
 Table contents are deterministic (rows stored in ``ORDER BY ALL`` order, no timestamps added);
 only ``meta.publish_info`` (version, run date, data window) may change between runs on the same
@@ -53,7 +55,6 @@ DEST_ALIAS = "publish_dst"
 # bundle a DuckDB 1.x engine (JDBC/ODBC drivers, duckdb-engine on an older duckdb) open it too; a
 # file in the default 2.0 format fails there ("version number ..."). docs/bi-tools.md.
 BI_STORAGE_VERSION = "v1.0.0"
-DEFAULT_SCHEMA = "main"
 
 
 class PersonalDataError(PublishError):
@@ -75,9 +76,9 @@ class PublishReport:
         return sum(self.tables.values())
 
 
-def published_schema(schema: str, target_path: Path) -> str:
-    """The schema ``schema``'s tables get in the copy at ``target_path`` (see the module doc)."""
-    return DEFAULT_SCHEMA if schema == Path(target_path).name.split(".", 1)[0] else schema
+def catalog_name(path: Path) -> str:
+    """The catalog DuckDB gives the file at ``path`` when it is opened directly."""
+    return Path(path).name.split(".", 1)[0]
 
 
 @dataclass
@@ -158,9 +159,16 @@ def stage_bi_copy(
                 }
             if not any(tables.values()):
                 raise PublishError(f"nothing to publish: no tables in schema(s) {list(schemas)}")
-            mapping = {schema: published_schema(schema, target_path) for schema in schemas}
-            if len(set(mapping.values()) | {META_SCHEMA}) != len(mapping) + 1:
-                raise PublishError(f"schemas {list(schemas)} clash in the copy: {mapping}")
+            mapping = {schema: schema for schema in schemas}
+            if META_SCHEMA in mapping:
+                raise PublishError(f"schema {META_SCHEMA!r} is the copy's own: {list(schemas)}")
+            if catalog_name(target_path) in {*schemas, META_SCHEMA}:
+                raise PublishError(
+                    f"the BI copy {target_path.name} would open as catalog "
+                    f"{catalog_name(target_path)!r}, which makes "
+                    f"{catalog_name(target_path)}.<table> ambiguous beside its schema of that "
+                    "name: give it another name (the default is cxlink_bi.duckdb)"
+                )
             # Refuse before anything is written: personal data never reaches the disk here.
             findings = [
                 finding

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from cxlink.coverage import DATA_WINDOW_TABLE, read_coverage
 from cxlink.duckdb_sql import qualified, quote_identifier, quote_literal
 
 Source = str | os.PathLike[str] | duckdb.DuckDBPyConnection
@@ -101,20 +102,10 @@ def count_rows(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table:
     return con.execute(f"select count(*) from {qualified(catalog, schema, table)}").fetchone()[0]
 
 
-DATE_TYPES = (
-    "DATE",
-    "TIMESTAMP",
-    "TIMESTAMP WITH TIME ZONE",
-    "TIMESTAMP_NS",
-    "TIMESTAMP_MS",
-    "TIMESTAMP_S",
-)
-
-
 @dataclass(frozen=True)
 class DataWindow:
-    """The first and last month the marts cover (first days of months), or None when no mart
-    has a month column (or every one is empty)."""
+    """The first and last month the data hold events in (first days of months), or None when
+    the published schema has no ``data_window`` mart (or it has no event)."""
 
     first_month: date | None
     last_month: date | None
@@ -128,24 +119,13 @@ class DataWindow:
 def data_window(
     con: duckdb.DuckDBPyConnection, catalog: str, schema: str, tables: list[str]
 ) -> DataWindow:
-    """Min and max month over the marts' month columns (a date column whose name contains
-    'month'); when no table has one, over every date column instead."""
-    dated: list[tuple[str, Column]] = []
-    for table in tables:
-        for column in list_columns(con, catalog, schema, table):
-            if column.data_type in DATE_TYPES:
-                dated.append((table, column))
-    monthly = [(t, c) for t, c in dated if "month" in c.name.lower()]
-    chosen = monthly or dated
-    if not chosen:
+    """The months of the first and last event, from the ``data_window`` mart among ``tables``
+    (docs/metrics.md "Conventions shared by every mart"): the data's window, not the span of
+    the marts' month columns, which can be far shorter (CDNOW's cohorts end in 1997-03, its
+    orders run to 1998-06)."""
+    if DATA_WINDOW_TABLE not in tables:
         return DataWindow(None, None)
-    parts = " union all ".join(
-        f"select min({quote_identifier(c.name)})::date as lo, max({quote_identifier(c.name)})::date as hi "
-        f"from {qualified(catalog, schema, t)}"
-        for t, c in chosen
-    )
-    lo, hi = con.execute(
-        f"select date_trunc('month', min(lo))::date, date_trunc('month', max(hi))::date "
-        f"from ({parts})"
-    ).fetchone()
-    return DataWindow(lo, hi)
+    coverage = read_coverage(con, schema, catalog)
+    if coverage is None:
+        return DataWindow(None, None)
+    return DataWindow(coverage.first_event_month, coverage.last_event_month)

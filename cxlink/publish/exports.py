@@ -92,7 +92,7 @@ class ExportReport:
                 window.first_month and window.first_month.isoformat(),
                 window.last_month and window.last_month.isoformat(),
             ],
-            "bi_copy": "marts.duckdb (meta.publish_info.version is this version)",
+            "bi_copy": "cxlink_bi.duckdb (meta.publish_info.version is this version)",
             "files": [
                 {
                     "path": f.relative_to(self.exports_dir),

@@ -4,12 +4,16 @@ A publish (release.py) holds ``$CXLINK_DATA_DIR/.publish.lock`` (``flock``: the 
 when the process dies, even by ``kill -9``). ``clean_leftovers`` takes the same lock, so it never
 removes the files of a publish that is still running, and removes only names this code creates:
 
-- ``marts.duckdb.tmp-<pid>`` (and DuckDB's ``.wal`` / ``.tmp`` beside it): an unfinished BI copy;
+- ``cxlink_bi.duckdb.tmp-<pid>`` (and DuckDB's ``.wal`` / ``.tmp`` beside it): an unfinished BI copy;
 - ``exports.tmp-<pid>`` (a symlink about to replace ``exports``) and ``exports.staging-<pid>/``;
 - ``exports-<version>/`` folders that ``exports`` does not point at;
 - ``*.tmp-<pid>`` files inside a pre-versioning ``exports/`` folder (the old exporter's), and
   its Parquet/CSV/workbook once it has been moved to ``exports.before-versions`` (anything
   else in it stays).
+
+``remove_legacy_copy`` removes, after a successful publish, the BI copy of before issue 14
+(``marts.duckdb``, tables in schema ``main``) when it is cxlink's (it has ``meta.publish_info``):
+a BI tool still pointed at it then fails instead of reading figures that no longer change.
 
 Killed after the BI copy was replaced but before ``exports`` was switched, the copy is one
 version ahead of the exports; its version's folder is complete, so the switch is finished here
@@ -26,8 +30,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+import duckdb
+
+from cxlink.duckdb_sql import table_exists
 from cxlink.publish import exports_set
-from cxlink.publish.copy_check import published_version
+from cxlink.publish.copy_check import META_SCHEMA, PUBLISH_INFO_TABLE, published_version
 from cxlink.settings import DataLayout
 
 try:  # POSIX; elsewhere there is no lock and a concurrent publish is the user's problem
@@ -94,6 +101,32 @@ def clean_leftovers_locked(layout: DataLayout) -> list[Path]:
     if current is not None:  # never remove the set `exports` points at, nor a legacy folder
         removed += exports_set.remove_versions(link, {current})
         removed += exports_set.retire_legacy(link)
+    return removed
+
+
+LEGACY_COPY_NAME = "marts.duckdb"
+
+
+def _is_cxlink_copy(path: Path) -> bool:
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return False
+    try:
+        return table_exists(con, META_SCHEMA, PUBLISH_INFO_TABLE)
+    finally:
+        con.close()
+
+
+def remove_legacy_copy(layout: DataLayout) -> list[Path]:
+    """Remove the pre-issue-14 BI copy ``marts.duckdb`` beside the current one (module doc)."""
+    legacy = layout.data_dir / LEGACY_COPY_NAME
+    if legacy == layout.bi_copy_path or not legacy.is_file() or not _is_cxlink_copy(legacy):
+        return []
+    removed = [_remove(legacy)]
+    wal = legacy.with_name(legacy.name + ".wal")
+    if wal.exists():
+        removed.append(_remove(wal))
     return removed
 
 

@@ -1,12 +1,12 @@
 """One publish: the BI copy and the exports as one version, in an order a kill cannot break.
 
 1. Under the publish lock, clean what killed publishes left (leftovers.py).
-2. Stage the BI copy: ``marts.duckdb.tmp-<pid>``, checked for personal data, verified.
+2. Stage the BI copy: ``cxlink_bi.duckdb.tmp-<pid>``, checked for personal data, verified.
 3. Stage the exports from that copy into ``exports.staging-<pid>/``; the version id comes from
    their data files (exports_set.py); the workbook and ``PUBLISHED.json`` carry it.
 4. Stamp the version into the staged copy's ``meta.publish_info``; verify again.
 5. Rename the staged exports to ``exports-<version>/`` (not yet visible at ``exports``).
-6. Rename the staged copy over ``marts.duckdb``.
+6. Rename the staged copy over ``cxlink_bi.duckdb``.
 7. Point ``exports`` at ``exports-<version>/`` (one rename), then remove older sets.
 
 Killed before 6: the old copy and the old exports (plus leftovers the next run removes). Killed
@@ -26,14 +26,18 @@ from cxlink.publish import exports_set
 from cxlink.publish.bi_copy import (
     PublishReport,
     install_bi_copy,
-    published_schema,
     stage_bi_copy,
     stamp_version,
 )
 from cxlink.publish.common import Source, remove_quietly
 from cxlink.publish.copy_check import PublishError
 from cxlink.publish.exports import FINANCE_TABLES, ExportOptions, ExportReport, stage_exports
-from cxlink.publish.leftovers import LOCK_NAME, clean_leftovers_locked, publish_lock
+from cxlink.publish.leftovers import (
+    LOCK_NAME,
+    clean_leftovers_locked,
+    publish_lock,
+    remove_legacy_copy,
+)
 from cxlink.publish.manifest import TableDocs
 from cxlink.settings import DataLayout
 
@@ -79,7 +83,7 @@ def publish(
             exports = stage_exports(
                 staged.temp,
                 link,
-                schema=published_schema(schemas[0], target),
+                schema=schemas[0],
                 docs=docs,
                 run_date=staged.report.run_date,
                 finance_tables=finance_tables,
@@ -99,4 +103,5 @@ def publish(
         exports_set.switch(link, exports.version)
         exports.removed_versions = exports_set.remove_versions(link, {exports.version})
         exports_set.retire_legacy(link)
+        leftovers += remove_legacy_copy(layout)
     return Release(copy, exports, leftovers)

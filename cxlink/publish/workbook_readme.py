@@ -194,7 +194,11 @@ def write_readme(
         ("as of date", as_of[-1] if as_of else None, "yyyy-mm-dd"),
         ("reporting currency", facts.currency, None),
         ("intervals", confidence_text(sorted({round(float(z), 6) for z in zs})), None),
-        ("source", "the cxlink marts: the same version as marts.duckdb's meta.publish_info", None),
+        (
+            "source",
+            "the cxlink marts: the same version as cxlink_bi.duckdb's meta.publish_info",
+            None,
+        ),
     ]
     rows.append([cell(ws, "cxlink finance workbook", font=TITLE)], lines=2)
     left = Alignment(horizontal="left", indent=1)

@@ -195,7 +195,7 @@ def _meta(page: FrontPage) -> list[str]:
     else:
         if page.as_of:
             parts.append(f"as of {page.as_of.isoformat()}")
-        parts.append("not published (no marts.duckdb)")
+        parts.append("not published (no cxlink_bi.duckdb)")
     parts.append(f"money in {page.currency}")
     return parts
 
@@ -255,6 +255,6 @@ def render(page: FrontPage, revenue: RevenueHeadline, panels: Sequence[Panel]) -
         f"{body}"
         f"<footer>Written by <code>cxlink run</code> from the warehouse it published "
         f"(plotly.js {_e(plotly.offline.get_plotlyjs_version())} embedded; works offline). The same tables: "
-        f"<code>marts.duckdb</code>, <code>exports/</code>.</footer>"
+        f"<code>cxlink_bi.duckdb</code>, <code>exports/</code>.</footer>"
         "</main></body></html>\n"
     )

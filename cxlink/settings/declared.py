@@ -46,7 +46,7 @@ class Setting:
 _MONTHS = "a whole number of months >= 1"
 DECLARED: tuple[Setting, ...] = (
     Setting("CXLINK_DATA_DIR", "data_dir", str(DEFAULT_DATA_DIR), "a directory path",
-            "the data directory: `landing/<entity>/`, `warehouse.duckdb`, `marts.duckdb` (BI "
+            "the data directory: `landing/<entity>/`, `warehouse.duckdb`, `cxlink_bi.duckdb` (BI "
             "copy), `exports/`, `report/` (the report with charts), `dbt_docs/`, `argos-models/`, "
             "`logs/` (one per run), "
             "`dbt_target/`",

@@ -32,7 +32,7 @@ class DataLayout:
     @property
     def bi_copy_path(self) -> Path:
         """The published BI copy: the marts only, no personal data."""
-        return self.data_dir / "marts.duckdb"
+        return self.data_dir / "cxlink_bi.duckdb"
 
     @property
     def exports_dir(self) -> Path:

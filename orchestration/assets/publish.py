@@ -1,4 +1,4 @@
-"""Publishing: the BI copy ``marts.duckdb`` and the finance exports, once every mart is built.
+"""Publishing: the BI copy ``cxlink_bi.duckdb`` and the finance exports, once every mart is built.
 
 The asset depends on every dbt model in schema ``marts`` (read from the dbt manifest when the
 code location loads), so it runs only after the marts are built and their blocking checks pass.
@@ -63,7 +63,7 @@ def publish_metadata(release: Release) -> dict[str, dg.MetadataValue | int | str
     kinds={"duckdb", "parquet", "excel"},
     deps=mart_asset_keys(),
     description=(
-        "The marts, published: $CXLINK_DATA_DIR/marts.duckdb (a separate DuckDB file for BI "
+        "The marts, published: $CXLINK_DATA_DIR/cxlink_bi.duckdb (a separate DuckDB file for BI "
         "tools: the mart tables only, no personal data, replaced atomically), and "
         "exports/parquet/<mart>.parquet, exports/csv/<mart>.csv and exports/cxlink_finance.xlsx "
         "(finance tables with a README sheet of column descriptions): one version, recorded in "

@@ -1,7 +1,7 @@
 """The report: ``$CXLINK_DATA_DIR/report/index.html``, written after every publish.
 
 It runs after ``publish/bi_copy`` (so a run whose publish failed keeps the previous report,
-which matches the marts.duckdb still in place) and reads the warehouse read-only: the marts it
+which matches the cxlink_bi.duckdb still in place) and reads the warehouse read-only: the marts it
 has just published and the quarantine, which the BI copy leaves out. docs/report.md.
 """
 

@@ -174,5 +174,5 @@ def test_settings_resolve_one_data_dir(tmp_path: Path, monkeypatch: pytest.Monke
     assert settings.dbt_vars()["data_dir"] == str(data)
     warehouse = Warehouse(data_dir=str(settings.data_dir))
     assert warehouse.layout() == settings.layout
-    assert warehouse.layout().bi_copy_path == data / "marts.duckdb"
+    assert warehouse.layout().bi_copy_path == data / "cxlink_bi.duckdb"
     assert warehouse.layout().exports_dir == data / "exports"

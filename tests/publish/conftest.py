@@ -1,4 +1,5 @@
-"""A small hand-made warehouse: personal data in raw/staging, three marts, one stale table."""
+"""A small hand-made warehouse: personal data in raw/staging, four marts (one the data window),
+one stale table."""
 
 from __future__ import annotations
 
@@ -50,6 +51,20 @@ def build_warehouse(path: Path, scale: int = 1) -> Path:
                 ) v(period, period_start_date, period_end_date, responses, nps)
             """,
             {"scale": scale},
+        )
+        # the events run 2024-02-03 .. 2024-11-28: a narrower window than nps_monthly's months
+        con.execute(
+            """
+            create or replace table marts.data_window as
+                select date '2024-02-03' as first_event_date, date '2024-11-28' as last_event_date,
+                       date '2024-02-01' as first_event_month, date '2024-11-01' as last_event_month,
+                       date '2024-11-28' as as_of_date, 'derived_from_data' as as_of_date_source,
+                       0 as events_after_as_of, date '2024-02-01' as first_period_month,
+                       20 as subscription_customers, 2 as customers_starting_in_first_month,
+                       0.1::double as first_month_share, false as looks_left_truncated,
+                       null::date as history_starts_at, 'not_declared' as history_start_source,
+                       null::date as first_observed_month, 0 as left_truncated_customers
+            """
         )
         con.execute(
             """

@@ -1,4 +1,4 @@
-"""The BI clients docs/bi-tools.md names open the published `marts.duckdb` as it says: each in a
+"""The BI clients docs/bi-tools.md names open the published `cxlink_bi.duckdb` as it says: each in a
 fresh virtual environment of its own (a BI tool's environment, not cxlink's), against the copy
 the demo run published. The SQLAlchemy example is taken from the docs page itself, so the page
 cannot drift from what works."""
@@ -41,7 +41,7 @@ def _docs_example() -> str:
 @pytest.fixture(scope="module")
 def marts(demo_run) -> Path:
     data_dir, _, _ = demo_run
-    return data_dir / "marts.duckdb"
+    return data_dir / "cxlink_bi.duckdb"
 
 
 def _run(python: Path, script: str, *args: str) -> str:
@@ -90,5 +90,5 @@ def test_the_page_names_the_pinned_duckdb():
     import duckdb
 
     assert f"DuckDB {duckdb.__version__}" in BI_TOOLS_DOC.read_text(), (
-        "docs/bi-tools.md names the DuckDB version that writes marts.duckdb"
+        "docs/bi-tools.md names the DuckDB version that writes cxlink_bi.duckdb"
     )

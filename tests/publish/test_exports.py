@@ -14,7 +14,7 @@ from cxlink.publish import FINANCE_TABLES, export_marts, mart_docs, publish_bi_c
 from cxlink.publish.exports import WORKBOOK_NAME
 from tests.publish.conftest import leftovers, sha256, write_manifest
 
-MARTS = {"nps_monthly": 48, "nps_overall": 3, "nps_retention_summary": 9}
+MARTS = {"data_window": 1, "nps_monthly": 48, "nps_overall": 3, "nps_retention_summary": 9}
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def manifest(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def published(warehouse: Path, tmp_path: Path) -> Path:
-    return publish_bi_copy(warehouse, tmp_path / "data" / "marts.duckdb").path
+    return publish_bi_copy(warehouse, tmp_path / "data" / "cxlink_bi.duckdb").path
 
 
 def rows_of(source: Path, sql: str) -> list[tuple]:
@@ -43,18 +43,18 @@ def rows_of(source: Path, sql: str) -> list[tuple]:
 
 def test_parquet_and_csv_hold_every_mart_in_order(published: Path, manifest: Path):
     out = published.parent / "exports"
-    report = export_marts(published, out, schema="main", manifest_path=manifest)
+    report = export_marts(published, out, schema="marts", manifest_path=manifest)
 
     for table, n in MARTS.items():
         parquet = out / "parquet" / f"{table}.parquet"
-        expected = rows_of(published, f"select * from {table} order by all")
+        expected = rows_of(published, f"select * from marts.{table} order by all")
         assert len(expected) == n
         # stored order is ORDER BY ALL order (read without sorting)
         assert rows_of(published, f"select * from read_parquet('{parquet}')") == expected
         assert (out / "csv" / f"{table}.csv").read_bytes().startswith(b"\xef\xbb\xbf")
         with (out / "csv" / f"{table}.csv").open(newline="", encoding="utf-8-sig") as f:
             lines = list(csv.reader(f))
-        header = [d[0] for d in rows_of(published, f"describe {table}")]
+        header = [d[0] for d in rows_of(published, f"describe marts.{table}")]
         assert lines[0] == header
         assert len(lines) == n + 1
         assert rows_of(
@@ -70,7 +70,7 @@ def test_parquet_and_csv_hold_every_mart_in_order(published: Path, manifest: Pat
 def test_workbook_has_a_readme_and_the_finance_tables_that_exist(published: Path, manifest: Path):
     out = published.parent / "exports"
     report = export_marts(
-        published, out, schema="main", manifest_path=manifest, run_date=date(2025, 3, 31)
+        published, out, schema="marts", manifest_path=manifest, run_date=date(2025, 3, 31)
     )
     # of FINANCE_TABLES only these two exist here; nps_monthly is not a finance sheet
     assert report.workbook_sheets == ["README", "nps_overall", "nps_retention_summary"]
@@ -89,9 +89,9 @@ def test_workbook_has_a_readme_and_the_finance_tables_that_exist(published: Path
 
     # every data sheet: a header (the column names, spaced) + every row
     for table, values in sheet.items():
-        names = [d[0] for d in rows_of(published, f"describe {table}")]
+        names = [d[0] for d in rows_of(published, f"describe marts.{table}")]
         assert sorted(values[0]) == sorted(n.replace("_", " ") for n in names)
-        expected = rows_of(published, f"select * from {table} order by all")
+        expected = rows_of(published, f"select * from marts.{table} order by all")
         assert len(values) - 1 == len(expected)
     # the latest period first: the date columns descending (last_3_months starts 2024-10-01,
     # last_12_months 2024-01-01, all_time 2023-06-01)
@@ -101,8 +101,9 @@ def test_workbook_has_a_readme_and_the_finance_tables_that_exist(published: Path
     facts = {r[0]: r[1] for r in readme[:9] if r and r[0]}
     assert facts["version"] == report.version
     assert facts["run date"].date() == date(2025, 3, 31)
-    assert facts["data window (first month)"].date() == date(2024, 1, 1)
-    assert facts["data window (last month)"].date() == date(2024, 12, 1)
+    # marts.data_window's months, not nps_monthly's 2024-01 .. 2024-12
+    assert facts["data window (first month)"].date() == date(2024, 2, 1)
+    assert facts["data window (last month)"].date() == date(2024, 11, 1)
     header_at = readme.index(
         (
             "sheets",
@@ -118,7 +119,7 @@ def test_workbook_has_a_readme_and_the_finance_tables_that_exist(published: Path
         for table in (r[0] or "").split(", "):
             documented[(table, r[1])] = r[4] or ""
     for table in sheet:
-        for column in (d[0] for d in rows_of(published, f"describe {table}")):
+        for column in (d[0] for d in rows_of(published, f"describe marts.{table}")):
             assert (table, column) in documented, (table, column)
     sheets_at = readme.index(
         (
@@ -144,7 +145,7 @@ def test_readme_descriptions_come_from_the_real_dbt_manifest(published: Path, db
     docs = mart_docs(dbt_manifest)
     assert {"nps_monthly", "nps_overall", "nps_retention_summary"} <= set(docs)
     out = published.parent / "exports"
-    export_marts(published, out, schema="main", manifest_path=dbt_manifest)
+    export_marts(published, out, schema="marts", manifest_path=dbt_manifest)
     wb = openpyxl.load_workbook(out / WORKBOOK_NAME)
     readme = [tuple(r) for r in wb["README"].iter_rows(values_only=True)]
     wb.close()
@@ -158,7 +159,7 @@ def test_a_failed_export_leaves_the_previous_files_untouched(
     from cxlink.publish import exports
 
     out = published.parent / "exports"
-    export_marts(published, out, schema="main", manifest_path=manifest)
+    export_marts(published, out, schema="marts", manifest_path=manifest)
     before = {p: sha256(p) for p in out.rglob("*") if p.is_file()}
     assert len(before) == 2 * len(MARTS) + 2  # Parquet and CSV per mart, workbook, PUBLISHED
 
@@ -167,7 +168,7 @@ def test_a_failed_export_leaves_the_previous_files_untouched(
 
     monkeypatch.setattr(exports, "write_workbook", broken)
     with pytest.raises(OSError, match="disk full"):
-        export_marts(published, out, schema="main", manifest_path=manifest)
+        export_marts(published, out, schema="marts", manifest_path=manifest)
     assert {p: sha256(p) for p in out.rglob("*") if p.is_file()} == before
     assert leftovers(out.parent) == []
 
@@ -183,7 +184,7 @@ def test_an_exports_folder_from_before_versions_is_migrated(published: Path, tmp
     (out / "csv" / "old_mart.csv").write_text("stale\n")
     (out / "csv" / "nps_overall.csv.tmp-4242").write_text("half")
     (out / "notes.txt").write_text("mine")
-    report = export_marts(published, out, schema="main")
+    report = export_marts(published, out, schema="marts")
     assert out.is_symlink() and out.resolve().name == f"exports-{report.version}"
     assert sorted(p.name for p in (out / "parquet").iterdir()) == sorted(
         f"{t}.parquet" for t in MARTS
@@ -203,6 +204,7 @@ def test_a_dropped_mart_is_not_in_the_next_set(published: Path, warehouse: Path,
     assert second.version != first.version
     assert second.removed_versions == [published.parent / f"exports-{first.version}"]
     assert sorted(p.name for p in (out / "csv").iterdir()) == [
+        "data_window.csv",
         "nps_overall.csv",
         "nps_retention_summary.csv",
     ]
@@ -243,6 +245,6 @@ def test_a_second_pre_versioning_folder_never_overwrites_the_first(published: Pa
     (data / "exports" / "csv").mkdir(parents=True)
     (data / "exports" / "csv" / "nps_overall.csv").write_text("old export")
     (data / "exports" / "mine.txt").write_text("second")
-    export_marts(published, data / "exports", schema="main")
+    export_marts(published, data / "exports", schema="marts")
     assert (data / "exports.before-versions" / "notes.txt").read_text() == "first"
     assert sorted(p.name for p in (data / "exports.before-versions-2").rglob("*")) == ["mine.txt"]

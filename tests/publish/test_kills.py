@@ -1,5 +1,5 @@
 """Fault injection: the publishing process is killed (SIGKILL) at every step and at 12 random
-moments. After each kill marts.duckdb is the old or the new complete copy, the exports are one
+moments. After each kill cxlink_bi.duckdb is the old or the new complete copy, the exports are one
 complete set whose version says which copy it belongs to (never newer than the copy), and after
 the next run's cleanup and publish everything equals a clean publish, byte for byte.
 
@@ -118,9 +118,9 @@ def observe(layout: DataLayout, rows: dict[str, dict[str, int]]) -> tuple[str, s
     try:
         [(copy_version,)] = con.execute("select version from meta.publish_info").fetchall()
         counts = {
-            t: con.execute(f'select count(*) from "{t}"').fetchone()[0]
+            t: con.execute(f'select count(*) from marts."{t}"').fetchone()[0]
             for (t,) in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'main'"
+                "select table_name from information_schema.tables where table_schema = 'marts'"
             ).fetchall()
         }
     finally:
@@ -153,7 +153,7 @@ def marts(tmp_path_factory: pytest.TempPathFactory) -> dict:
         rows[version] = {
             name.split(".", 1)[1]: len(values)
             for name, values in references[-1]["tables"].items()
-            if name.startswith("main.")
+            if name.startswith("marts.")
         }
     assert versions[0] != versions[1]
     return {"warehouses": warehouses, "references": references, "versions": versions, "rows": rows}

@@ -62,7 +62,7 @@ def test_asset_publishes_and_exports(asset_module, data_dir: Path, dbt_manifest:
     assert result.success
     [event] = result.get_asset_materialization_events()
     metadata = event.materialization.metadata
-    target = data_dir / "marts.duckdb"
+    target = data_dir / "cxlink_bi.duckdb"
     marts = mart_models(dbt_manifest)
     assert metadata["path"].value == str(target)
     assert metadata["tables"].value == [f"marts.{m}" for m in marts]
@@ -99,7 +99,7 @@ def test_asset_publishes_and_exports(asset_module, data_dir: Path, dbt_manifest:
 def test_asset_fails_on_personal_data_and_keeps_the_previous_copy(asset_module, data_dir: Path):
     resources = resources_for(data_dir)
     assert dg.materialize([asset_module.bi_copy], resources=resources).success
-    target = data_dir / "marts.duckdb"
+    target = data_dir / "cxlink_bi.duckdb"
     before = sha256(target)
 
     con = duckdb.connect(str(data_dir / "warehouse.duckdb"))
@@ -148,13 +148,13 @@ def test_a_failed_blocking_check_on_a_mart_stops_the_publish(
     materialized = {e.asset_key for e in result.get_asset_materialization_events()}
     published = dg.AssetKey(["publish", "bi_copy"]) in materialized
     assert published is (failing is None)
-    assert (data_dir / "marts.duckdb").exists() is (failing is None)
+    assert (data_dir / "cxlink_bi.duckdb").exists() is (failing is None)
 
 
 def test_the_asset_first_removes_what_a_killed_publish_left_and_says_so(
     asset_module, data_dir: Path
 ):
-    killed = [data_dir / "marts.duckdb.tmp-31337", data_dir / "marts.duckdb.tmp-31337.wal"]
+    killed = [data_dir / "cxlink_bi.duckdb.tmp-31337", data_dir / "cxlink_bi.duckdb.tmp-31337.wal"]
     (data_dir / "exports" / "csv").mkdir(parents=True)  # an old-style exports/ folder
     killed.append(data_dir / "exports" / "csv" / "nps_overall.csv.tmp-31337")
     for path in killed:
@@ -170,7 +170,7 @@ def test_the_asset_first_removes_what_a_killed_publish_left_and_says_so(
     assert leftovers(data_dir) == []
     messages = [e.user_message for e in instance.all_logs(result.run_id)]
     [line] = [m for m in messages if "leftover(s)" in m]  # one line; each path at DEBUG
-    assert "removed 3 leftover(s)" in line and "marts.duckdb.tmp-31337.wal" in line
+    assert "removed 3 leftover(s)" in line and "cxlink_bi.duckdb.tmp-31337.wal" in line
     [event] = result.get_asset_materialization_events()
     version = event.materialization.metadata["version"].value
     assert (data_dir / "exports").resolve().name == f"exports-{version}"

@@ -40,11 +40,11 @@ def test_full_pipeline_publishes_the_marts(demo_run):
     assert PUBLISH_KEY in materialized
 
     warehouse_marts = mart_rows(data_dir / "warehouse.duckdb", "marts")
-    published = mart_rows(data_dir / "marts.duckdb", "main")
+    published = mart_rows(data_dir / "cxlink_bi.duckdb", "marts")
     assert set(warehouse_marts) >= {"nps_monthly", "nps_overall", "nps_retention_summary"}
     assert published == warehouse_marts
 
-    con = duckdb.connect(str(data_dir / "marts.duckdb"), read_only=True)
+    con = duckdb.connect(str(data_dir / "cxlink_bi.duckdb"), read_only=True)
     try:
         columns = con.execute(
             "select table_schema, table_name, column_name from information_schema.columns"

@@ -63,7 +63,7 @@ def test_the_copy_the_workbook_and_the_exports_carry_one_version(warehouse, layo
         if p.is_file() and p.name != "PUBLISHED.json"
     }
     assert set(listed) == on_disk
-    assert len(on_disk) == 2 * 3 + 1
+    assert len(on_disk) == 2 * 4 + 1  # four marts
     for path, entry in listed.items():
         assert entry["sha256"] == sha256(link / path), path
         assert entry["bytes"] == (link / path).stat().st_size
@@ -74,7 +74,7 @@ def test_the_copy_the_workbook_and_the_exports_carry_one_version(warehouse, layo
 def test_same_data_same_day_same_version_and_a_change_gets_a_new_one(warehouse, layout):
     first = publish(warehouse, layout, run_date=DAY)
     files = {p: sha256(p) for p in layout.exports_dir.rglob("*") if p.is_file()}
-    assert len(files) == 2 * 3 + 2  # the workbook and PUBLISHED.json are reproducible too
+    assert len(files) == 2 * 4 + 2  # the workbook and PUBLISHED.json are reproducible too
     again = publish(warehouse, layout, run_date=DAY)
     assert again.version == first.version
     assert {p: sha256(p) for p in layout.exports_dir.rglob("*") if p.is_file()} == files
@@ -85,9 +85,9 @@ def test_same_data_same_day_same_version_and_a_change_gets_a_new_one(warehouse, 
     assert published_version(layout.bi_copy_path) == changed.version
     assert sorted(p.name for p in layout.data_dir.iterdir()) == [
         ".publish.lock",
+        "cxlink_bi.duckdb",
         "exports",
         f"exports-{changed.version}",
-        "marts.duckdb",
     ]
 
 
@@ -108,8 +108,8 @@ def plant_kill_leftovers(layout: DataLayout) -> None:
     set renamed but never switched to, the symlink about to replace `exports`)."""
     data = layout.data_dir
     paths = [
-        data / "marts.duckdb.tmp-123",
-        data / "marts.duckdb.tmp-123.wal",
+        data / "cxlink_bi.duckdb.tmp-123",
+        data / "cxlink_bi.duckdb.tmp-123.wal",
         data / "exports.staging-77" / "csv" / "nps_overall.csv",
         data / "exports-20240101-0badf00d" / "PUBLISHED.json",
     ]
@@ -122,7 +122,7 @@ def plant_kill_leftovers(layout: DataLayout) -> None:
 def test_clean_leftovers_removes_only_what_killed_publishes_leave(warehouse, layout):
     release = publish(warehouse, layout, run_date=DAY)
     plant_kill_leftovers(layout)
-    mine = [layout.data_dir / "marts.duckdb.bak", layout.data_dir / "exports-mine" / "a.csv"]
+    mine = [layout.data_dir / "cxlink_bi.duckdb.bak", layout.data_dir / "exports-mine" / "a.csv"]
     for path in mine:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("someone's")
@@ -134,11 +134,11 @@ def test_clean_leftovers_removes_only_what_killed_publishes_leave(warehouse, lay
 
     removed = clean_leftovers(layout)
     assert sorted(p.name for p in removed) == [
+        "cxlink_bi.duckdb.tmp-123",
+        "cxlink_bi.duckdb.tmp-123.wal",
         "exports-20240101-0badf00d",
         "exports.staging-77",
         "exports.tmp-77",
-        "marts.duckdb.tmp-123",
-        "marts.duckdb.tmp-123.wal",
     ]
     assert leftovers(layout.data_dir) == ["exports-mine"]  # not ours: not a version's name
     assert all(p.exists() for p in mine)
@@ -150,12 +150,12 @@ def test_clean_leftovers_removes_only_what_killed_publishes_leave(warehouse, lay
 
 
 def test_clean_leftovers_removes_the_old_exporters_temporary_files(tmp_path: Path):
-    """Before versioned sets, a kill left `<file>.tmp-<pid>` beside marts.duckdb and in
+    """Before versioned sets, a kill left `<file>.tmp-<pid>` beside cxlink_bi.duckdb and in
     exports/ (up to one per export file)."""
     layout = DataLayout(tmp_path)
     (tmp_path / "exports" / "parquet").mkdir(parents=True)
     (tmp_path / "exports" / "csv").mkdir()
-    old = [tmp_path / "marts.duckdb.tmp-9"]
+    old = [tmp_path / "cxlink_bi.duckdb.tmp-9"]
     old += [tmp_path / "exports" / "parquet" / f"m{i}.parquet.tmp-9" for i in range(15)]
     old += [tmp_path / "exports" / "csv" / f"m{i}.csv.tmp-9" for i in range(15)]
     old += [tmp_path / "exports" / "cxlink_finance.xlsx.tmp-9"]
@@ -167,7 +167,7 @@ def test_clean_leftovers_removes_the_old_exporters_temporary_files(tmp_path: Pat
 
 
 def test_a_copy_ahead_of_its_exports_is_rolled_forward(warehouse, layout):
-    """Killed between replacing marts.duckdb and switching exports: the next clean finishes."""
+    """Killed between replacing cxlink_bi.duckdb and switching exports: the next clean finishes."""
     first = publish(warehouse, layout, run_date=DAY)
     build_warehouse(warehouse, scale=2)
     second = publish(warehouse, layout, run_date=DAY)
@@ -200,7 +200,7 @@ with publish_lock(Path(sys.argv[1])) as held:
 
 def test_no_cleaning_and_no_publish_while_another_publish_holds_the_lock(warehouse, layout):
     layout.data_dir.mkdir(parents=True)
-    leftover = layout.data_dir / "marts.duckdb.tmp-5"
+    leftover = layout.data_dir / "cxlink_bi.duckdb.tmp-5"
     leftover.write_text("maybe still being written")
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(layout.data_dir)],
@@ -218,3 +218,24 @@ def test_no_cleaning_and_no_publish_while_another_publish_holds_the_lock(warehou
         holder.kill()
         holder.wait()
     assert clean_leftovers(layout) == [leftover]  # the lock died with its process
+
+
+def test_the_old_marts_duckdb_copy_is_removed_after_a_publish(warehouse, layout, tmp_path):
+    """Before issue 14 the copy was marts.duckdb (tables in main): once cxlink_bi.duckdb is
+    published, a cxlink copy of that name goes, so no BI tool keeps reading frozen figures; a
+    file of that name that is not a cxlink copy stays."""
+    layout.data_dir.mkdir(parents=True)
+    legacy = layout.data_dir / "marts.duckdb"
+    con = duckdb.connect(str(legacy))
+    con.execute("create schema meta")
+    con.execute("create table meta.publish_info as select 'old' as version")
+    con.close()
+    release = publish(warehouse, layout, run_date=DAY)
+    assert not legacy.exists() and legacy in release.leftovers
+    assert layout.bi_copy_path.name == "cxlink_bi.duckdb" and layout.bi_copy_path.exists()
+
+    mine = duckdb.connect(str(legacy))
+    mine.execute("create table notes as select 1 as x")
+    mine.close()
+    publish(warehouse, layout, run_date=DAY)
+    assert legacy.exists()

@@ -97,7 +97,7 @@ def test_an_empty_warehouse_gives_a_page_of_reasons(tmp_path: Path):
     assert result.charts == []
     assert set(result.no_data) == set(CHART_IDS)
     assert text.count("No data</strong> because") == len(CHART_IDS)
-    assert "not published (no marts.duckdb)" in text
+    assert "not published (no cxlink_bi.duckdb)" in text
 
 
 def test_the_same_data_gives_the_same_bytes(tmp_path: Path):
