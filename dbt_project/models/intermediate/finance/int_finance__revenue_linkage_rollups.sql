@@ -18,12 +18,6 @@
 -- sqlfluff:indentation:template_blocks_indent:False
 with
 
-customers as (
-
-    select * from {{ ref('stg_crm__customers') }}
-
-),
-
 cohort_outcomes as (
 
     select * from {{ ref('int_finance__cohort_outcomes') }}
@@ -51,17 +45,7 @@ measurement_window as (
 grid as (
 
     -- every segment x category cell, also where a figure has no data
-    select
-        segments.segment,
-        categories.nps_category
-    from (
-        select distinct segment from customers
-        union
-        select 'all'
-    ) as segments
-    cross join (
-        values ('promoter'), ('passive'), ('detractor'), ('no_response'), ('all')
-    ) as categories (nps_category)
+    select * from {{ ref('int_finance__linkage_grid') }}
 
 ),
 
@@ -179,8 +163,11 @@ final as (
         segment_figures.nps_account_incl_inactive_se,
         segment_figures.nps_account_incl_inactive_ci_low,
         segment_figures.nps_account_incl_inactive_ci_high,
-        segment_figures.segment_customers,
-        segment_figures.segment_arr,
+        -- 0, not null, on a segment total without a current account (one-time buyers only)
+        case when grid.nps_category = 'all' then coalesce(segment_figures.segment_customers, 0) end
+            as segment_customers,
+        case when grid.nps_category = 'all' then coalesce(segment_figures.segment_arr, 0) end
+            as segment_arr,
         segment_figures.answered_arr,
         segment_figures.revenue_coverage,
         cast({{ z }} as double) as ci_z
