@@ -1,7 +1,7 @@
 {#- One row: the date the marts are computed "as of" (docs/metrics.md "Conventions shared by
     every mart", As-of date). Configured (var as_of_date, env CXLINK_AS_OF_DATE) or, when empty,
     the latest event of int_calendar__event_dates (response, invoice, subscription period start
-    or end, signup), but never after the run date: the data cannot have observed a later day (a
+    or end), but never after the run date: the data cannot have observed a later day (a
     scheduled period end, a mistyped year). events_after_as_of counts the events the marts do
     not see; the Dagster check events_after_as_of on marts/data_window warns about them. Every
     horizon of "Linking NPS to retention and revenue" and "Subscription revenue (MRR) metrics"
@@ -25,7 +25,6 @@ latest_events as (
         max(event_date) filter (where event_kind = 'invoice') as max_invoice_date,
         max(event_date) filter (where event_kind = 'period_start') as max_period_start_date,
         max(event_date) filter (where event_kind = 'period_end') as max_period_end_date,
-        max(event_date) filter (where event_kind = 'signup') as max_signup_date,
         -- the run date in UTC, whatever the session's time zone
         cast(timezone('UTC', current_timestamp) as date) as run_date
     from event_dates
@@ -66,7 +65,6 @@ final as (
         dated.max_invoice_date,
         dated.max_period_start_date,
         dated.max_period_end_date,
-        dated.max_signup_date,
         dated.run_date
     from dated
 

@@ -5,7 +5,9 @@
     covers, and the data observe that day (the customer is not active on it), so the end itself
     counts, not the day before. Marketing spend and service costs are monthly totals whose
     month is a label rather than an observed day (and budgets are often loaded ahead): they are
-    not events. -#}
+    not events. Customer signups are not either: a signup precedes the customer's periods,
+    invoices and answers, so it never moves the as-of date, and reading it would make every
+    mart wait on the CRM extract (one bad customers file would stop the revenue marts). -#}
 
 with
 
@@ -24,12 +26,6 @@ invoices as (
 subscriptions as (
 
     select * from {{ ref('stg_billing__subscriptions') }}
-
-),
-
-customers as (
-
-    select * from {{ ref('stg_crm__customers') }}
 
 ),
 
@@ -55,12 +51,6 @@ events as (
         period_end_date as event_date
     from subscriptions
     where period_end_date is not null
-    union all
-    select
-        'signup' as event_kind,
-        signup_date as event_date
-    from customers
-    where signup_date is not null
 
 ),
 
