@@ -426,3 +426,81 @@ PURCHASE_COHORTS = f"""
     where l.invoice_month >= b.cohort_month
     group by l.invoice_month
 """
+
+
+# ---- CSAT and CES (default bands: CSAT 4-5 / 3 / 1-2; CES with 7 = easy: 5-7 / 4 / 1-3) ------
+
+
+def _scores(survey_type: str, low: tuple[str, str, str]) -> str:
+    """Answers of one survey type with their band (`low` names the bands of the low, middle and
+    high scores in that order), and the as-of date."""
+    top = {"csat": 4, "ces": 5}[survey_type]
+    middle = {"csat": 3, "ces": 4}[survey_type]
+    return f"""
+    answers as (
+        select customer_id, response_date, response_month,
+               case when score >= {top} then '{low[2]}' when score = {middle} then '{low[1]}'
+                    else '{low[0]}' end as band
+        from staging.stg_surveys__responses
+        where survey_type = '{survey_type}'
+    ),
+    as_of as (select as_of_date from intermediate.int_calendar__as_of_dates)
+"""
+
+
+CSAT_BANDS = ("dissatisfied", "neutral", "satisfied")
+CES_BANDS = ("high_effort", "neutral", "low_effort")
+
+
+def _band_counts(bands: tuple[str, str, str]) -> str:
+    return ", ".join(f"count(*) filter (where band = '{b}') as {b}" for b in bands)
+
+
+def score_monthly(survey_type: str, bands: tuple[str, str, str]) -> str:
+    return f"""
+    with {_scores(survey_type, bands)}
+    select response_month as period_key, count(*) as responses, {_band_counts(bands)}
+    from answers group by response_month
+"""
+
+
+def score_overall(survey_type: str, bands: tuple[str, str, str]) -> str:
+    counts = ", ".join(f"count(answers.band) filter (where band = '{b}') as {b}" for b in bands)
+    return f"""
+    with {_scores(survey_type, bands)},
+    windows (period, months) as (
+        values ('all_time', null), ('last_12_months', 12), ('last_3_months', 3)
+    )
+    select w.period as period_key, count(answers.band) as responses, {counts}
+    from windows w cross join as_of
+    left join answers on answers.response_date <= as_of.as_of_date
+        and (w.months is null
+             or answers.response_date > as_of.as_of_date - to_months(cast(w.months as integer)))
+    group by w.period
+"""
+
+
+def score_retention(survey_type: str, bands: tuple[str, str, str]) -> str:
+    """Each customer's latest answer whose horizon has passed, once per horizon."""
+    return f"""
+    with {_scores(survey_type, bands)}, {PERIODS},
+    horizons as (
+        select a.customer_id, h.k, cast(a.response_date + to_months(h.k) as date) as horizon_date,
+               row_number() over (
+                   partition by a.customer_id, h.k order by a.response_date desc
+               ) as latest
+        from answers a cross join (values (3), (6), (12)) as h (k)
+        where cast(a.response_date + to_months(h.k) as date) <= (select as_of_date from as_of)
+    )
+    select k as period_key, count(*) as customers,
+           count(*) filter (where {active_on("horizon_date", "horizons.customer_id")}) as retained
+    from horizons where latest = 1 group by k
+"""
+
+
+CSAT_MONTHLY = score_monthly("csat", CSAT_BANDS)
+CSAT_OVERALL = score_overall("csat", CSAT_BANDS)
+CSAT_RETENTION = score_retention("csat", CSAT_BANDS)
+CES_MONTHLY = score_monthly("ces", CES_BANDS)
+CES_OVERALL = score_overall("ces", CES_BANDS)
+CES_RETENTION = score_retention("ces", CES_BANDS)

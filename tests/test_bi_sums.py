@@ -33,6 +33,12 @@ TRUTHS = {
     "cx_revenue_linkage": bi_totals.LINKAGE,
     "repeat_purchase_": bi_totals.REPEAT_PURCHASE,
     "purchase_cohorts": bi_totals.PURCHASE_COHORTS,
+    "csat_monthly": bi_totals.CSAT_MONTHLY,
+    "csat_overall": bi_totals.CSAT_OVERALL,
+    "csat_retention": bi_totals.CSAT_RETENTION,
+    "ces_monthly": bi_totals.CES_MONTHLY,
+    "ces_overall": bi_totals.CES_OVERALL,
+    "ces_retention": bi_totals.CES_RETENTION,
 }
 # where a column's true total has another name in the truth query
 TRUTH_COLUMNS = {

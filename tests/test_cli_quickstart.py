@@ -77,7 +77,7 @@ def test_generate_demo_run_and_summary(tmp_path: Path, dbt_manifest: Path):
     assert headline, run.stdout[-3000:]
     for figure in (f"{nps:+.1f}", f"{low:+.1f}", f"{high:+.1f}", f"n={n:,}"):
         assert figure in headline.group(0), (figure, headline.group(0))
-    churn = re.search(r"^  12-month logo churn  detractors .*$", run.stdout, re.MULTILINE)
+    churn = re.search(r"^  12-month logo churn\s+detractors .*$", run.stdout, re.MULTILINE)
     assert churn and f"{100 * detractor_churn:.1f}%" in churn.group(0), run.stdout[-3000:]
     report = re.search(r"^report:\s+(/\S+)", run.stdout, re.MULTILINE)
     assert report and Path(report.group(1)).is_file(), run.stdout[-3000:]

@@ -33,8 +33,8 @@ def _run(data_dir: Path, tagger, source_env: dict[str, str] | None = None):
     assert result.success
     failed = [e.check_name for e in result.get_asset_check_evaluations() if not e.passed]
     # The known account starts most of its subscribers in its first month by design, which is
-    # what the left-truncation rule (docs/metrics.md "History start") flags: that warning, and
-    # only it, is expected.
+    # what docs/metrics.md "History start (left-truncated histories)" flags: that warning,
+    # and only it, is expected.
     assert failed == ["history_left_truncated"]
     return result
 

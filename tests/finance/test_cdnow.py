@@ -249,7 +249,8 @@ def test_clv_by_segment_one_time_matches_pandas(cdnow: CdnowRun):
 
 
 def test_repeat_purchase_marts_are_published(cdnow: CdnowRun):
-    con = duckdb.connect(str(cdnow.data_dir / "marts.duckdb"), read_only=True)
+    # the BI copy, whose tables BI tools read as marts.<name>
+    con = duckdb.connect(str(cdnow.data_dir / "cxlink_bi.duckdb"), read_only=True)
     try:
         published = {
             name: con.execute(f"select count(*) from {schema}.{name}").fetchone()[0]
