@@ -108,6 +108,19 @@ DECLARED: tuple[Setting, ...] = (
     Setting("CXLINK_ALERT_FDR", "alert_fdr", "0.05", "a decimal in (0, 1), e.g. 0.05",
             "false-discovery rate of the topic spike alerts (`marts.topic_alerts`)",
             decimal(0, 1, high_included=False), dbt_var="alert_fdr"),
+    Setting("CXLINK_FOLLOW_UP_LOOKBACK_DAYS", "follow_up_lookback_days", "30",
+            "a whole number of days >= 1",
+            "days before the as-of date (it included) whose survey answers count as new in "
+            "`marts.account_follow_ups` and `marts.promoter_asks` (docs/metrics.md, Follow-up "
+            "rules)", whole(1), dbt_var="follow_up_lookback_days"),
+    Setting("CXLINK_FOLLOW_UP_MIN_ARR", "follow_up_min_arr", "10000",
+            "a whole amount >= 0 in the reporting currency",
+            "ARR from which an account is high-ARR: red health is a follow-up reason, and new "
+            "red accounts and new detractors make the `account_follow_ups_new` check warn",
+            whole(0), dbt_var="follow_up_min_arr"),
+    Setting("CXLINK_URGENT_TICKET_HOURS", "urgent_ticket_hours", "24", "a whole number >= 1",
+            "hours after which an open urgent support ticket is an unanswered one (a follow-up "
+            "reason)", whole(1), dbt_var="urgent_ticket_hours"),
     Setting("CXLINK_DUCKDB_THREADS", "duckdb_threads", "1", "a whole number >= 1",
             "DuckDB threads per dbt query. One thread keeps the marts byte-for-byte "
             "reproducible: a parallel aggregate adds floating-point values (ARR, standard "
