@@ -54,7 +54,9 @@ FOLLOW_UP_START = "2024-03-01"
 
 A1_ORIGINAL = '=HYPERLINK("http://x.example") Preise zu hoch, schreib mir: anna@example.com'
 A1_TRANSLATED = '=HYPERLINK("http://x.example") Prices too high, write to me: anna@example.com'
-A1_REDACTED_ORIGINAL = '=HYPERLINK("http://x.example") Preise zu hoch, schreib mir: [e-mail removed]'
+A1_REDACTED_ORIGINAL = (
+    '=HYPERLINK("http://x.example") Preise zu hoch, schreib mir: [e-mail removed]'
+)
 A1_REDACTED_TRANSLATED = (
     '=HYPERLINK("http://x.example") Prices too high, write to me: [e-mail removed]'
 )
