@@ -31,7 +31,7 @@ CRM_COLUMNS: tuple[tuple[str, str], ...] = (
     ("priority_rank", "priority_rank"),
     ("follow_up_id", "customer_id || ':' || reason_code"),
     ("account_id", "customer_id"),
-    ("owner", "owner"),
+    ("owner", "account_owner"),
     ("subject", "'Follow up: ' || replace(reason_code, '_', ' ')"),
     ("reason_code", "reason_code"),
     ("reason", "reason_text"),

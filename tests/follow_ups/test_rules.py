@@ -157,7 +157,7 @@ def test_the_triggering_comment_original_translated_redacted_with_its_topics(con
     assert a1["reason_text"] == (
         "Comment on 2025-01-20 mentions pricing, with a spike alert in the latest topic period"
     )
-    assert a1["owner"] is None
+    assert a1["account_owner"] is None
     assert (a1["is_high_arr"], a1["high_arr_threshold"], a1["currency"]) == (True, 10000, "EUR")
 
 

@@ -111,7 +111,7 @@ final as (
             else 'low'
         end as priority,
         priority_score,
-        cast(null as varchar) as owner,
+        cast(null as varchar) as account_owner,
         due_date,
         due_date < as_of_date as is_overdue,
         trigger_date,

@@ -92,7 +92,7 @@ final as (
 
         -- the ask
         'review_or_referral' as ask_type,
-        cast(null as varchar) as owner,
+        cast(null as varchar) as account_owner,
         due_date,
         due_date < as_of_date as is_overdue,
         as_of_date,
