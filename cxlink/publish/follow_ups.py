@@ -4,8 +4,8 @@ One row per follow-up (an account and a reason), in ``priority_rank`` order (ARR
 then the newest trigger), with the columns a CRM's task or activity import maps: an external id
 to update the same task on the next import (``follow_up_id`` = account id and reason code), the
 account id, an owner (empty until the CRM contract delivers one), a subject, the reason, due
-date, priority and status, then the context: ARR, ARR at risk, the triggering response, its
-comment as written and in English, its topics.
+date, priority and status, then the context: ARR, ARR at risk, the triggering ticket or
+response, its comment as written and in English, its topics.
 
 The file is written like every CSV export (cxlink/publish/data_files.py): UTF-8 with a BOM, the
 ``CXLINK_CSV_DIALECT`` dialect, every text field quoted and, since comments are customers' own
@@ -42,6 +42,7 @@ CRM_COLUMNS: tuple[tuple[str, str], ...] = (
     ("arr_at_risk", "arr_at_risk"),
     ("currency", "currency"),
     ("trigger_date", "trigger_date"),
+    ("ticket_id", "ticket_id"),
     ("response_id", "response_id"),
     ("score", "score"),
     ("comment", "comment_original"),

@@ -37,6 +37,21 @@ of Oct, Nov, Dec 2024 and Jan 2025 (12:00), every comment about product; in Janu
 also mention pricing. Pricing share in smb: 10 / 30 now against 0 / 90 over the baseline, and
 over every segment 11 / 32 (A1 and A6 comment in January too) against 0 / 90: both alert.
 S01-S10 get spike_topic (no NPS answer: baseline, ARR at risk 0).
+
+Support tickets (urgent and open for at least 24 hours at the end of the as-of day, 2025-02-01
+00:00, are unanswered):
+
+    T1  A3  urgent 01-29 10:00, open          62 h -> unanswered (A3's oldest: its row)
+    T2  A3  urgent 01-30 12:00, open          36 h -> unanswered (A3 has 2)
+    T3  A6  urgent 01-31 01:00, open          23 h -> not yet
+    T8  A6  urgent 01-31 00:00, open          24 h exactly -> unanswered
+    T4  A6  urgent 01-20, closed 01-21        answered
+    T5  A9  high 2025-01-01, open             not urgent
+    T6  A4  urgent 01-10 08:00, closed 02-03  still open on the as-of date: 520 h -> unanswered
+    T7  A5  urgent 02-02, after the as-of date -> not counted
+
+A4 (latest NPS 5, a detractor in the last 12 months) is at risk 1,200 x 0.35 = 420; A3 240; A6
+(a promoter) 0.
 """
 
 from __future__ import annotations
@@ -170,6 +185,19 @@ def panel_responses() -> list[Response]:
     return out
 
 
+# ticket_id, customer_id, opened_at, closed_at, priority
+TICKETS = [
+    ("T1", "A3", "2025-01-29T10:00:00", "", "urgent"),
+    ("T2", "A3", "2025-01-30T12:00:00", "", "urgent"),
+    ("T3", "A6", "2025-01-31T01:00:00", "", "urgent"),
+    ("T8", "A6", "2025-01-31T00:00:00", "", "urgent"),
+    ("T4", "A6", "2025-01-20T09:00:00", "2025-01-21T09:00:00", "urgent"),
+    ("T5", "A9", "2025-01-01T09:00:00", "", "high"),
+    ("T6", "A4", "2025-01-10T08:00:00", "2025-02-03T09:00:00", "urgent"),
+    ("T7", "A5", "2025-02-02T09:00:00", "", "urgent"),
+]
+
+
 def landing_rows() -> dict[str, list[dict]]:
     responses = nps_responses() + panel_responses()
     comments = {rid: original for rid, (original, *_) in COMMENTS.items()}
@@ -196,6 +224,18 @@ def landing_rows() -> dict[str, list[dict]]:
                 "currency": "EUR",
             }
             for a in ACCOUNTS
+        ],
+        "support_tickets": [
+            {
+                "ticket_id": ticket_id,
+                "customer_id": customer_id,
+                "opened_at": opened_at,
+                "closed_at": closed_at,
+                "priority": priority,
+                "category": "bug",
+                "csat_score": "",
+            }
+            for ticket_id, customer_id, opened_at, closed_at, priority in TICKETS
         ],
         "feedback": [
             {

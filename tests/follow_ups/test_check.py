@@ -44,7 +44,7 @@ def test_a_new_high_arr_detractor_warns_listing_it(follow_ups_warehouse):
         10000.0,
         "EUR",
     )
-    assert meta["follow_ups"] == 19
+    assert meta["follow_ups"] == 22
     assert (
         "| 1 | A1 | NPS 3 (detractor) on 2025-01-20 | 12,000 | 4,200 | 2025-01-22 |"
         in (meta["new_high_arr_table"])

@@ -35,6 +35,7 @@ HEADER = [
     "arr_at_risk",
     "currency",
     "trigger_date",
+    "ticket_id",
     "response_id",
     "score",
     "comment",
@@ -57,7 +58,7 @@ def write(warehouse: Path, path: Path, dialect: str = "comma") -> int:
 @pytest.fixture(scope="module")
 def crm_file(follow_ups_warehouse: Path, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("crm") / FOLLOW_UPS_FILE
-    assert write(follow_ups_warehouse, path) == 19
+    assert write(follow_ups_warehouse, path) == 22
     return path
 
 
@@ -70,7 +71,7 @@ def test_the_crm_columns_in_priority_order(crm_file: Path):
     assert [header for header, _ in CRM_COLUMNS] == HEADER
     rows = read_rows(crm_file)
     assert list(rows[0]) == HEADER
-    assert [r["priority_rank"] for r in rows] == [str(i) for i in range(1, 20)]
+    assert [r["priority_rank"] for r in rows] == [str(i) for i in range(1, 23)]
     first = rows[0]
     assert {k: first[k] for k in HEADER[1:14]} == {
         "follow_up_id": "A1:new_detractor",
@@ -93,8 +94,8 @@ def test_the_crm_columns_in_priority_order(crm_file: Path):
         "pricing, reliability",
     )
     assert first["all_reasons"] == "new_detractor, spike_topic"
-    assert len({r["follow_up_id"] for r in rows}) == 19  # the import's external id is unique
-    assert date.fromisoformat(rows[-1]["due_date"]) == date(2025, 1, 7)  # A7, rank 19
+    assert len({r["follow_up_id"] for r in rows}) == 22  # the import's external id is unique
+    assert date.fromisoformat(rows[-1]["due_date"]) == date(2025, 1, 7)  # A7, rank 22
 
 
 def test_a_formula_comment_is_guarded_and_quoted(crm_file: Path):
@@ -126,7 +127,7 @@ def test_the_export_set_holds_follow_ups_csv(follow_ups_warehouse: Path, tmp_pat
     report = export_marts(follow_ups_warehouse, exports, docs=docs, run_date=date(2025, 2, 1))
     published = json.loads((exports / "PUBLISHED.json").read_text())
     entry = next(f for f in published["files"] if f["path"] == FOLLOW_UPS_FILE)
-    assert (entry["format"], entry["tables"], entry["rows"]) == ("csv", ["account_follow_ups"], 19)
+    assert (entry["format"], entry["tables"], entry["rows"]) == ("csv", ["account_follow_ups"], 22)
     assert read_rows(exports / FOLLOW_UPS_FILE)[0]["follow_up_id"] == "A1:new_detractor"
     assert FOLLOW_UPS_FILE in {f.relative_to(exports) for f in report.files}
 

@@ -15,24 +15,31 @@ SPIKE_PANEL = [f"S{i:02d}" for i in range(1, 11)]
 
 # (rank, account, reason, priority, priority_score = ARR at risk, ARR, due date, overdue)
 # ARR at risk = ARR x max(p - 0.4, 0) with p = 0.75 (detractor), 0.5 (passive), 0 (promoter),
-# 0.4 (no NPS answer: the baseline). Ties on ARR at risk: newest trigger first, then larger
-# ARR, then account and reason code. Due: trigger + 2 (new_detractor), 5 (promoter_dropped,
-# spike_topic) days; overdue when before the as-of date 2025-01-31.
+# 0.4 (no NPS answer: the baseline). Ties on ARR at risk: newest trigger first (a ticket's is its
+# opening), then larger ARR, then account and reason code. Due: trigger + 2 (new_detractor), 5
+# (promoter_dropped, spike_topic), 1 (urgent_ticket_unanswered) days; overdue when before the
+# as-of date 2025-01-31.
 EXPECTED = [
     (1, "A1", "new_detractor", "high", 4200.0, 12000, "2025-01-22", True),
     (2, "A1", "spike_topic", "high", 4200.0, 12000, "2025-01-25", True),
     (3, "A2", "new_detractor", "medium", 2100.0, 6000, "2025-01-27", True),
     (4, "A2", "promoter_dropped", "medium", 2100.0, 6000, "2025-01-30", True),
-    (5, "A5", "new_detractor", "medium", 420.0, 1200, "2025-01-04", True),
-    (6, "A3", "promoter_dropped", "medium", 240.0, 2400, "2025-02-02", False),
-    (7, "A8", "promoter_dropped", "medium", 60.0, 600, "2025-01-25", True),
-    # ARR at risk 0: C1's trigger (01-10 15:00) is newer than the panel's (01-10 12:00)
-    (8, "C1", "new_detractor", "low", 0.0, 0, "2025-01-12", True),
+    # 420 each: A4's ticket (opened 01-10) is newer than A5's answer (01-02)
+    (5, "A4", "urgent_ticket_unanswered", "medium", 420.0, 1200, "2025-01-11", True),
+    (6, "A5", "new_detractor", "medium", 420.0, 1200, "2025-01-04", True),
+    # 240 each: A3's ticket T1 (01-29 10:00) is newer than its answer (01-28)
+    (7, "A3", "urgent_ticket_unanswered", "medium", 240.0, 2400, "2025-01-30", True),
+    (8, "A3", "promoter_dropped", "medium", 240.0, 2400, "2025-02-02", False),
+    (9, "A8", "promoter_dropped", "medium", 60.0, 600, "2025-01-25", True),
+    # ARR at risk 0, newest first: A6's ticket (01-31 00:00), C1 (01-10 15:00), the panel
+    # (01-10 12:00, by account id), A7 (01-05)
+    (10, "A6", "urgent_ticket_unanswered", "low", 0.0, 3600, "2025-02-01", False),
+    (11, "C1", "new_detractor", "low", 0.0, 0, "2025-01-12", True),
     *[
-        (9 + i, s, "spike_topic", "low", 0.0, 1200, "2025-01-15", True)
+        (12 + i, s, "spike_topic", "low", 0.0, 1200, "2025-01-15", True)
         for i, s in enumerate(SPIKE_PANEL)
     ],
-    (19, "A7", "new_detractor", "low", 0.0, 9600, "2025-01-07", True),
+    (22, "A7", "new_detractor", "low", 0.0, 9600, "2025-01-07", True),
 ]
 
 
@@ -63,11 +70,19 @@ def test_every_follow_up_with_its_rank_priority_due_date(con):
 def test_outside_the_window_nothing_is_new(con):
     # A4's detractor answer and A9's promoter answer are dated 2025-01-01, a day before the
     # window 2025-01-02 .. 2025-01-31; A5's 01-02 answer is inside it (rank 5 above).
+    # (A4 and A9 have tickets, below; A4's counts, A9's is not urgent)
     accounts = {
         r[0] for r in con.execute("select customer_id from marts.account_follow_ups").fetchall()
     }
     asks = {r[0] for r in con.execute("select customer_id from marts.promoter_asks").fetchall()}
-    assert "A4" not in accounts and "A9" not in asks and "A9" not in accounts
+    survey_reasons = {
+        r[0]
+        for r in con.execute(
+            "select customer_id from marts.account_follow_ups "
+            "where reason_code != 'urgent_ticket_unanswered'"
+        ).fetchall()
+    }
+    assert "A4" not in survey_reasons and "A9" not in asks and "A9" not in accounts
     # the history accounts answered in 2023: no follow-up, no ask
     assert not {a for a in accounts | asks if a.startswith("H")}
 
@@ -194,5 +209,60 @@ def test_promoter_asks(con):
     # is still a follow-up. A8's latest answer is a 7, A9's promoter answer is too old.
     assert got == [
         (1, "A7", "A7-2", 9, 9600.0, "2025-02-02", False, True, "new_detractor", None, None),
-        (2, "A6", "A6-1", 10, 3600.0, "2025-01-22", True, False, None, "Great support!", "support"),
+        (
+            2,
+            "A6",
+            "A6-1",
+            10,
+            3600.0,
+            "2025-01-22",
+            True,
+            True,  # its urgent ticket T8 waits: close it before asking
+            "urgent_ticket_unanswered",
+            "Great support!",
+            "support",
+        ),
+    ]
+
+
+def test_unanswered_urgent_tickets(con):
+    got = con.execute(
+        """
+        select customer_id, ticket_id, ticket_hours_open, open_urgent_tickets,
+               cast(trigger_date as varchar), reason_text, response_id
+        from marts.account_follow_ups
+        where reason_code = 'urgent_ticket_unanswered' order by customer_id
+        """
+    ).fetchall()
+    # T1 10:00 on 01-29 to 02-01 00:00 = 62 h; T6 01-10 08:00 to 02-01 00:00 = 21 x 24 + 16
+    # = 520 h (closed on 02-03, after the as-of date); T8 exactly 24 h counts, T3 (23 h) not
+    assert got == [
+        (
+            "A3",
+            "T1",
+            62,
+            2,
+            "2025-01-29",
+            "Urgent ticket T1 open for 62 hours (opened 2025-01-29 10:00 UTC); "
+            "2 urgent tickets unanswered",
+            None,
+        ),
+        (
+            "A4",
+            "T6",
+            520,
+            1,
+            "2025-01-10",
+            "Urgent ticket T6 open for 520 hours (opened 2025-01-10 08:00 UTC)",
+            None,
+        ),
+        (
+            "A6",
+            "T8",
+            24,
+            1,
+            "2025-01-31",
+            "Urgent ticket T8 open for 24 hours (opened 2025-01-31 00:00 UTC)",
+            None,
+        ),
     ]

@@ -2,7 +2,8 @@
     one row per account and reason (an account with several reasons has several rows, each
     naming the others in all_reasons), ranked by ARR at risk first and, among equal ARR at
     risk, newest trigger first (priority_rank 1 = first call). Each row carries the reason in
-    words, the triggering response with its comment as written and in English and its topics,
+    words, the triggering response with its comment as written and in English and its topics
+    (or the triggering ticket),
     the account's ARR and ARR at risk, a due date and an owner (null: the CRM contract has no
     owner field yet). -#}
 
@@ -104,6 +105,15 @@ final as (
                 then
                     'Comment on ' || trigger_date || ' mentions ' || alert_topics
                     || ', with a spike alert in the latest topic period'
+            when 'urgent_ticket_unanswered'
+                then
+                    'Urgent ticket ' || ticket_id || ' open for ' || ticket_hours_open
+                    || ' hours (opened ' || strftime(trigger_at, '%Y-%m-%d %H:%M') || ' UTC)'
+                    || case
+                        when open_urgent_tickets > 1
+                            then '; ' || open_urgent_tickets || ' urgent tickets unanswered'
+                        else ''
+                    end
         end as reason_text,
         case
             when priority_score > 0 and is_high_arr then 'high'
@@ -142,7 +152,12 @@ final as (
         comment_translated,
         comment_language,
         topics,
-        alert_topics
+        alert_topics,
+
+        -- the triggering ticket
+        ticket_id,
+        ticket_hours_open,
+        open_urgent_tickets
 
     from assembled
 
