@@ -31,7 +31,12 @@ from cxlink.publish.common import (
 )
 from cxlink.publish.data_files import csv_dialect, write_csv, write_parquet
 from cxlink.publish.exports_set import ExportedFile, file_sha256
-from cxlink.publish.follow_ups import FOLLOW_UPS_FILE, FOLLOW_UPS_TABLE, write_follow_ups_csv
+from cxlink.publish.follow_ups import (
+    FOLLOW_UPS_FILE,
+    FOLLOW_UPS_TABLE,
+    is_follow_up_mart,
+    write_follow_ups_csv,
+)
 from cxlink.publish.manifest import TableDocs, mart_docs
 from cxlink.publish.workbook import WORKBOOK_NAME, WorkbookFacts, write_workbook
 
@@ -191,7 +196,8 @@ def stage_exports(
                 )
                 write_csv(con, name, columns, staging / csv, dialect)
                 report.files.append(_exported(staging, exports_dir, csv, "csv", table, rows))
-            if FOLLOW_UPS_TABLE in tables:  # the CRM task import (cxlink/publish/follow_ups.py)
+            # the CRM task import (cxlink/publish/follow_ups.py)
+            if FOLLOW_UPS_TABLE in tables and is_follow_up_mart(con, catalog, schema):
                 rows = write_follow_ups_csv(
                     con, catalog, schema, staging / FOLLOW_UPS_FILE, dialect
                 )

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from cxlink.duckdb_sql import qualified, quote_identifier
-from cxlink.publish.common import Column
+from cxlink.publish.common import Column, list_columns
 from cxlink.publish.data_files import CsvDialect, write_csv
 
 FOLLOW_UPS_TABLE = "account_follow_ups"
@@ -51,6 +51,39 @@ CRM_COLUMNS: tuple[tuple[str, str], ...] = (
     ("topics", "topics"),
     ("all_reasons", "all_reasons"),
 )
+
+
+# The mart's columns the CRM file reads.
+SOURCE_COLUMNS = frozenset(
+    {
+        "priority_rank",
+        "customer_id",
+        "account_owner",
+        "reason_code",
+        "reason_text",
+        "due_date",
+        "priority",
+        "arr",
+        "arr_at_risk",
+        "currency",
+        "trigger_date",
+        "ticket_id",
+        "response_id",
+        "score",
+        "comment_original",
+        "comment_translated",
+        "comment_language",
+        "topics",
+        "all_reasons",
+    }
+)
+
+
+def is_follow_up_mart(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> bool:
+    """True when ``catalog.schema`` has the follow-up mart with every column the file reads
+    (a table of that name without them, e.g. a test's placeholder, gets no file)."""
+    names = {c.name for c in list_columns(con, catalog, schema, FOLLOW_UPS_TABLE)}
+    return names >= SOURCE_COLUMNS
 
 
 def crm_select(catalog: str, schema: str) -> str:

@@ -14,7 +14,12 @@ import pytest
 
 from cxlink.publish.data_files import csv_dialect
 from cxlink.publish.exports import export_marts
-from cxlink.publish.follow_ups import CRM_COLUMNS, FOLLOW_UPS_FILE, write_follow_ups_csv
+from cxlink.publish.follow_ups import (
+    CRM_COLUMNS,
+    FOLLOW_UPS_FILE,
+    is_follow_up_mart,
+    write_follow_ups_csv,
+)
 from cxlink.publish.manifest import TableDocs
 from cxlink.publish.personal_data import EMAIL_PATTERN
 from cxlink.settings import DBT_PROJECT_DIR
@@ -135,3 +140,17 @@ def test_the_export_set_holds_follow_ups_csv(follow_ups_warehouse: Path, tmp_pat
 def test_the_redaction_pattern_is_the_bi_copys():
     macro = (DBT_PROJECT_DIR / "macros" / "follow_ups.sql").read_text(encoding="utf-8")
     assert f"'{EMAIL_PATTERN}'" in macro
+
+
+def test_a_table_without_the_marts_columns_gets_no_file(follow_ups_warehouse: Path):
+    con = duckdb.connect(str(follow_ups_warehouse), read_only=True)
+    try:
+        catalog = con.execute("select current_database()").fetchone()[0]
+        assert is_follow_up_mart(con, catalog, "marts")
+        assert not is_follow_up_mart(con, catalog, "staging")  # no such table there
+    finally:
+        con.close()
+    placeholder = duckdb.connect()
+    placeholder.execute("create table account_follow_ups as select 1 as customers")
+    assert not is_follow_up_mart(placeholder, "memory", "main")
+    placeholder.close()
