@@ -71,6 +71,10 @@ class Settings:
     csat_nps_mapping: str = field(default_factory=_declared("csat_nps_mapping"))
     ces_easy_end: str = field(default_factory=_declared("ces_easy_end"))
     alert_fdr: float = field(default_factory=_declared("alert_fdr"))
+    health_score_config: Path | None = field(default_factory=_declared("health_score_config"))
+    health_churn_horizon_months: int = field(
+        default_factory=_declared("health_churn_horizon_months")
+    )
     duckdb_threads: int = field(default_factory=_declared("duckdb_threads"))
     schedule_cron: str = field(default_factory=_declared("schedule_cron"))
     schedule_timezone: str = field(default_factory=_declared("schedule_timezone"))
