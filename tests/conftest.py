@@ -46,6 +46,8 @@ SHARED_FIXTURE_GROUPS = {
     # tests/topics/conftest.py: the two hand-made topic warehouses
     "blocks": "topic_warehouses",
     "stream": "topic_warehouses",
+    # tests/health/conftest.py: the health score's known accounts
+    "health_warehouse": "health_known_answers",
 }
 
 
