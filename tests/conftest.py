@@ -48,6 +48,7 @@ SHARED_FIXTURE_GROUPS = {
     "stream": "topic_warehouses",
     # tests/health/conftest.py: the health score's known accounts
     "health_warehouse": "health_known_answers",
+    "health_signals_warehouse": "health_known_answers",
 }
 
 

@@ -10,11 +10,17 @@ test configuration TEST_CONFIG below (not the shipped file, so editing that brea
     H4  smb         100 EUR from 2024-01-01 to 2024-06-01 (churns); NPS 3 on 2024-02-10.
 
 No support tickets and no product usage are delivered: those indicators are missing everywhere.
+The signals variant (``signal_rows``) adds them for H1 and one early ticket of H3:
+
+    H1  usage every week from 2024-09-02 to 2025-01-20: 10 active users of 20 seats, 100 key
+        events a week up to the week of 2024-12-23, then 60; tickets opened 2024-11-20 (urgent),
+        2024-12-15 (normal) and 2025-01-10 (high).
+    H3  a low-priority ticket on 2023-01-10: the support data start there.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from tests.warehouse import Response, Statement
 
@@ -117,4 +123,43 @@ def landing_rows() -> dict[str, list[dict]]:
             }
             for r in RESPONSES
         ],
+    }
+
+
+def signal_rows() -> dict[str, list[dict]]:
+    """The optional support_tickets and product_usage entities of the signals variant."""
+    tickets = [
+        ("T0", "H3", "2023-01-10T09:00:00", "low"),
+        ("T1", "H1", "2024-11-20T09:00:00", "urgent"),
+        ("T2", "H1", "2024-12-15T09:00:00", "normal"),
+        ("T3", "H1", "2025-01-10T09:00:00", "high"),
+    ]
+    weeks = []
+    week = date(2024, 9, 2)
+    while week <= date(2025, 1, 20):
+        events = 100 if week <= date(2024, 12, 23) else 60
+        weeks.append(
+            {
+                "customer_id": "H1",
+                "week": week.isoformat(),
+                "active_users": "10",
+                "seats": "20",
+                "key_events": str(events),
+            }
+        )
+        week += timedelta(days=7)
+    return {
+        "support_tickets": [
+            {
+                "ticket_id": tid,
+                "customer_id": cid,
+                "opened_at": opened,
+                "closed_at": "",
+                "priority": priority,
+                "category": "bug",
+                "csat_score": "",
+            }
+            for tid, cid, opened, priority in tickets
+        ],
+        "product_usage": weeks,
     }

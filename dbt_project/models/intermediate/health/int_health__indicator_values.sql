@@ -35,6 +35,18 @@ payments as (
 
 ),
 
+support as (
+
+    select * from {{ ref('int_health__support_indicators') }}
+
+),
+
+usage as (
+
+    select * from {{ ref('int_health__usage_indicators') }}
+
+),
+
 raw_values as (
 
     select
@@ -46,13 +58,14 @@ raw_values as (
         nps.latest_nps_response_date,
         sentiment.tagged_comments,
         sentiment.mean_comment_sentiment,
-        -- the support and product-usage inputs are not read yet
-        cast(null as bigint) as support_tickets,
-        cast(null as double) as mean_active_users,
-        cast(null as double) as tickets_per_user,
-        cast(null as bigint) as urgent_tickets,
-        cast(null as double) as usage_trend,
-        cast(null as double) as seat_utilisation,
+        support.support_tickets,
+        usage.mean_active_users,
+        cast(
+            support.support_tickets / nullif(usage.mean_active_users, 0) as double
+        ) as tickets_per_user,
+        support.urgent_tickets,
+        usage.usage_trend,
+        usage.seat_utilisation,
         payments.payment_problem_lines,
         payments.payment_problem_amount,
         parameters.onboarding_months,
@@ -76,6 +89,14 @@ raw_values as (
         on
             account_months.customer_id = payments.customer_id
             and account_months.month_start = payments.month_start
+    left join support
+        on
+            account_months.customer_id = support.customer_id
+            and account_months.month_start = support.month_start
+    left join usage
+        on
+            account_months.customer_id = usage.customer_id
+            and account_months.month_start = usage.month_start
 
 ),
 
