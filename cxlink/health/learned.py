@@ -55,8 +55,16 @@ def fit_learned(s: np.ndarray, churned: np.ndarray, c: float) -> LearnedFit:
     coefficients = np.full(k, np.nan)
     standard_errors = np.full(k, np.nan)
     if min(events, n - events) < MIN_OUTCOMES:
-        return LearnedFit("too_few_outcomes", included, imputation, coefficients,
-                          standard_errors, float("nan"), n, events)  # fmt: skip
+        return LearnedFit(
+            "too_few_outcomes",
+            included,
+            imputation,
+            coefficients,
+            standard_errors,
+            float("nan"),
+            n,
+            events,
+        )
     design = x[:, included]
     model = LogisticRegression(C=c, solver="lbfgs", max_iter=5000, tol=1e-10)
     model.fit(design, y)
@@ -67,8 +75,16 @@ def fit_learned(s: np.ndarray, churned: np.ndarray, c: float) -> LearnedFit:
     hessian[1:, 1:] += np.eye(design.shape[1]) / c
     covariance = np.linalg.pinv(hessian)
     standard_errors[included] = np.sqrt(np.clip(np.diag(covariance)[1:], 0.0, None))
-    return LearnedFit("fitted", included, imputation, coefficients, standard_errors,
-                      float(model.intercept_[0]), n, events)  # fmt: skip
+    return LearnedFit(
+        "fitted",
+        included,
+        imputation,
+        coefficients,
+        standard_errors,
+        float(model.intercept_[0]),
+        n,
+        events,
+    )
 
 
 def churn_probability(fit: LearnedFit, s: np.ndarray) -> np.ndarray:
@@ -89,7 +105,7 @@ def suggested_weights(coefficients: np.ndarray, decimals: int = WEIGHT_DECIMALS)
     unit = 10**decimals
     exact = shortfall / total * unit
     floors = np.floor(exact)
-    remainder = int(round(unit - floors.sum()))
+    remainder = round(float(unit - floors.sum()))
     # the largest remainders get one unit each (ties: the earlier indicator)
     order = sorted(range(len(exact)), key=lambda j: (-(exact[j] - floors[j]), j))
     for j in order[:remainder]:

@@ -128,9 +128,11 @@ def learned_weights_frame(
 def _auc_rows(frame: pd.DataFrame, z: float) -> dict[str, dict]:
     """AUC figures per score over its rows with a score, and the paired gap to NPS alone."""
     wide = frame.pivot_table(
-        index=["customer_id", "month_start", "churned"], columns="score_name",
-        values="risk_score", aggfunc="first",
-    ).reset_index()  # fmt: skip
+        index=["customer_id", "month_start", "churned"],
+        columns="score_name",
+        values="risk_score",
+        aggfunc="first",
+    ).reset_index()
     out: dict[str, dict] = {}
     for name in SCORES:
         if name not in wide:
@@ -141,8 +143,12 @@ def _auc_rows(frame: pd.DataFrame, z: float) -> dict[str, dict]:
         if min(y.sum(), (~y).sum()) >= 2:
             single = delong(y, rows[[name]].to_numpy(dtype=float))
             auc, se = float(single.aucs[0]), single.se(0)
-            result.update(auc=auc, auc_se=se, auc_ci_low=max(0.0, auc - z * se),
-                          auc_ci_high=min(1.0, auc + z * se))  # fmt: skip
+            result.update(
+                auc=auc,
+                auc_se=se,
+                auc_ci_low=max(0.0, auc - z * se),
+                auc_ci_high=min(1.0, auc + z * se),
+            )
         if name != REFERENCE_SCORE and REFERENCE_SCORE in wide:
             both = wide[wide[name].notna() & wide[REFERENCE_SCORE].notna()]
             yb = both["churned"].to_numpy(dtype=bool)
@@ -150,9 +156,13 @@ def _auc_rows(frame: pd.DataFrame, z: float) -> dict[str, dict]:
             if min(yb.sum(), (~yb).sum()) >= 2:
                 paired = delong(yb, both[[name, REFERENCE_SCORE]].to_numpy(dtype=float))
                 gap, gap_se = paired.difference(0, 1)
-                result.update(auc_gap_vs_nps=gap, auc_gap_se=gap_se,
-                              auc_gap_ci_low=gap - z * gap_se, auc_gap_ci_high=gap + z * gap_se,
-                              auc_gap_p_value=two_sided_p(gap, gap_se))  # fmt: skip
+                result.update(
+                    auc_gap_vs_nps=gap,
+                    auc_gap_se=gap_se,
+                    auc_gap_ci_low=gap - z * gap_se,
+                    auc_gap_ci_high=gap + z * gap_se,
+                    auc_gap_p_value=two_sided_p(gap, gap_se),
+                )
         out[name] = result
     return out
 
@@ -175,8 +185,10 @@ def validation_frame(
                 "accounts": int(scored["customer_id"].nunique()),
                 "churned": churned,
                 "churn_rate": churned / n if n else None,
-                **{k: _nan_to_none(v) if isinstance(v, float) else v
-                   for k, v in aucs.get(name, {}).items()},  # fmt: skip
+                **{
+                    k: _nan_to_none(v) if isinstance(v, float) else v
+                    for k, v in aucs.get(name, {}).items()
+                },
                 "ci_method": "delong",
                 "ci_z": float(z),
                 "validation_first_month": split["validation_first_month"],

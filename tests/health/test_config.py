@@ -116,12 +116,18 @@ scales: {nps_lookback_months: 12}
             "comment_sentiment, tickets_per_user, urgent_tickets, usage_trend, "
             "seat_utilisation, payment_problems, tenure.",
         ),
-        ("weights: {nps_category: 0.5, usage_trend: 0.4}", "health.yml: weights add up to 0.9, not 1."),
+        (
+            "weights: {nps_category: 0.5, usage_trend: 0.4}",
+            "health.yml: weights add up to 0.9, not 1.",
+        ),
         (
             "weights: {nps_category: 1.5, usage_trend: -0.5}",
             "health.yml: weights.usage_trend must be a number >= 0, got -0.5.",
         ),
-        ("bands: {green_min: 70}", "health.yml: weights is missing (the weight of each indicator)."),
+        (
+            "bands: {green_min: 70}",
+            "health.yml: weights is missing (the weight of each indicator).",
+        ),
         (
             "weights: {nps_category: 1}\nbands: {green_min: 30, red_below: 40}",
             "health.yml: bands.red_below (40) is above green_min (30).",
@@ -141,9 +147,7 @@ scales: {nps_lookback_months: 12}
         ),
         (
             "weights: {nps_category: 1}\nscales: {window: 3}",
-            "health.yml: scales.window is not a scale: use "
-            + ", ".join(SCALES)
-            + ".",
+            "health.yml: scales.window is not a scale: use " + ", ".join(SCALES) + ".",
         ),
         (
             "weights: {nps_category: 1}\nonboarding_months: -1",

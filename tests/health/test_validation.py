@@ -43,10 +43,12 @@ def test_five_rows_by_hand():
 def test_against_the_definition_with_ties():
     rng = np.random.default_rng(3)
     y = rng.uniform(size=300) < 0.2
-    scores = np.column_stack([
-        np.round(rng.normal(size=300) + y, 1),  # ties
-        rng.integers(0, 3, size=300) + 0.5 * y,
-    ])  # fmt: skip
+    scores = np.column_stack(
+        [
+            np.round(rng.normal(size=300) + y, 1),  # ties
+            rng.integers(0, 3, size=300) + 0.5 * y,
+        ]
+    )
     result = delong(y, scores)
     aucs, covariance = brute_force(y, scores)
     assert result.aucs == pytest.approx(aucs, abs=1e-12)
