@@ -76,10 +76,10 @@ covered as (
     inner join spells
         on
             mrr_months.customer_id = spells.customer_id
-            and spells.spell_start_date <= mrr_months.snapshot_date
+            and mrr_months.snapshot_date >= spells.spell_start_date
             and (
                 spells.spell_end_date is null
-                or spells.spell_end_date > mrr_months.snapshot_date
+                or mrr_months.snapshot_date < spells.spell_end_date
             )
     inner join first_starts
         on mrr_months.customer_id = first_starts.customer_id

@@ -25,7 +25,7 @@ aggregated as (
         ) as weight_present,
         nullif(array_to_string(
             list(indicator order by indicator_order)
-                filter (where indicator_score is null and weight > 0),
+            filter (where indicator_score is null and weight > 0),
             ', '
         ), '') as missing_indicators,
         {{ health_top_shortfalls('indicator', 'weight', 'indicator_score', 'indicator_order') }}

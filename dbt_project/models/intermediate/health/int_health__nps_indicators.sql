@@ -65,7 +65,7 @@ in_window as (
     inner join sequenced
         on
             account_months.customer_id = sequenced.customer_id
-            and sequenced.response_date <= account_months.snapshot_date
+            and account_months.snapshot_date >= sequenced.response_date
             and sequenced.response_date > cast(
                 account_months.snapshot_date - to_months(parameters.nps_lookback_months)
                 as date

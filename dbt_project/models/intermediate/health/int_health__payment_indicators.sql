@@ -49,7 +49,7 @@ final as (
     left join problems
         on
             account_months.customer_id = problems.customer_id
-            and problems.issued_date <= account_months.snapshot_date
+            and account_months.snapshot_date >= problems.issued_date
             and problems.issued_date > cast(
                 account_months.snapshot_date - to_months(parameters.payment_window_months)
                 as date

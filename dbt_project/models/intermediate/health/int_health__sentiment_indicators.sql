@@ -51,7 +51,7 @@ final as (
     inner join tagged
         on
             account_months.customer_id = tagged.customer_id
-            and tagged.response_date <= account_months.snapshot_date
+            and account_months.snapshot_date >= tagged.response_date
             and tagged.response_date > cast(
                 account_months.snapshot_date - to_months(parameters.sentiment_lookback_months)
                 as date

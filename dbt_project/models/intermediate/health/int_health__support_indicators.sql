@@ -66,8 +66,8 @@ final as (
     left join tickets
         on
             covered.customer_id = tickets.customer_id
-            and tickets.opened_date > covered.window_start_date
-            and tickets.opened_date <= covered.snapshot_date
+            and covered.window_start_date < tickets.opened_date
+            and covered.snapshot_date >= tickets.opened_date
     group by covered.customer_id, covered.month_start
 
 )

@@ -64,9 +64,9 @@ weeks as (
     inner join usage_weeks
         on
             anchored.customer_id = usage_weeks.customer_id
-            and usage_weeks.week_start <= anchored.last_week_start
+            and anchored.last_week_start >= usage_weeks.week_start
             and (
-                usage_weeks.week_start > anchored.ticket_window_start
+                anchored.ticket_window_start < usage_weeks.week_start
                 or (anchored.last_week_start - usage_weeks.week_start) // 7
                 < anchored.usage_recent_weeks + anchored.usage_baseline_weeks
             )
