@@ -88,13 +88,18 @@
 
 {#- The weighted score of one account-month, an aggregate over its indicator rows:
     100 x sum(w s) / sum(w) over the indicators present (s not null), so the weights are
-    renormalised over them; null when no weighted indicator is present. -#}
+    renormalised over them; null when no weighted indicator is present. Clipped to [0, 100]:
+    summed in floating point, sum(w s) may exceed sum(w) by a rounding error when every s is 1
+    (100.00000000000001 on the demo). -#}
 {% macro health_weighted_score(weight, score) -%}
-    cast(
+    {%- set score_value -%}
         100.0 * sum({{ weight }} * {{ score }}) filter (where {{ score }} is not null)
         / nullif(sum({{ weight }}) filter (where {{ score }} is not null), 0)
-        as double
-    )
+    {%- endset -%}
+    case
+        when ({{ score_value }}) is not null
+            then cast(greatest(0.0, least(100.0, {{ score_value }})) as double)
+    end
 {%- endmacro %}
 
 {#- The band of a 0-100 score: green >= green_min, red < red_below, yellow between; null for a

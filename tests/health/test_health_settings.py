@@ -28,10 +28,10 @@ def test_the_settings_reach_dbt_as_vars(tmp_path: Path):
 def test_a_bad_configuration_stops_the_build_naming_file_and_key(tmp_path: Path):
     config = tmp_path / "bad_health.yml"
     config.write_text("weights: {nps_category: 0.5, usage_trend: 0.4}\n", encoding="utf-8")
-    # the configuration model reads no table: it builds on an empty warehouse
+    # the configuration models read no table: they build on an empty warehouse
     done = run_dbt(
         tmp_path,
-        ["build", "--select", "int_health__score_config"],
+        ["build", "--select", "+int_health__score_config"],
         {"health_score_config": str(config)},
         check=False,
     )
@@ -40,7 +40,7 @@ def test_a_bad_configuration_stops_the_build_naming_file_and_key(tmp_path: Path)
     config.write_text("weights: {nps_category: 0.5, usage_trend: 0.5}\n", encoding="utf-8")
     done = run_dbt(
         tmp_path,
-        ["build", "--select", "int_health__score_config"],
+        ["build", "--select", "+int_health__score_config"],
         {"health_score_config": str(config)},
     )
     assert done.returncode == 0

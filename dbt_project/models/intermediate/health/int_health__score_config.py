@@ -1,7 +1,7 @@
 """The configured health score's weights and cut-offs, one row per segment x tenure stage x
 indicator (docs/metrics.md "Customer health and closing the loop", Health score). Read from the
 YAML file of var ``health_score_config`` (env CXLINK_HEALTH_SCORE_CONFIG; empty: the shipped
-assets/health/health_score.yml) and validated by ``cxlink.health.config``: a bad file stops the
+assets/health/health_score.yml; int_health__config_file) and validated by ``cxlink.health.config``: a bad file stops the
 build with one sentence per problem, naming the file and the key. Segment ``*`` holds every
 segment no override names. The scales and ``score_version`` (a hash of the normalised
 configuration) are on every row."""
@@ -13,9 +13,11 @@ from cxlink.health.config import SCALES, load_config
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # dbt passes a config key to the model only when it finds a plain dbt.config.get("key")
-    path = dbt.config.get("health_score_config")
-    config = load_config(str(path or "").strip() or None)
+    # the path comes rendered from a SQL model: in a standalone dbt run a var set from an
+    # env_var reaches a Python model's config as its unrendered text
+    file_relation = dbt.ref("int_health__config_file")
+    path = str(file_relation.df()["config_path"].iloc[0] or "").strip()
+    config = load_config(path or None)
     frame = pd.DataFrame(config.rows())
     scales = ", ".join(
         f"cast({name} as {'integer' if kind is int else 'double'}) as {name}"
