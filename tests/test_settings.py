@@ -316,6 +316,8 @@ def test_dbt_vars_known_answer(tmp_path: Path):
         "follow_up_lookback_days": "30",
         "follow_up_min_arr": "10000",
         "urgent_ticket_hours": "24",
+        "health_score_config": "",
+        "health_churn_horizon_months": "3",
         "data_dir": str(tmp_path),
         "duckdb_threads": "4",
     }

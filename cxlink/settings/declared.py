@@ -121,6 +121,14 @@ DECLARED: tuple[Setting, ...] = (
     Setting("CXLINK_URGENT_TICKET_HOURS", "urgent_ticket_hours", "24", "a whole number >= 1",
             "hours after which an open urgent support ticket is an unanswered one (a follow-up "
             "reason)", whole(1), dbt_var="urgent_ticket_hours"),
+    Setting("CXLINK_HEALTH_SCORE_CONFIG", "health_score_config", "", "empty or a file path",
+            "the configured health score: indicators' weights, band cut-offs, scales, per "
+            "segment and tenure stage (`marts.customer_health`; docs/metrics.md, Health score)",
+            optional(path), shown_default="`assets/health/health_score.yml`",
+            dbt_var="health_score_config"),
+    Setting("CXLINK_HEALTH_CHURN_HORIZON_MONTHS", "health_churn_horizon_months", "3", _MONTHS,
+            "the learned health score and its validation predict churn within this many months",
+            whole(1), dbt_var="health_churn_horizon_months"),
     Setting("CXLINK_DUCKDB_THREADS", "duckdb_threads", "1", "a whole number >= 1",
             "DuckDB threads per dbt query. One thread keeps the marts byte-for-byte "
             "reproducible: a parallel aggregate adds floating-point values (ARR, standard "
