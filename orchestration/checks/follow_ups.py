@@ -4,7 +4,7 @@
 It lists the follow-ups of accounts whose ARR is at least the high-ARR threshold
 (``CXLINK_FOLLOW_UP_MIN_ARR``, the mart's ``high_arr_threshold``) for the reasons in
 ``WARNING_REASONS``: a new detractor (an NPS 0-6 answer in the lookback window) and a new red
-account (red health on a high-ARR account, once the health score is built). The check fails
+account (red health in the latest health month, not red the month before). The check fails
 with WARN severity and lists them in its metadata (account, reason, ARR, ARR at risk, rank, due
 date); being non-blocking, it never stops the assets downstream.
 """
@@ -44,7 +44,8 @@ class FollowUpSummary:
 
 
 def read_new_follow_ups(con: duckdb.DuckDBPyConnection) -> FollowUpSummary:
-    """Every follow-up of the mart, and the high-ARR ones for a warning reason, by rank."""
+    """Every follow-up of the mart, and the high-ARR new detractors and new red accounts, by
+    rank."""
     as_of, threshold, currency = con.execute(
         "select cast(as_of_date as varchar), high_arr_threshold, currency "
         "from intermediate.int_follow_ups__window"
@@ -57,7 +58,10 @@ def read_new_follow_ups(con: duckdb.DuckDBPyConnection) -> FollowUpSummary:
             priority_rank, customer_id, reason_code, reason_text, cast(arr as double),
             arr_at_risk, cast(trigger_date as varchar), cast(due_date as varchar)
         from marts.account_follow_ups
-        where is_high_arr and reason_code in ({reasons})
+        where
+            is_high_arr
+            and reason_code in ({reasons})
+            and (reason_code != 'red_health_high_arr' or is_new_red)
         order by priority_rank
         """
     ).fetchall()

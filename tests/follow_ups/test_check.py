@@ -20,11 +20,21 @@ def test_a_new_high_arr_detractor_warns_listing_it(follow_ups_warehouse):
     assert result.passed is False
     assert result.severity == dg.AssetCheckSeverity.WARN
     meta = {k: v.value for k, v in result.metadata.items()}
-    # A1 (ARR 12,000) is the only new detractor with ARR >= 10,000: A7 (9,600) is below, and
-    # A1's spike_topic row is no warning reason
+    # A1 (ARR 12,000) is the only high-ARR new detractor (A7's 9,600 is below) and the only
+    # high-ARR account that turned red; its spike_topic row is no warning reason
     assert meta["new_high_arr"] == [
         {
             "priority_rank": 1,
+            "customer_id": "A1",
+            "reason_code": "red_health_high_arr",
+            "reason_text": "Health score 34.0 (red, new this month) with ARR 12000 EUR",
+            "arr": 12000.0,
+            "arr_at_risk": 4200.0,
+            "trigger_date": "2025-01-31",
+            "due_date": "2025-02-07",
+        },
+        {
+            "priority_rank": 2,
             "customer_id": "A1",
             "reason_code": "new_detractor",
             "reason_text": "NPS 3 (detractor) on 2025-01-20",
@@ -32,25 +42,26 @@ def test_a_new_high_arr_detractor_warns_listing_it(follow_ups_warehouse):
             "arr_at_risk": 4200.0,
             "trigger_date": "2025-01-20",
             "due_date": "2025-01-22",
-        }
+        },
     ]
     assert (meta["new_high_arr_count"], meta["new_detractors"], meta["new_red_accounts"]) == (
+        2,
         1,
         1,
-        0,
     )
     assert (meta["as_of_date"], meta["high_arr_threshold"], meta["currency"]) == (
         "2025-01-31",
         10000.0,
         "EUR",
     )
-    assert meta["follow_ups"] == 22
+    assert meta["follow_ups"] == 23
     assert (
-        "| 1 | A1 | NPS 3 (detractor) on 2025-01-20 | 12,000 | 4,200 | 2025-01-22 |"
+        "| 2 | A1 | NPS 3 (detractor) on 2025-01-20 | 12,000 | 4,200 | 2025-01-22 |"
         in (meta["new_high_arr_table"])
     )
     assert result.description == (
-        "1 new high-ARR follow-up(s) as of 2025-01-31 (ARR >= 10,000 EUR): A1 (new_detractor)"
+        "2 new high-ARR follow-up(s) as of 2025-01-31 (ARR >= 10,000 EUR): "
+        "A1 (red_health_high_arr), A1 (new_detractor)"
     )
 
 

@@ -63,7 +63,7 @@ def write(warehouse: Path, path: Path, dialect: str = "comma") -> int:
 @pytest.fixture(scope="module")
 def crm_file(follow_ups_warehouse: Path, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("crm") / FOLLOW_UPS_FILE
-    assert write(follow_ups_warehouse, path) == 22
+    assert write(follow_ups_warehouse, path) == 23
     return path
 
 
@@ -76,8 +76,10 @@ def test_the_crm_columns_in_priority_order(crm_file: Path):
     assert [header for header, _ in CRM_COLUMNS] == HEADER
     rows = read_rows(crm_file)
     assert list(rows[0]) == HEADER
-    assert [r["priority_rank"] for r in rows] == [str(i) for i in range(1, 23)]
-    first = rows[0]
+    assert [r["priority_rank"] for r in rows] == [str(i) for i in range(1, 24)]
+    assert rows[0]["follow_up_id"] == "A1:red_health_high_arr"
+    first = next(r for r in rows if r["follow_up_id"] == "A1:new_detractor")
+    assert first["priority_rank"] == "2"
     assert {k: first[k] for k in HEADER[1:14]} == {
         "follow_up_id": "A1:new_detractor",
         "account_id": "A1",
@@ -98,9 +100,9 @@ def test_the_crm_columns_in_priority_order(crm_file: Path):
         "3",
         "pricing, reliability",
     )
-    assert first["all_reasons"] == "new_detractor, spike_topic"
-    assert len({r["follow_up_id"] for r in rows}) == 22  # the import's external id is unique
-    assert date.fromisoformat(rows[-1]["due_date"]) == date(2025, 1, 7)  # A7, rank 22
+    assert first["all_reasons"] == "new_detractor, red_health_high_arr, spike_topic"
+    assert len({r["follow_up_id"] for r in rows}) == 23  # the import's external id is unique
+    assert date.fromisoformat(rows[-1]["due_date"]) == date(2025, 1, 7)  # A7, rank 23
 
 
 def test_a_formula_comment_is_guarded_and_quoted(crm_file: Path):
@@ -109,7 +111,7 @@ def test_a_formula_comment_is_guarded_and_quoted(crm_file: Path):
     text = raw.decode("utf-8-sig")
     # a leading ' keeps the spreadsheet from running the comment; the quotes inside are doubled
     assert '"\'=HYPERLINK(""http://x.example"") Preise zu hoch' in text
-    first = read_rows(crm_file)[0]
+    first = read_rows(crm_file)[1]  # A1's new_detractor row: its comment
     assert first["comment"] == "'" + A1_REDACTED_ORIGINAL
     assert first["comment_english"] == "'" + A1_REDACTED_TRANSLATED
     assert not re.search(EMAIL_PATTERN, text)  # the e-mail address was removed in the mart
@@ -118,7 +120,7 @@ def test_a_formula_comment_is_guarded_and_quoted(crm_file: Path):
 def test_the_semicolon_dialect_writes_decimal_commas(follow_ups_warehouse: Path, tmp_path: Path):
     path = tmp_path / FOLLOW_UPS_FILE
     write(follow_ups_warehouse, path, "semicolon")
-    first = read_rows(path, ";")[0]
+    first = read_rows(path, ";")[1]
     assert (first["arr"], first["arr_at_risk"], first["due_date"]) == (
         "12000,0000",
         "4200,0",
@@ -132,8 +134,8 @@ def test_the_export_set_holds_follow_ups_csv(follow_ups_warehouse: Path, tmp_pat
     report = export_marts(follow_ups_warehouse, exports, docs=docs, run_date=date(2025, 2, 1))
     published = json.loads((exports / "PUBLISHED.json").read_text())
     entry = next(f for f in published["files"] if f["path"] == FOLLOW_UPS_FILE)
-    assert (entry["format"], entry["tables"], entry["rows"]) == ("csv", ["account_follow_ups"], 22)
-    assert read_rows(exports / FOLLOW_UPS_FILE)[0]["follow_up_id"] == "A1:new_detractor"
+    assert (entry["format"], entry["tables"], entry["rows"]) == ("csv", ["account_follow_ups"], 23)
+    assert read_rows(exports / FOLLOW_UPS_FILE)[0]["follow_up_id"] == "A1:red_health_high_arr"
     assert FOLLOW_UPS_FILE in {f.relative_to(exports) for f in report.files}
 
 

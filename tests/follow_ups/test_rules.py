@@ -20,26 +20,29 @@ SPIKE_PANEL = [f"S{i:02d}" for i in range(1, 11)]
 # (promoter_dropped, spike_topic), 1 (urgent_ticket_unanswered) days; overdue when before the
 # as-of date 2025-01-31.
 EXPECTED = [
-    (1, "A1", "new_detractor", "high", 4200.0, 12000, "2025-01-22", True),
-    (2, "A1", "spike_topic", "high", 4200.0, 12000, "2025-01-25", True),
-    (3, "A2", "new_detractor", "medium", 2100.0, 6000, "2025-01-27", True),
-    (4, "A2", "promoter_dropped", "medium", 2100.0, 6000, "2025-01-30", True),
+    # A1 turned red in January (the trigger: January's snapshot day, 01-31, newer than its
+    # 01-20 answer); due 7 days later
+    (1, "A1", "red_health_high_arr", "high", 4200.0, 12000, "2025-02-07", False),
+    (2, "A1", "new_detractor", "high", 4200.0, 12000, "2025-01-22", True),
+    (3, "A1", "spike_topic", "high", 4200.0, 12000, "2025-01-25", True),
+    (4, "A2", "new_detractor", "medium", 2100.0, 6000, "2025-01-27", True),
+    (5, "A2", "promoter_dropped", "medium", 2100.0, 6000, "2025-01-30", True),
     # 420 each: A4's ticket (opened 01-10) is newer than A5's answer (01-02)
-    (5, "A4", "urgent_ticket_unanswered", "medium", 420.0, 1200, "2025-01-11", True),
-    (6, "A5", "new_detractor", "medium", 420.0, 1200, "2025-01-04", True),
+    (6, "A4", "urgent_ticket_unanswered", "medium", 420.0, 1200, "2025-01-11", True),
+    (7, "A5", "new_detractor", "medium", 420.0, 1200, "2025-01-04", True),
     # 240 each: A3's ticket T1 (01-29 10:00) is newer than its answer (01-28)
-    (7, "A3", "urgent_ticket_unanswered", "medium", 240.0, 2400, "2025-01-30", True),
-    (8, "A3", "promoter_dropped", "medium", 240.0, 2400, "2025-02-02", False),
-    (9, "A8", "promoter_dropped", "medium", 60.0, 600, "2025-01-25", True),
+    (8, "A3", "urgent_ticket_unanswered", "medium", 240.0, 2400, "2025-01-30", True),
+    (9, "A3", "promoter_dropped", "medium", 240.0, 2400, "2025-02-02", False),
+    (10, "A8", "promoter_dropped", "medium", 60.0, 600, "2025-01-25", True),
     # ARR at risk 0, newest first: A6's ticket (01-31 00:00), C1 (01-10 15:00), the panel
     # (01-10 12:00, by account id), A7 (01-05)
-    (10, "A6", "urgent_ticket_unanswered", "low", 0.0, 3600, "2025-02-01", False),
-    (11, "C1", "new_detractor", "low", 0.0, 0, "2025-01-12", True),
+    (11, "A6", "urgent_ticket_unanswered", "low", 0.0, 3600, "2025-02-01", False),
+    (12, "C1", "new_detractor", "low", 0.0, 0, "2025-01-12", True),
     *[
-        (12 + i, s, "spike_topic", "low", 0.0, 1200, "2025-01-15", True)
+        (13 + i, s, "spike_topic", "low", 0.0, 1200, "2025-01-15", True)
         for i, s in enumerate(SPIKE_PANEL)
     ],
-    (22, "A7", "new_detractor", "low", 0.0, 9600, "2025-01-07", True),
+    (23, "A7", "new_detractor", "low", 0.0, 9600, "2025-01-07", True),
 ]
 
 
@@ -266,3 +269,34 @@ def test_unanswered_urgent_tickets(con):
             None,
         ),
     ]
+
+
+def test_red_health_with_high_arr(con):
+    got = rows(
+        con,
+        "select * from marts.account_follow_ups where reason_code = 'red_health_high_arr'",
+    )
+    # the configured score bands A1, A2, A4 and A5 red in January (green before): only A1 has
+    # ARR >= 10,000; A2 (6,000), A4 and A5 (1,200) stay below the threshold
+    red = {
+        r[0]
+        for r in con.execute(
+            "select customer_id from marts.customer_health "
+            "where month_start = date '2025-01-01' and health_band = 'red'"
+        ).fetchall()
+    }
+    assert red == {"A1", "A2", "A4", "A5"}
+    assert [r["customer_id"] for r in got] == ["A1"]
+    (a1,) = got
+    assert (a1["health_band"], a1["previous_health_band"], a1["is_new_red"]) == (
+        "red",
+        "green",
+        True,
+    )
+    assert a1["trigger_date"] == date(2025, 1, 31)
+    assert a1["reason_text"] == "Health score 34.0 (red, new this month) with ARR 12000 EUR"
+    assert a1["response_id"] is None and a1["all_reasons"] == (
+        "new_detractor, red_health_high_arr, spike_topic"
+    )
+    # the learned model has too few churns to fit here: ARR at risk from the NPS linkage
+    assert (a1["churn_probability_source"], a1["churn_horizon_months"]) == ("nps_category", 12)

@@ -55,7 +55,11 @@ assembled as (
         risk.churn_probability,
         risk.baseline_churn_probability,
         risk.churn_probability_source,
+        risk.churn_horizon_months,
         risk.nps_category,
+        risk.health_score,
+        risk.health_band,
+        risk.previous_health_band,
         details.survey_type,
         details.score,
         details.comment_original,
@@ -105,6 +109,14 @@ final as (
                 then
                     'Comment on ' || trigger_date || ' mentions ' || alert_topics
                     || ', with a spike alert in the latest topic period'
+            when 'red_health_high_arr'
+                then
+                    'Health score ' || round(health_score, 1) || ' (red'
+                    || case
+                        when is_new_red then ', new this month'
+                        else ' since ' || trigger_date
+                    end
+                    || ') with ARR ' || cast(round(arr) as bigint) || ' ' || currency
             when 'urgent_ticket_unanswered'
                 then
                     'Urgent ticket ' || ticket_id || ' open for ' || ticket_hours_open
@@ -135,7 +147,12 @@ final as (
         churn_probability,
         baseline_churn_probability,
         churn_probability_source,
+        churn_horizon_months,
         nps_category,
+        health_score,
+        health_band,
+        previous_health_band,
+        is_new_red,
         is_high_arr,
         high_arr_threshold,
         currency,
