@@ -17,7 +17,9 @@ import pyarrow.parquet as pq
 
 from cxlink.extract import extract_entity
 
-HEADER = "customer_id,signup_date,segment,plan_tier,acquisition_channel,country,persona,email,name\n"
+HEADER = (
+    "customer_id,signup_date,segment,plan_tier,acquisition_channel,country,persona,email,name\n"
+)
 
 
 def customer_csv(customer_id: str) -> str:
