@@ -6,6 +6,8 @@ quarantine. A row's first broken rule is the earliest in ``RULES``.
 
 from __future__ import annotations
 
+import re
+
 from cxlink.contract import (
     DUCKDB_TYPES,
     PLAUSIBLE_DATE_MAX,
@@ -22,6 +24,7 @@ RULES: tuple[str, ...] = (
     "invalid_date",
     "invalid_timestamp",
     "invalid_number",
+    "number_out_of_range",
     "implausible_date",
     "unknown_enum",
     "unknown_currency",
@@ -57,11 +60,32 @@ def typed_value(entity: Entity, column: str) -> str:
     if col.type in ("decimal", "rate"):
         return f"try_cast({value} as {DUCKDB_TYPES[col.type]})"
     if col.type == "integer":
+        # try_cast: a whole number beyond INTEGER is NULL (number_out_of_range), not an error
         number = f"try_cast({value} as decimal(18, 4))"
-        return f"case when {number} = trunc({number}) then cast({number} as integer) end"
+        return f"case when {number} = trunc({number}) then try_cast({number} as integer) end"
     if col.type in ("currency", "country"):
         return f"upper({value})"
     return value
+
+
+# The range of each numeric contract type's DuckDB type: (low, high), inclusive for INTEGER;
+# a DECIMAL(p, s) holds |x| < 10^(p - s).
+INTEGER_RANGE = (-(2**31), 2**31 - 1)
+
+
+def out_of_range(entity: Entity, column: str) -> str | None:
+    """SQL condition: the column's text is a finite number that its type cannot hold."""
+    col = entity.column(column)
+    if col.type not in ("decimal", "rate", "integer"):
+        return None
+    number = f"try_cast(nullif(trim({text_column(column)}), '') as double)"
+    if col.type == "integer":
+        low, high = INTEGER_RANGE
+        beyond = f"({number} < {low} or {number} > {high})"
+    else:
+        precision, scale = map(int, re.findall(r"\d+", DUCKDB_TYPES[col.type]))
+        beyond = f"abs({number}) >= 1e{precision - scale}"
+    return f"{quote_identifier(column)} is null and isfinite({number}) and {beyond}"
 
 
 def _in_list(values) -> str:
@@ -104,13 +128,25 @@ def violations(entity: Entity) -> list[tuple[str, str, str]]:
                 "rate": "a decimal number",
                 "integer": "a whole number",
             }[col.type]
+            too_big = out_of_range(entity, col.name)
             checks.append(
                 (
                     type_rule,
-                    f"{text} is not null and {name} is null",
+                    f"{text} is not null and {name} is null"
+                    + (f" and not coalesce({too_big}, false)" if too_big else ""),
                     f"{quote_literal(col.name + ': ')} || {text} || {quote_literal(' is not ' + expected)}",
                 )
             )
+            if too_big:
+                type_name = "INTEGER" if col.type == "integer" else DUCKDB_TYPES[col.type]
+                outside = f" is outside {type_name}'s range"
+                checks.append(
+                    (
+                        "number_out_of_range",
+                        f"coalesce({too_big}, false)",
+                        f"{quote_literal(col.name + ': ')} || {text} || {quote_literal(outside)}",
+                    )
+                )
         if col.type in ("date", "timestamp"):
             checks.append(
                 (
