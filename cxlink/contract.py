@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from cxlink.contract_model import (
     DUCKDB_TYPES,
+    FUTURE_TOLERANCE,
     PLAUSIBLE_DATE_MAX,
     PLAUSIBLE_DATE_MIN,
     Column,
@@ -24,6 +25,7 @@ __all__ = [
     "DUCKDB_TYPES",
     "ENTITIES",
     "ENTITY_ORDER",
+    "FUTURE_TOLERANCE",
     "PLAUSIBLE_DATE_MAX",
     "PLAUSIBLE_DATE_MIN",
     "SURVEY_SCORE_RANGES",
@@ -88,7 +90,11 @@ ENTITIES: dict[str, Entity] = {
                 Column(
                     "period_end",
                     "date",
-                    description="Day after the last day (exclusive); empty = ongoing.",
+                    description=(
+                        "Day after the last day (exclusive); empty = ongoing. May be a "
+                        "scheduled end after the load date."
+                    ),
+                    may_be_future=True,
                 ),
                 Column(
                     "mrr",

@@ -7,9 +7,11 @@ quarantine. A row's first broken rule is the earliest in ``RULES``.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from cxlink.contract import (
     DUCKDB_TYPES,
+    FUTURE_TOLERANCE,
     PLAUSIBLE_DATE_MAX,
     PLAUSIBLE_DATE_MIN,
     Entity,
@@ -26,6 +28,7 @@ RULES: tuple[str, ...] = (
     "invalid_number",
     "number_out_of_range",
     "implausible_date",
+    "date_in_future",
     "unknown_enum",
     "unknown_currency",
     "unknown_country",
@@ -92,8 +95,22 @@ def _in_list(values) -> str:
     return "(" + ", ".join(quote_literal(v) for v in sorted(values)) + ")"
 
 
-def violations(entity: Entity) -> list[tuple[str, str, str]]:
-    """(rule, SQL condition on the typed row, SQL detail expression) for every row-level rule."""
+def future_cutoff(loaded_at: datetime | None = None) -> datetime:
+    """The latest instant a date may have: the load time (now, by default) plus the tolerance,
+    in UTC without a time zone (as typed timestamps are)."""
+    loaded = (loaded_at or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
+    return (loaded + FUTURE_TOLERANCE).replace(microsecond=0)
+
+
+def _tolerance_text() -> str:
+    days = FUTURE_TOLERANCE.days
+    return f"{days} day" + ("s" if days != 1 else "")
+
+
+def violations(entity: Entity, loaded_at: datetime | None = None) -> list[tuple[str, str, str]]:
+    """(rule, SQL condition on the typed row, SQL detail expression) for every row-level rule;
+    ``loaded_at`` (default: now) is what date_in_future compares with."""
+    cutoff = f"{future_cutoff(loaded_at):%Y-%m-%d %H:%M:%S}"
     checks: list[tuple[str, str, str]] = [
         (
             "malformed_record",
@@ -155,6 +172,17 @@ def violations(entity: Entity) -> list[tuple[str, str, str]]:
                     f"or {name} >= date {quote_literal(PLAUSIBLE_DATE_MAX)}",
                     f"{quote_literal(col.name + ': ')} || {text} || "
                     f"{quote_literal(f' is outside {PLAUSIBLE_DATE_MIN}..{PLAUSIBLE_DATE_MAX}')}",
+                )
+            )
+        if col.type in ("date", "timestamp") and not col.may_be_future:
+            checks.append(
+                (
+                    "date_in_future",
+                    f"{name} > timestamp {quote_literal(cutoff)}",
+                    f"{quote_literal(col.name + ': ')} || {text} || "
+                    + quote_literal(
+                        f" is after {cutoff} UTC (the load time plus {_tolerance_text()})"
+                    ),
                 )
             )
         if col.allowed:

@@ -13,6 +13,7 @@ landing files (not on the order they arrived in). Among rows that share a key, t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import duckdb
 
@@ -34,8 +35,9 @@ class ValidationCounts:
         return self.rows_in == self.rows_raw + self.rows_quarantined
 
 
-def validation_sql(entity: Entity) -> list[str]:
-    """Statements that rebuild raw.<entity> and quarantine.<entity> from the landing store."""
+def validation_sql(entity: Entity, loaded_at: datetime | None = None) -> list[str]:
+    """Statements that rebuild raw.<entity> and quarantine.<entity> from the landing store
+    (``loaded_at``: the load time dates are checked against, default now)."""
     typed = ", ".join(
         f"{typed_value(entity, c)} as {quote_identifier(c)}, {quote_identifier(c)} as {text_column(c)}"
         for c in entity.column_names
@@ -50,7 +52,7 @@ def validation_sql(entity: Entity) -> list[str]:
         [source_rule]
         + [
             f"case when {condition} then {{'rule': {quote_literal(rule)}, 'detail': {detail}}} end"
-            for rule, condition, detail in violations(entity)
+            for rule, condition, detail in violations(entity, loaded_at)
         ]
     )
     key = unique_key(entity)
@@ -125,14 +127,16 @@ def validation_sql(entity: Entity) -> list[str]:
     ]
 
 
-def validate_entity(con: duckdb.DuckDBPyConnection, entity: Entity) -> ValidationCounts:
+def validate_entity(
+    con: duckdb.DuckDBPyConnection, entity: Entity, loaded_at: datetime | None = None
+) -> ValidationCounts:
     con.execute("set TimeZone = 'UTC'")
     for parent, _ in entity.references.values():
         if not table_exists(con, "raw", parent):
             raise RuntimeError(
                 f"raw.{parent} must be extracted before {entity.name} (orphan check needs it)"
             )
-    for statement in validation_sql(entity):
+    for statement in validation_sql(entity, loaded_at):
         con.execute(statement)
     rows_in = con.execute(f"select count(*) from {store_table(entity)}").fetchone()[0]
     rows_raw = con.execute(f"select count(*) from raw.{entity.name}").fetchone()[0]
