@@ -163,7 +163,14 @@ ENTITIES: dict[str, Entity] = {
                     "score", "integer", required=True, description="nps 0-10, csat 1-5, ces 1-7."
                 ),
                 Column("comment", description="Free-text comment in any language (optional)."),
-                Column("language", description="ISO 639-1 code of the comment (optional)."),
+                Column(
+                    "language",
+                    "language",
+                    description=(
+                        "ISO 639-1 code of the comment (optional; a region is dropped: pt-BR is "
+                        "pt). Anything else is published as null (unknown_language)."
+                    ),
+                ),
                 Column(
                     "channel",
                     required=True,

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Literal
 
 ColumnType = Literal[
-    "text", "date", "timestamp", "decimal", "rate", "integer", "currency", "country"
+    "text", "date", "timestamp", "decimal", "rate", "integer", "currency", "country", "language"
 ]
 
 # DuckDB types the validated (``raw``) tables use for each contract type. Money is DECIMAL(18, 4):
@@ -26,6 +26,7 @@ DUCKDB_TYPES: dict[str, str] = {
     "integer": "INTEGER",
     "currency": "VARCHAR",
     "country": "VARCHAR",
+    "language": "VARCHAR",
 }
 
 # Dates outside this window are rejected as implausible (typos such as 0202-01-01 or 2202-01-01).

@@ -17,7 +17,7 @@ from cxlink.contract import (
     Entity,
 )
 from cxlink.duckdb_sql import quote_identifier, quote_literal
-from cxlink.iso_codes import ISO_3166_ALPHA2, ISO_4217
+from cxlink.iso_codes import ISO_639_1, ISO_3166_ALPHA2, ISO_4217
 
 # Rule names, in the order a row's first broken rule is reported. Documented in the README.
 RULES: tuple[str, ...] = (
@@ -68,7 +68,37 @@ def typed_value(entity: Entity, column: str) -> str:
         return f"case when {number} = trunc({number}) then try_cast({number} as integer) end"
     if col.type in ("currency", "country"):
         return f"upper({value})"
+    if col.type == "language":
+        # the primary subtag of a BCP 47 tag ("EN-us", "pt_BR"), when it is an ISO 639-1 code
+        code = f"regexp_extract(lower({value}), {quote_literal(LANGUAGE_TAG)}, 1)"
+        return f"case when {code} in {_in_list(ISO_639_1)} then {code} end"
     return value
+
+
+# A language tag: two letters, then optional subtags (region, script) after - or _.
+LANGUAGE_TAG = r"^([a-z]{2})([-_][a-z0-9]{1,8})*$"
+
+# Rules that clear one value instead of quarantining its row: the row is published with the
+# value null and the value is recorded in quarantine.cleared_values. Documented in the README.
+CLEARING_RULES: tuple[str, ...] = ("unknown_language",)
+
+
+def clearings(entity: Entity) -> list[tuple[str, str, str, str]]:
+    """(column, rule, SQL condition on the typed row, SQL detail) for every clearing rule."""
+    out = []
+    for col in entity.columns:
+        if col.type == "language":
+            text = text_column(col.name)
+            out.append(
+                (
+                    col.name,
+                    "unknown_language",
+                    f"nullif(trim({text}), '') is not null and {quote_identifier(col.name)} is null",
+                    f"{quote_literal(col.name + ': ')} || {text} || "
+                    f"{quote_literal(' is not an ISO 639-1 code; published as null')}",
+                )
+            )
+    return out
 
 
 # The range of each numeric contract type's DuckDB type: (low, high), inclusive for INTEGER;
