@@ -50,10 +50,12 @@ def text_column(column: str) -> str:
     return quote_identifier(f"_text_{column}")
 
 
-def typed_value(entity: Entity, column: str) -> str:
-    """Typed value of a column from its trimmed text (NULL when empty or unparseable)."""
+def typed_value(entity: Entity, column: str, table: str | None = None) -> str:
+    """Typed value of a column from its trimmed text (NULL when empty or unparseable);
+    ``table``: the alias the column is read from."""
     col = entity.column(column)
-    value = f"nullif(trim({quote_identifier(column)}), '')"
+    source = f"{table}.{quote_identifier(column)}" if table else quote_identifier(column)
+    value = f"nullif(trim({source}), '')"
     if col.type == "date":
         return f"try_cast({value} as date)"
     if col.type == "timestamp":
