@@ -57,7 +57,8 @@ DECLARED: tuple[Setting, ...] = (
             optional(path), shown_default="`$CXLINK_DATA_DIR/sources.yml`"),
     Setting("CXLINK_KEEP_REMOVED_FILES", "keep_removed_files", "false", "true or false",
             "keep the rows of a landing file after it is removed from the landing zone (for "
-            "zones cleaned after delivery); by default they are removed at the next run",
+            "zones cleaned after delivery), except those a present file delivers again (same "
+            "key); by default they are removed at the next run",
             lambda text: choice("true", "false")(text) == "true"),
     Setting("CXLINK_AS_OF_DATE", "as_of_date", "", "empty or a date YYYY-MM-DD",
             "the date the marts are computed \"as of\" (which retention horizons have passed); "
