@@ -18,6 +18,8 @@ from cxlink.extract.store import (
     ensure_store_table,
     file_status,
     manifest_entries,
+    remove_files,
+    supersede_kept_rows,
 )
 from cxlink.sources import objects, staging
 from cxlink.sources.model import FetchContext, FetchKind, FileKind, Source
@@ -35,6 +37,11 @@ class SourceReport:
     staged: dict[str, int] = field(default_factory=dict)  # entity -> rows now in landing
     refused: dict[str, int] = field(default_factory=dict)  # entity -> rows with a source rule
     dropped_unseen: int = 0  # objects a full reload no longer saw
+    # export files gone from the source's folder since the last run, and the rows that went
+    # with them (none with keep_removed) or that a present file's row of the same key replaced
+    missing_from_folder: list[str] = field(default_factory=list)
+    removed_rows: dict[str, int] = field(default_factory=dict)
+    superseded_rows: dict[str, int] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[str]:
@@ -51,22 +58,34 @@ def sync_source(
     full_reload: bool = False,
     log: Callable[[str], None] = print,
     env: dict[str, str] | None = None,
+    keep_removed: bool = False,
 ) -> SourceReport:
     """Load what is new from one source. File errors are reported in ``errors`` (the other
-    files still load); an API or database that cannot be read raises SourceError."""
+    files still load); an API or database that cannot be read raises SourceError.
+    ``keep_removed`` (CXLINK_KEEP_REMOVED_FILES): an export file gone from the source's folder
+    keeps its rows, as contract files do, unless a present file delivers the same key."""
     ensure_schemas(con)
     report = SourceReport(source.name, source.kind_name)
     if isinstance(source.kind, FileKind):
-        _sync_files(con, landing_dir, source, source.kind, full_reload, report, log)
+        _sync_files(con, landing_dir, source, full_reload, keep_removed, report, log)
     else:
         _sync_fetched(con, source, source.kind, full_reload, report, log, env)
     return report
 
 
-def _sync_files(con, landing_dir, source, kind: FileKind, full_reload, report, log) -> None:
+def _sync_files(con, landing_dir, source, full_reload, keep_removed, report, log) -> None:
+    kind: FileKind = source.kind
     (entity,) = source.entities
     files, report.ignored_files = discover(landing_dir, source.landing_folder, kind.formats)
     known = manifest_entries(con, entity, under=source.landing_folder)
+    present = sorted(f.relative_path for f in files)
+    # A renamed or removed export file must not leave its rows behind: a rerun gives what a
+    # clean build of the same folder gives (issue 16), as for contract files.
+    report.missing_from_folder = sorted(set(known) - set(present))
+    if report.missing_from_folder and not keep_removed:
+        report.removed_rows = remove_files(con, ENTITIES[entity], report.missing_from_folder)
+        for path, n in report.removed_rows.items():
+            log(f"{path}: gone from the folder, its {n} rows removed")
     for file in files:
         status = file_status(known, file, reread=full_reload)
         if status == "unchanged":
@@ -84,6 +103,10 @@ def _sync_files(con, landing_dir, source, kind: FileKind, full_reload, report, l
         n = staging.stage_file(con, entity, source.name, file, rows)
         report.files.append(FileOutcome(file.relative_path, status, rows=n))
         log(f"{file.relative_path}: {status}, {n} rows")
+    if keep_removed:
+        report.superseded_rows = supersede_kept_rows(
+            con, ENTITIES[entity], report.missing_from_folder, present
+        )
     _count_staged(con, source, report)
 
 

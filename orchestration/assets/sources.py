@@ -16,6 +16,7 @@ import os
 import dagster as dg
 
 from cxlink.extract.load_errors import record_load_errors
+from cxlink.settings import Settings
 from cxlink.sources.model import Source
 from cxlink.sources.rows import SourceError
 from cxlink.sources.sync import SourceReport, sync_source
@@ -76,7 +77,10 @@ def build_source_asset(source: Source, env: dict[str, str] | None = None) -> dg.
         ),
     )
     def _source(
-        context: dg.AssetExecutionContext, config: SourceRunConfig, warehouse: Warehouse
+        context: dg.AssetExecutionContext,
+        config: SourceRunConfig,
+        warehouse: Warehouse,
+        settings: dg.ResourceParam[Settings],
     ) -> dg.MaterializeResult:
         with warehouse.connect() as con:
             try:
@@ -87,6 +91,7 @@ def build_source_asset(source: Source, env: dict[str, str] | None = None) -> dg.
                     full_reload=config.full_reload,
                     log=context.log.info,
                     env=dict(os.environ) if env is None else env,
+                    keep_removed=settings.keep_removed_files,
                 )
             except SourceError as exc:
                 problems: list[tuple[str | None, str]] = [(None, str(exc))]

@@ -49,7 +49,11 @@ def connect(data_dir: Path, read_only: bool = False) -> duckdb.DuckDBPyConnectio
 
 
 def run_source(
-    data_dir: Path, name: str, env: dict[str, str] | None = None, full_reload: bool = False
+    data_dir: Path,
+    name: str,
+    env: dict[str, str] | None = None,
+    full_reload: bool = False,
+    keep_removed: bool = False,
 ) -> SourceReport:
     config = load_sources(data_dir / "sources.yml")
     con = connect(data_dir)
@@ -61,6 +65,7 @@ def run_source(
             full_reload=full_reload,
             log=lambda _: None,
             env={**os.environ, **(env or {})},
+            keep_removed=keep_removed,
         )
     finally:
         con.close()

@@ -81,6 +81,37 @@ def test_rerun_reads_nothing_and_a_changed_file_replaces_its_rows(tmp_path):
         con.close()
 
 
+@pytest.mark.parametrize("keep_removed", [False, True])
+def test_a_renamed_export_gives_what_a_clean_build_gives(tmp_path, keep_removed):
+    """Issue 16: the vanished name's rows went on being loaded beside the new name's, and every
+    response came out twice as duplicate_key. Renamed, the folder holds what it held: the raw
+    rows are the clean build's and nothing is quarantined."""
+    data_dir = tmp_path / "data"
+    write_known_exports(data_dir)
+    run_all(data_dir)
+    extract_all(data_dir)
+    con = connect(data_dir, read_only=True)
+    clean = con.execute("select * exclude (_source_file) from raw.feedback order by all").fetchall()
+    con.close()
+
+    (export,) = [p for p in (data_dir / "landing" / "survey").iterdir() if p.is_file()]
+    export.rename(export.with_name(f"{export.stem}_v2{export.suffix}"))
+    report = run_source(data_dir, "survey", keep_removed=keep_removed)
+    assert report.missing_from_folder == [f"survey/{export.name}"]
+    extract_all(data_dir)
+    con = connect(data_dir, read_only=True)
+    try:
+        rerun = con.execute(
+            "select * exclude (_source_file) from raw.feedback order by all"
+        ).fetchall()
+        files = con.execute("select distinct _source_file from landing.feedback").fetchall()
+    finally:
+        con.close()
+    assert rerun == clean and len(clean) == len(landing_rows()["feedback"])
+    assert files == [(f"survey/{export.stem}_v2{export.suffix}",)]
+    assert quarantined(data_dir, "feedback") == []
+
+
 def test_bad_rows_are_quarantined_with_source_record_and_rule(tmp_path):
     data_dir = tmp_path / "data"
     write_known_exports(data_dir)
