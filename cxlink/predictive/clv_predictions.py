@@ -1,0 +1,93 @@
+"""Per-customer predictions of the full-history fit (docs/metrics.md "Predictive CLV and churn
+drivers"): P(alive), expected purchases over the next ``months`` months, expected spend per
+purchase, expected revenue and the predicted CLV.
+
+- expected_purchases = E[N(h)] (FHL eq. 10), h = months x 30.4375 / 7 weeks;
+- expected_spend_per_purchase = the Gamma-Gamma conditional mean (Fader & Hardie 2013, eq. 5);
+- expected_revenue = expected_purchases x expected_spend_per_purchase (undiscounted);
+- predicted_clv = gross margin x expected_spend_per_purchase x sum over months m of
+  (E[N(m w)] - E[N((m - 1) w)]) / (1 + d)^m: the domain notes' "expected transactions x
+  expected spend x gross margin, discounted monthly" (d the monthly discount rate).
+
+A customer whose prediction cannot be made keeps their row with null figures and the reason:
+``prediction_null_reason`` = ``bg_nbd_<reason>`` when the BG/NBD fit failed (then every figure
+is null); ``value_null_reason`` = the same, or ``gamma_gamma_<reason>`` when only the spend
+model failed (P(alive) and purchases are published, the money figures are not).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cxlink.predictive import bgnbd, gamma_gamma
+from cxlink.predictive.clv_tables import (
+    FULL_HISTORY,
+    MODEL_NOT_FITTED,
+    SPEND_NOT_FITTED,
+    WEEKS_PER_MONTH,
+    params_of,
+)
+
+SUMMARY_COLUMNS = [
+    "customer_id",
+    "first_order_date",
+    "purchase_days",
+    "frequency",
+    "recency_weeks",
+    "age_weeks",
+    "monetary_value",
+]
+
+
+def _reason(fits: pd.DataFrame, model: str) -> str | None:
+    row = fits[fits["fit"] == FULL_HISTORY].iloc[0]
+    reason = row[f"{model}_null_reason"]
+    return None if reason is None or pd.isna(reason) else str(reason)
+
+
+def predictions_table(
+    summaries: pd.DataFrame,
+    fits: pd.DataFrame,
+    months: int,
+    monthly_discount: float,
+    gross_margin: float,
+) -> pd.DataFrame:
+    """One row per customer of ``summaries`` (module docstring)."""
+    frame = summaries[SUMMARY_COLUMNS].copy().reset_index(drop=True)
+    x, t_x, T, m = (
+        frame[c].astype(float).to_numpy()
+        for c in ("frequency", "recency_weeks", "age_weeks", "monetary_value")
+    )
+    n = len(frame)
+    bg = params_of(fits, FULL_HISTORY, bgnbd.PARAMETERS)
+    gg = params_of(fits, FULL_HISTORY, gamma_gamma.PARAMETERS)
+    nan = np.full(n, np.nan)
+    alive = purchases = discounted = spend = nan
+    prediction_reason = value_reason = None
+    if bg is None:
+        prediction_reason = value_reason = MODEL_NOT_FITTED + (
+            _reason(fits, "bg_nbd") or "not_fitted"
+        )
+    elif n:
+        alive = bgnbd.probability_alive(bg, x, t_x, T)
+        purchases = bgnbd.expected_purchases(bg, months * WEEKS_PER_MONTH, x, t_x, T)
+        discounted = bgnbd.discounted_monthly_purchases(
+            bg, months, WEEKS_PER_MONTH, monthly_discount, x, t_x, T
+        )
+    if bg is not None:
+        if gg is None:
+            value_reason = SPEND_NOT_FITTED + (_reason(fits, "gamma_gamma") or "not_fitted")
+        elif gamma_gamma.population_mean(gg) is None:
+            value_reason = SPEND_NOT_FITTED + gamma_gamma.Q_NOT_ABOVE_ONE
+        elif n:
+            spend = gamma_gamma.expected_spend(gg, x, m)
+    frame["p_alive"] = alive
+    frame["expected_purchases"] = purchases
+    frame["expected_spend_per_purchase"] = spend
+    frame["expected_revenue"] = purchases * spend
+    frame["predicted_clv"] = gross_margin * spend * discounted
+    frame["prediction_horizon_months"] = months
+    frame["prediction_null_reason"] = prediction_reason
+    frame["value_null_reason"] = value_reason
+    return frame
