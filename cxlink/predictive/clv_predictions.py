@@ -1,13 +1,12 @@
 """Per-customer predictions of the full-history fit (docs/metrics.md "Predictive CLV and churn
-drivers"): P(alive), expected purchases over the next ``months`` months, expected spend per
-purchase, expected revenue and the predicted CLV.
+drivers"): P(alive), expected purchases over the next ``months`` months, the same discounted,
+and the expected spend per purchase. The mart ``clv_predicted_customers`` (SQL) multiplies them
+into the expected revenue and the predicted CLV (with the gross margin).
 
 - expected_purchases = E[N(h)] (FHL eq. 10), h = months x 30.4375 / 7 weeks;
-- expected_spend_per_purchase = the Gamma-Gamma conditional mean (Fader & Hardie 2013, eq. 5);
-- expected_revenue = expected_purchases x expected_spend_per_purchase (undiscounted);
-- predicted_clv = gross margin x expected_spend_per_purchase x sum over months m of
-  (E[N(m w)] - E[N((m - 1) w)]) / (1 + d)^m: the domain notes' "expected transactions x
-  expected spend x gross margin, discounted monthly" (d the monthly discount rate).
+- discounted_purchases = sum over months m = 1..months of (E[N(m w)] - E[N((m - 1) w)]) /
+  (1 + d)^m, w = 30.4375 / 7 weeks, d the monthly discount rate;
+- expected_spend_per_purchase = the Gamma-Gamma conditional mean (Fader & Hardie 2013, eq. 5).
 
 A customer whose prediction cannot be made keeps their row with null figures and the reason:
 ``prediction_null_reason`` = ``bg_nbd_<reason>`` when the BG/NBD fit failed (then every figure
@@ -31,12 +30,14 @@ from cxlink.predictive.clv_tables import (
 
 SUMMARY_COLUMNS = [
     "customer_id",
+    "segment",
     "first_order_date",
     "purchase_days",
     "frequency",
     "recency_weeks",
     "age_weeks",
     "monetary_value",
+    "as_of_date",
 ]
 
 
@@ -51,7 +52,6 @@ def predictions_table(
     fits: pd.DataFrame,
     months: int,
     monthly_discount: float,
-    gross_margin: float,
 ) -> pd.DataFrame:
     """One row per customer of ``summaries`` (module docstring)."""
     frame = summaries[SUMMARY_COLUMNS].copy().reset_index(drop=True)
@@ -84,10 +84,10 @@ def predictions_table(
             spend = gamma_gamma.expected_spend(gg, x, m)
     frame["p_alive"] = alive
     frame["expected_purchases"] = purchases
+    frame["discounted_purchases"] = discounted
     frame["expected_spend_per_purchase"] = spend
-    frame["expected_revenue"] = purchases * spend
-    frame["predicted_clv"] = gross_margin * spend * discounted
     frame["prediction_horizon_months"] = months
+    frame["monthly_discount_rate"] = monthly_discount
     frame["prediction_null_reason"] = prediction_reason
     frame["value_null_reason"] = value_reason
     return frame

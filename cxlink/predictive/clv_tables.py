@@ -18,6 +18,8 @@ import pandas as pd
 
 from cxlink.predictive import bgnbd, gamma_gamma
 from cxlink.predictive.fits import ModelFit
+from cxlink.predictive.summary import COLUMNS as SUMMARY_COLUMNS
+from cxlink.predictive.summary import purchase_summaries
 
 CALIBRATION = "calibration"
 FULL_HISTORY = "full_history"
@@ -27,6 +29,19 @@ BUCKETS = ["0", "1", "2", "3", "4", "5", "6", "7+"]  # calibration repeat purcha
 # per-customer reasons for a null prediction (prediction_null_reason / value_null_reason)
 MODEL_NOT_FITTED = "bg_nbd_"  # + the fit's reason, e.g. bg_nbd_too_few_repeat_buyers
 SPEND_NOT_FITTED = "gamma_gamma_"
+
+
+def summary_table(orders: pd.DataFrame, calibration_end, as_of) -> pd.DataFrame:
+    """``purchase_summaries`` of the orders (customer_id, segment, order_date, amount) with the
+    customer's segment and the two period ends; no rows without an as-of date (no data)."""
+    if as_of is None or pd.isna(as_of):
+        return pd.DataFrame(columns=[*SUMMARY_COLUMNS, "segment"])
+    frame = purchase_summaries(orders, calibration_end, as_of)
+    segments = orders.drop_duplicates("customer_id").set_index("customer_id")["segment"]
+    frame["segment"] = frame["customer_id"].map(segments)
+    frame["calibration_end_date"] = pd.Timestamp(calibration_end)
+    frame["as_of_date"] = pd.Timestamp(as_of)
+    return frame
 
 
 def _columns(frame: pd.DataFrame, calibration: bool) -> tuple[pd.Series, ...]:
@@ -69,7 +84,7 @@ def _fit_columns(prefix: str, fit: ModelFit, names: list[str]) -> dict:
     row = {
         f"{prefix}_status": fit.status,
         f"{prefix}_null_reason": fit.reason,
-        f"{prefix}_customers": fit.n_customers,
+        f"{prefix}_customers": fit.n_customers,  # BG/NBD: every customer (``customers``)
         f"{prefix}_log_likelihood": fit.log_likelihood,
     }
     for name in names:

@@ -121,13 +121,14 @@ def frequency_value_correlation(
     frequency, monetary, z: float
 ) -> tuple[float | None, float | None, float | None, int]:
     """Pearson r of x and m_x over the customers with x > 0, its Fisher-z interval
-    tanh(atanh r -/+ z / sqrt(n - 3)) and n; None where not defined (n < 4, or no variation)."""
+    tanh(atanh r -/+ z / sqrt(n - 3)) and n; None below 4 repeat buyers (where the interval is
+    not defined; with 2 a correlation is always -/+1) or without variation."""
     x, m = _repeat(frequency, monetary)
     n = len(x)
-    if n < 2 or float(np.ptp(x)) == 0.0 or float(np.ptp(m)) == 0.0:
+    if n < 4 or float(np.ptp(x)) == 0.0 or float(np.ptp(m)) == 0.0:
         return None, None, None, n
     r = float(np.corrcoef(x, m)[0, 1])
-    if n < 4 or abs(r) >= 1:
+    if abs(r) >= 1:
         return r, None, None, n
     half = z / math.sqrt(n - 3)
     return r, math.tanh(math.atanh(r) - half), math.tanh(math.atanh(r) + half), n
