@@ -106,6 +106,7 @@ DRIVERS = {
     "null_reason": TEXT,
 }
 
+
 def typed(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """``frame`` with exactly ``columns``, in order, each in a pandas type DuckDB reads as the
     column's SQL type (missing columns are added as nulls)."""
@@ -128,4 +129,3 @@ def typed(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
 def projection(columns: dict[str, str]) -> str:
     """The select list casting every column to its SQL type."""
     return ", ".join(f"cast({name} as {sql}) as {name}" for name, sql in columns.items())
-

@@ -2,9 +2,12 @@
     drivers"): Wald on the log scale, estimate * exp(-/+ z * se(log estimate)) (macro
     log_scale_bound), var ci_z. A model that was not fitted keeps its rows with null figures
     and the reason. -#}
+{#- (model, parameter, the fits' column counting the customers the model is fitted on) -#}
 {%- set parameters = [
-    ('bg_nbd', 'r'), ('bg_nbd', 'alpha'), ('bg_nbd', 'a'), ('bg_nbd', 'b'),
-    ('gamma_gamma', 'p'), ('gamma_gamma', 'q'), ('gamma_gamma', 'gamma'),
+    ('bg_nbd', 'r', 'customers'), ('bg_nbd', 'alpha', 'customers'),
+    ('bg_nbd', 'a', 'customers'), ('bg_nbd', 'b', 'customers'),
+    ('gamma_gamma', 'p', 'gamma_gamma_customers'), ('gamma_gamma', 'q', 'gamma_gamma_customers'),
+    ('gamma_gamma', 'gamma', 'gamma_gamma_customers'),
 ] -%}
 
 with
@@ -17,14 +20,13 @@ fits as (
 
 long as (
 
-    {% for model, name in parameters %}
+    {% for model, name, customers in parameters %}
         select
             fit,
-            '{{ model }}' as model,
-            '{{ name }}' as parameter,
+            '{{ model }}' as model_name,
+            '{{ name }}' as parameter_name,
             {{ loop.index }} as parameter_order,
-            {% if model == 'bg_nbd' -%} customers {%- else -%} gamma_gamma_customers {%- endif %}
-            as fitted_customers,
+            {{ customers }} as fitted_customers,
             {{ model }}_status as status,
             {{ model }}_null_reason as null_reason,
             {{ name }} as estimate,
@@ -39,8 +41,8 @@ final as (
 
     select
         fit,
-        model,
-        parameter,
+        model_name,
+        parameter_name,
         parameter_order,
         estimate,
         log_se,
