@@ -1,76 +1,37 @@
 """The landing contract: what cxlink accepts under ``landing/<entity>/``.
 
-This module is the single description of the public input interface. The extractor builds its
+This module is the single description of the public input interface (the column vocabulary is
+in ``contract_model.py``, the optional support and product-usage entities in
+``contract_signals.py``; import all of it from here). The extractor builds its
 validation SQL from it, the demo generator writes to it, the Great Expectations suites and the
 dbt sources mirror it, and the README documents it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from cxlink.contract_model import (
+    DUCKDB_TYPES,
+    PLAUSIBLE_DATE_MAX,
+    PLAUSIBLE_DATE_MIN,
+    Column,
+    ColumnType,
+    Entity,
+)
+from cxlink.contract_signals import PRODUCT_USAGE, SUPPORT_TICKETS
 
-ColumnType = Literal[
-    "text", "date", "timestamp", "decimal", "rate", "integer", "currency", "country"
+__all__ = [
+    "COMPOSITE_KEYS",
+    "DUCKDB_TYPES",
+    "ENTITIES",
+    "ENTITY_ORDER",
+    "PLAUSIBLE_DATE_MAX",
+    "PLAUSIBLE_DATE_MIN",
+    "SURVEY_SCORE_RANGES",
+    "Column",
+    "ColumnType",
+    "Entity",
+    "unique_key",
 ]
-
-# DuckDB types the validated (``raw``) tables use for each contract type. Money is DECIMAL(18, 4):
-# exact sums for the MRR bridge identity, four places for per-unit prices. Exchange rates need
-# more places than money: 1 JPY is about 0.0062 EUR, which four places would round by up to 1%.
-DUCKDB_TYPES: dict[str, str] = {
-    "text": "VARCHAR",
-    "date": "DATE",
-    "timestamp": "TIMESTAMP",
-    "decimal": "DECIMAL(18, 4)",
-    "rate": "DECIMAL(18, 10)",
-    "integer": "INTEGER",
-    "currency": "VARCHAR",
-    "country": "VARCHAR",
-}
-
-# Dates outside this window are rejected as implausible (typos such as 0202-01-01 or 2202-01-01).
-PLAUSIBLE_DATE_MIN = "1990-01-01"
-PLAUSIBLE_DATE_MAX = "2100-01-01"
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    type: ColumnType = "text"
-    required: bool = False
-    allowed: tuple[str, ...] | None = None
-    personal: bool = False
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class Entity:
-    name: str
-    description: str
-    columns: tuple[Column, ...]
-    key: str | None = None
-    optional: bool = False
-    # references to other entities: column -> (entity, column)
-    references: dict[str, tuple[str, str]] = field(default_factory=dict)
-    # rules that relate several columns of a row, as (rule, SQL condition that marks a bad row)
-    row_rules: tuple[tuple[str, str], ...] = ()
-    # per-value score ranges by survey type: (type column, score column, {type: (lo, hi)})
-    score_ranges: tuple[str, str, dict[str, tuple[int, int]]] | None = None
-
-    @property
-    def column_names(self) -> list[str]:
-        return [c.name for c in self.columns]
-
-    @property
-    def required_columns(self) -> list[str]:
-        return [c.name for c in self.columns if c.required]
-
-    def column(self, name: str) -> Column:
-        for c in self.columns:
-            if c.name == name:
-                return c
-        raise KeyError(f"{self.name} has no column {name!r}")
-
 
 SURVEY_SCORE_RANGES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 
@@ -250,6 +211,8 @@ ENTITIES: dict[str, Entity] = {
             ),
             row_rules=(("non_positive_rate", "rate_to_reporting <= 0"),),
         ),
+        SUPPORT_TICKETS,
+        PRODUCT_USAGE,
     )
 }
 
@@ -262,6 +225,8 @@ ENTITY_ORDER: tuple[str, ...] = (
     "marketing_spend",
     "service_costs",
     "fx_rates",
+    "support_tickets",
+    "product_usage",
 )
 
 # Natural keys that must be unique when an entity has no single-column key.
@@ -270,6 +235,7 @@ COMPOSITE_KEYS: dict[str, tuple[str, ...]] = {
     "marketing_spend": ("month", "channel", "currency"),
     "service_costs": ("month", "cost_type", "currency"),
     "fx_rates": ("date", "currency"),
+    "product_usage": ("customer_id", "week"),
 }
 
 

@@ -6,9 +6,9 @@ Stripe account (customers, prices, subscriptions, invoices, credit notes) and Qu
 exports, one per survey type. It also writes the sources file that reads them: the Qualtrics
 exports as file sources under ``landing/qualtrics_<type>/``, Stripe and HubSpot as API sources at
 ``http://127.0.0.1:<port>`` and ``<port + 1>``. There ``cxlink run --demo-vendors`` serves the two accounts
-(cxlink/demo/vendor_api/) for the length of the run. Marketing spend, service costs and FX rates
-stay contract files. The contract files that were converted are moved to
-``demo-vendors/contract/``, so the run reads each row through its connector only.
+(cxlink/demo/vendor_api/) for the length of the run. Marketing spend, service costs, FX rates,
+support tickets and product usage stay contract files. The contract files that were converted
+are moved to ``demo-vendors/contract/``, so the run reads each row through its connector only.
 """
 
 from __future__ import annotations

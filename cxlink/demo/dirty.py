@@ -33,6 +33,8 @@ class CleanSamples:
     subscription: dict[str, str] | None = None
     invoice: dict[str, str] | None = None
     response: dict[str, str] | None = None
+    ticket: dict[str, str] | None = None
+    usage: dict[str, str] | None = None
 
 
 def _file(entity: str, columns: tuple[str, ...], broken: list[tuple[str, dict]]) -> DirtyFile:
@@ -163,6 +165,61 @@ def dirty_service_costs(columns: tuple[str, ...]) -> DirtyFile:
     return _file("service_costs", columns, broken)
 
 
+def dirty_support_tickets(
+    columns: tuple[str, ...], customer_id: str, sample: dict[str, str] | None
+) -> DirtyFile:
+    base = {
+        "customer_id": customer_id,
+        "opened_at": "2024-06-14T10:30:00",
+        "closed_at": "2024-06-14T12:00:00",
+        "priority": "normal",
+        "category": "bug",
+        "csat_score": "",
+    }
+
+    def new(n: int, **changes: str) -> dict:
+        return {**base, "ticket_id": f"T-DIRTY-{n:03d}"} | changes
+
+    broken = [
+        ("required_missing", new(1, priority="")),
+        ("invalid_timestamp", new(2, opened_at="2024-06-31T10:30:00")),
+        ("unknown_enum", new(3, priority="critical")),
+        ("closed_before_opened", new(4, closed_at="2024-06-13T09:00:00")),
+        ("csat_score_out_of_range", new(5, csat_score="6")),
+        ("csat_score_out_of_range", new(6, csat_score="0")),
+        ("invalid_number", new(7, csat_score="4.5")),
+        ("orphan_customer_id", new(8, customer_id=ORPHAN_CUSTOMER_ID)),
+    ]
+    if sample:
+        broken.append(("duplicate_key", dict(sample)))
+    return _file("support_tickets", columns, broken)
+
+
+def dirty_product_usage(
+    columns: tuple[str, ...], customer_id: str, sample: dict[str, str] | None
+) -> DirtyFile:
+    # rows that break a rule are never counted as duplicates, so they may share a clean key
+    base = {
+        "customer_id": customer_id,
+        "week": "2024-03-04",  # a Monday
+        "active_users": "5",
+        "seats": "10",
+        "key_events": "60",
+    }
+    broken = [
+        ("required_missing", base | {"key_events": ""}),
+        ("invalid_date", base | {"week": "2024-02-30"}),
+        ("invalid_number", base | {"active_users": "12.5"}),
+        ("week_not_monday", base | {"week": "2024-03-05"}),
+        ("negative_count", base | {"active_users": "-3"}),
+        ("negative_count", base | {"seats": "-1"}),
+        ("orphan_customer_id", base | {"customer_id": ORPHAN_CUSTOMER_ID}),
+    ]
+    if sample:
+        broken.append(("duplicate_key", dict(sample)))
+    return _file("product_usage", columns, broken)
+
+
 def dirty_files(columns: dict[str, tuple[str, ...]], samples: CleanSamples) -> list[DirtyFile]:
     customer_id = samples.customer["customer_id"]
     return [
@@ -172,4 +229,6 @@ def dirty_files(columns: dict[str, tuple[str, ...]], samples: CleanSamples) -> l
         dirty_feedback(columns["feedback"], customer_id, samples.response),
         dirty_marketing_spend(columns["marketing_spend"]),
         dirty_service_costs(columns["service_costs"]),
+        dirty_support_tickets(columns["support_tickets"], customer_id, samples.ticket),
+        dirty_product_usage(columns["product_usage"], customer_id, samples.usage),
     ]

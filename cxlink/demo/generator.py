@@ -35,12 +35,15 @@ from cxlink.demo.invoices import (
 )
 from cxlink.demo.phrases import PhraseBank, load_names, load_phrase_bank
 from cxlink.demo.randomness import COSTS_STREAM, CUSTOMERS_STREAM, FX_STREAM, stream
+from cxlink.demo.signals import SignalTallies, generate_signals, signals_ground_truth
 from cxlink.demo.subscriptions import (
     SUBSCRIPTION_COLUMNS,
     Subscriptions,
     generate_subscriptions,
     subscription_rows,
 )
+from cxlink.demo.tickets import TICKET_COLUMNS, ticket_rows
+from cxlink.demo.usage import USAGE_SCHEMA, usage_table
 from cxlink.demo.writers import (
     GROUND_TRUTH_FILE,
     CsvSink,
@@ -62,6 +65,8 @@ FILES = {
     "marketing_spend": "marketing_spend/marketing_spend.csv",
     "service_costs": "service_costs/service_costs.csv",
     "fx_rates": "fx_rates/fx_rates.csv",
+    "support_tickets": "support_tickets/tickets.csv",
+    "product_usage": "product_usage/usage_weeks.parquet",
 }
 
 
@@ -100,6 +105,11 @@ def _first_invoice_text(table: pa.Table) -> dict[str, str]:
     row = table.slice(0, 1).to_pylist()[0]
     row["issued_at"] = row["issued_at"].strftime("%Y-%m-%dT%H:%M:%S")
     row["amount"] = f"{row['amount']:.2f}"
+    return {k: "" if v is None else str(v) for k, v in row.items()}
+
+
+def _first_usage_text(table: pa.Table) -> dict[str, str]:
+    row = table.slice(0, 1).to_pylist()[0]
     return {k: "" if v is None else str(v) for k, v in row.items()}
 
 
@@ -144,11 +154,14 @@ def generate(
         "invoices": ParquetSink(landing_dir, FILES["invoices"], INVOICE_SCHEMA),
         "feedback": JsonlSink(landing_dir, FILES["feedback"]),
         "feedback_legacy": CsvSink(landing_dir, FILES["feedback_legacy"], FEEDBACK_COLUMNS),
+        "support_tickets": CsvSink(landing_dir, FILES["support_tickets"], TICKET_COLUMNS),
+        "product_usage": ParquetSink(landing_dir, FILES["product_usage"], USAGE_SCHEMA),
     }
     all_sinks = list(sinks.values())
     try:
         tallies = MonthlyTallies(int(month_number(start_day)), int(month_number(as_of_day)))
         realized = Realized()
+        signal_tallies = SignalTallies()
         samples: dict[str, dict[str, str]] = {}
         n_chunks = math.ceil(customers / chunk_size)
         total_rows = 0
@@ -172,6 +185,15 @@ def generate(
                     if old
                 ]
             )
+            # tickets and usage: random streams of their own (the files above stay unchanged)
+            signals = generate_signals(
+                seed, k, chunk.customers, chunk.subs, chunk.responses, as_of_day
+            )
+            t_rows = ticket_rows(chunk.customers, signals.tickets)
+            usage = usage_table(chunk.customers, signals.usage)
+            sinks["support_tickets"].write(t_rows)
+            sinks["product_usage"].write(usage)
+            signal_tallies.add(chunk.subs, chunk.responses, signals, as_of_day)
             tallies.add(chunk.customers, chunk.subs)
             realized.add(chunk.customers, chunk.subs, chunk.lines, chunk.responses, as_of_day)
             # the first clean row of each kind seeds the dirty copies (duplicate keys)
@@ -183,7 +205,12 @@ def generate(
                 samples["invoice"] = _first_invoice_text(table)
             if "response" not in samples and records:
                 samples["response"] = {c: str(records[0].get(c, "")) for c in FEEDBACK_COLUMNS}
+            if "ticket" not in samples and t_rows:
+                samples["ticket"] = _text_row(TICKET_COLUMNS, t_rows[0])
+            if "usage" not in samples and usage.num_rows:
+                samples["usage"] = _first_usage_text(usage)
             total_rows += len(c_rows) + len(s_rows) + table.num_rows + len(records)
+            total_rows += len(t_rows) + usage.num_rows
             say(
                 f"chunk {k + 1}/{n_chunks}: {first + n:,} customers, {total_rows:,} rows so far "
                 f"({time.perf_counter() - started:.1f} s)"
@@ -240,6 +267,7 @@ def generate(
         files=files,
         quarantine_expected=quarantine_expected,
     )
+    truth.update(signals_ground_truth(signal_tallies))
     write_json_atomically(landing_dir / GROUND_TRUTH_FILE, truth)
     seconds = round(time.perf_counter() - started, 2)
     return {

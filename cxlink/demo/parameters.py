@@ -216,3 +216,46 @@ SCORE_CATEGORY_CUTS = {"nps": (9, 7), "csat": (4, 3), "ces": (6, 4)}
 
 # File layout of the landing zone (relative to landing_dir).
 FEEDBACK_LEGACY_SHARE = 0.05
+
+# Product usage (landing/product_usage/, issue 15): one row per subscriber and complete week
+# (Monday to Sunday, on or before as_of_date) whose Monday falls in a subscription episode.
+# Seats per customer: lognormal around a median by segment, times the seat factor of the
+# renewals (the same true-ups that raise MRR); not every customer reports seats.
+USAGE_SEATS_MEDIAN = (8.0, 40.0, 220.0)  # by segment
+USAGE_SEATS_SIGMA = 0.5
+USAGE_SEATS_REPORTED_SHARE = 0.85
+# Share of seats active in a week, by latent NPS type (detractors churn more, so churners
+# use fewer of their seats), with per-customer and per-week lognormal noise.
+USAGE_UTILISATION = {"promoter": 0.72, "passive": 0.62, "detractor": 0.50}
+USAGE_CUSTOMER_SIGMA = 0.15
+USAGE_WEEK_SIGMA = 0.12
+# A new episode ramps up: week j (0-based) runs at 0.5 + 0.5 * min(1, (j + 1) / ramp weeks).
+USAGE_ONBOARDING_WEEKS = 6
+# The planted decline: over the last USAGE_DECLINE_DAYS before a churn (the true churn day, also
+# when it falls after as_of_date) the expected active users fall linearly from 1x to
+# USAGE_DECLINE_FLOOR x, so their mean over that window is (1 + floor) / 2 of the level before.
+USAGE_DECLINE_DAYS = 91
+USAGE_DECLINE_FLOOR = 0.4
+# Key (success) events per active user and week, by segment: Poisson, so events fall with users.
+USAGE_EVENTS_PER_ACTIVE_USER = (12.0, 15.0, 18.0)
+
+# Support tickets (landing/support_tickets/, issue 15). Background tickets: a Poisson process
+# per subscription episode with a monthly rate by segment, priorities and categories below.
+TICKET_RATE_PER_MONTH = (0.15, 0.5, 1.5)  # by segment
+TICKET_PRIORITIES = ("low", "normal", "high", "urgent")
+TICKET_PRIORITY_MIX = (0.25, 0.55, 0.15, 0.05)
+TICKET_CATEGORIES = ("billing", "bug", "how_to", "outage", "feature_request", "account")
+TICKET_CATEGORY_MIX = (0.15, 0.25, 0.30, 0.05, 0.15, 0.10)
+TICKET_CATEGORY_MISSING = 0.10
+# The planted burst: before every NPS detractor response, Poisson(TICKET_BURST_MEAN) extra
+# tickets opened uniformly in the TICKET_BURST_DAYS before it, mostly high/urgent bugs and outages.
+TICKET_BURST_MEAN = 1.5
+TICKET_BURST_DAYS = 30
+TICKET_BURST_PRIORITY_MIX = (0.05, 0.35, 0.40, 0.20)
+TICKET_BURST_CATEGORY_MIX = (0.05, 0.45, 0.05, 0.40, 0.00, 0.05)
+# Resolution time: lognormal hours around a median by priority; a ticket whose close falls
+# after as_of_date is still open (closed_at empty).
+TICKET_RESOLUTION_HOURS = (48.0, 24.0, 10.0, 4.0)
+TICKET_RESOLUTION_SIGMA = 1.0
+# A closed ticket is rated (csat_score 1-5) with this probability, from CSAT_SCORE_PROBS.
+TICKET_CSAT_PROBABILITY = 0.35

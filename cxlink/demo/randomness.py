@@ -12,6 +12,9 @@ import numpy as np
 CUSTOMERS_STREAM = 0
 COSTS_STREAM = 1
 FX_STREAM = 2
+# Streams added later draw on their own, so the files of the earlier streams stay unchanged.
+TICKETS_STREAM = 3
+USAGE_STREAM = 4
 
 
 def stream(seed: int, kind: int, index: int = 0) -> np.random.Generator:

@@ -31,6 +31,10 @@ RULES: tuple[str, ...] = (
     "negative_mrr",
     "month_not_first_day",
     "non_positive_rate",
+    "closed_before_opened",
+    "csat_score_out_of_range",
+    "week_not_monday",
+    "negative_count",
     "orphan_customer_id",
     "duplicate_key",
 )

@@ -42,6 +42,7 @@ from cxlink.contract import (
     Entity,
     unique_key,
 )
+from cxlink.contract_signals import CSAT_RANGE
 from cxlink.iso_codes import ISO_3166_ALPHA2, ISO_4217
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
@@ -73,9 +74,10 @@ def _equals(column: str, value: str) -> dict[str, Any]:
     return {"type": "comparison", "column": {"name": column}, "operator": "==", "parameter": value}
 
 
-# Expectations for the contract's row rules: rule name -> expectation. A rule added to the
-# contract without an entry here stops the build, so the suites cannot silently fall behind.
-ROW_RULES: dict[str, Callable[[], Expectation]] = {
+# Expectations for the contract's row rules: rule name -> expectation (or several, one per
+# column the rule covers). A rule added to the contract without an entry here stops the build,
+# so the suites cannot silently fall behind.
+ROW_RULES: dict[str, Callable[[], Expectation | list[Expectation]]] = {
     "period_end_not_after_start": lambda: expectation(
         "column_pair_values_a_to_be_greater_than_b",
         rule="period_end_not_after_start",
@@ -104,6 +106,33 @@ ROW_RULES: dict[str, Callable[[], Expectation]] = {
         min_value=0,
         strict_min=True,
     ),
+    "closed_before_opened": lambda: expectation(
+        "column_pair_values_a_to_be_greater_than_b",
+        rule="closed_before_opened",
+        column_A="closed_at",
+        column_B="opened_at",
+        or_equal=True,
+        ignore_row_if="either_value_is_missing",
+    ),
+    "csat_score_out_of_range": lambda: expectation(
+        "column_values_to_be_between",
+        rule="csat_score_out_of_range",
+        column="csat_score",
+        min_value=CSAT_RANGE[0],
+        max_value=CSAT_RANGE[1],
+    ),
+    # as month_not_first_day: a pandas condition string selects the weeks that are not a Monday
+    "week_not_monday": lambda: expectation(
+        "column_values_to_be_null",
+        rule="week_not_monday",
+        column="week",
+        row_condition="week.dt.dayofweek != 0",
+        condition_parser="pandas",
+    ),
+    "negative_count": lambda: [
+        expectation("column_values_to_be_between", rule="negative_count", column=c, min_value=0)
+        for c in ("active_users", "seats", "key_events")
+    ],
 }
 
 
@@ -198,7 +227,8 @@ def suite_for(entity: Entity) -> dict[str, Any]:
                 f"contract row rule {rule!r} of {entity.name} has no expectation: "
                 "add one to ROW_RULES in cxlink/quality/build_suites.py"
             )
-        expectations.append(ROW_RULES[rule]())
+        spec = ROW_RULES[rule]()
+        expectations.extend(spec if isinstance(spec, list) else [spec])
     for column in LINEAGE_COLUMNS:
         expectations.append(expectation("column_values_to_not_be_null", column=column))
     return {

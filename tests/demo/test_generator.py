@@ -43,8 +43,10 @@ CLEAN_FILES = [
     "fx_rates/fx_rates.csv",
     "invoices/invoices.parquet",
     "marketing_spend/marketing_spend.csv",
+    "product_usage/usage_weeks.parquet",
     "service_costs/service_costs.csv",
     "subscriptions/subscriptions.csv",
+    "support_tickets/tickets.csv",
 ]
 SUBSCRIPTION_LINES = ("new", "renewal", "upsell", "cross_sell")
 
@@ -290,6 +292,7 @@ def test_the_extractor_accepts_every_clean_row_and_quarantines_exactly_the_plant
         "required_missing", "invalid_date", "invalid_timestamp", "invalid_number",
         "score_out_of_range", "unknown_enum", "duplicate_key", "unknown_currency",
         "unknown_country", "orphan_customer_id", "period_end_not_after_start",
+        "closed_before_opened", "csat_score_out_of_range", "week_not_monday", "negative_count",
     }  # fmt: skip
 
 

@@ -137,6 +137,43 @@ BAD_CASES = {
         "update raw.fx_rates set rate_to_reporting = 0 where currency = 'USD'",
         [(BETWEEN, "rate_to_reporting", "non_positive_rate")],
     ),
+    "ticket_closed_before_opened": (
+        "support_tickets",
+        "update raw.support_tickets set closed_at = timestamp '2024-03-04 08:59:59' "
+        "where ticket_id = 'T1'",
+        [
+            (
+                "expect_column_pair_values_a_to_be_greater_than_b",
+                "closed_at,opened_at",
+                "closed_before_opened",
+            )
+        ],
+    ),
+    "ticket_csat_6": (
+        "support_tickets",
+        "update raw.support_tickets set csat_score = 6 where ticket_id = 'T3'",
+        [(BETWEEN, "csat_score", "csat_score_out_of_range")],
+    ),
+    "ticket_priority_critical": (
+        "support_tickets",
+        "update raw.support_tickets set priority = 'critical' where ticket_id = 'T2'",
+        [(IN_SET, "priority", "unknown_enum")],
+    ),
+    "usage_week_on_a_sunday": (
+        "product_usage",
+        "update raw.product_usage set week = date '2024-03-10' where active_users = 0",
+        [("expect_column_values_to_be_null", "week", "week_not_monday")],
+    ),
+    "usage_negative_seats_and_events": (
+        "product_usage",
+        "update raw.product_usage set seats = -1, key_events = -2 where customer_id = 'C2'",
+        [(BETWEEN, "seats", "negative_count"), (BETWEEN, "key_events", "negative_count")],
+    ),
+    "usage_duplicate_customer_week": (
+        "product_usage",
+        "update raw.product_usage set week = date '2024-03-04' where active_users = 0",
+        [("expect_compound_columns_to_be_unique", "customer_id,week", "duplicate_key")],
+    ),
 }
 
 
