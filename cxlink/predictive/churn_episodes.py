@@ -12,7 +12,9 @@ with the CX covariates of that time (docs/metrics.md "Predictive CLV and churn d
   ``nps_detractor`` and ``nps_passive`` (0/1, reference: promoter); ``comment_sentiment``, the
   mean statement sentiment of its comment (-1 .. 1; 0 without a tagged comment) with
   ``no_comment`` (answered without a tagged comment); and per top-level topic ``topic:<id>``,
-  1 when its comment mentions the topic.
+  1 when its comment mentions the topic. Support tickets and product usage add
+  ``tickets_90d``, ``usage_declining`` and ``no_usage_trend``, evaluated every ``grid_days``
+  (``cxlink.predictive.churn_signals``).
 
 Answers after the as-of date are ignored, as every mart does.
 """
@@ -23,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from cxlink.predictive.churn_signals import SIGNAL_COVARIATES, signal_covariates
 
 NPS_COVARIATES = ("nps_detractor", "nps_passive", "no_nps_response")
 COMMENT_COVARIATES = ("comment_sentiment", "no_comment")
@@ -47,6 +51,9 @@ def covariates(topic_ids: list[str]) -> list[Covariate]:
             Covariate(f"{TOPIC_PREFIX}{t}", "topic", "latest comment not mentioning it")
             for t in sorted(topic_ids)
         ),
+        Covariate("tickets_90d", "tickets", "per support ticket opened in the last 90 days"),
+        Covariate("usage_declining", "usage", "usage not declining"),
+        Covariate("no_usage_trend", "usage", "usage not declining"),
     ]
 
 
@@ -100,15 +107,24 @@ def _answer_covariates(answers: pd.DataFrame, topics: pd.DataFrame, topic_ids) -
 
 
 def churn_episodes(
-    spans: pd.DataFrame, answers: pd.DataFrame, topics: pd.DataFrame, topic_ids: list[str]
+    spans: pd.DataFrame,
+    answers: pd.DataFrame,
+    topics: pd.DataFrame,
+    topic_ids: list[str],
+    tickets: pd.DataFrame | None = None,
+    usage: pd.DataFrame | None = None,
+    grid_days: int = 28,
 ) -> pd.DataFrame:
     """The (start, stop] episodes of every customer of ``spans`` (module docstring):
     customer_id, segment, start, stop (days), event (1 on a churn episode's last piece) and one
-    column per covariate of ``covariates(topic_ids)``.
+    column per covariate of ``covariates(topic_ids)``. A new episode starts at every NPS answer
+    and every ``grid_days`` from the start (where the support and usage covariates are
+    evaluated: ``cxlink.predictive.churn_signals``).
 
-    ``answers``: NPS answers up to the as-of date with customer_id, response_id, response_date,
-    nps_category, mean_sentiment, has_tagged_comment; ``topics``: response_id, topic_id (the
-    top-level topics each answer's comment mentions).
+    ``answers``: NPS answers with customer_id, response_id, response_date, nps_category,
+    mean_sentiment, has_tagged_comment; ``topics``: response_id, topic_id (the top-level topics
+    each answer's comment mentions); ``tickets``: customer_id, opened_date; ``usage``:
+    customer_id, week_start, active_users.
     """
     names = [c.name for c in covariates(topic_ids)]
     answers = answers.merge(spans[["customer_id", "start_date", "duration"]], on="customer_id")
@@ -120,26 +136,36 @@ def churn_episodes(
     changes["day"] = changes["day"].clip(lower=0)
     # the latest answer of a day (and the latest on or before the start) wins
     changes = changes.drop_duplicates(["customer_id", "day"], keep="last")
-    initial = pd.DataFrame({"customer_id": spans["customer_id"], "day": 0})
-    initial[names] = 0.0
-    initial["no_nps_response"] = 1.0
-    initial = initial[~initial["customer_id"].isin(changes.loc[changes["day"] == 0, "customer_id"])]
-    pieces = pd.concat([initial, changes], ignore_index=True).sort_values(
-        ["customer_id", "day"], kind="stable"
+    steps = np.arange(0, max(int(spans["duration"].max()), 1) if len(spans) else 1, grid_days)
+    grid = spans[["customer_id", "duration"]].merge(pd.DataFrame({"day": steps}), how="cross")
+    grid = grid[grid["day"] < grid["duration"]]
+    pieces = (
+        pd.concat([grid[["customer_id", "day"]], changes[["customer_id", "day"]]])
+        .drop_duplicates()
+        .sort_values(["day", "customer_id"], kind="stable")
     )
-    pieces = pieces.merge(
-        spans[["customer_id", "segment", "duration", "churned"]], on="customer_id"
+    state = pd.merge_asof(
+        pieces, changes.sort_values("day"), on="day", by="customer_id", direction="backward"
     )
-    following = pieces.groupby("customer_id")["day"].shift(-1)
+    answer_columns = list(values.columns)
+    before_any = state["nps_detractor"].isna()
+    state[answer_columns] = state[answer_columns].fillna(0.0)
+    state["no_nps_response"] = before_any.astype(float)
+    state = state.sort_values(["customer_id", "day"], kind="stable").reset_index(drop=True)
+    signals = signal_covariates(state[["customer_id", "day"]], spans, tickets, usage)
+    state = state.merge(spans[["customer_id", "segment", "duration", "churned"]], on="customer_id")
+    following = state.groupby("customer_id")["day"].shift(-1)
     last = following.isna()
     episodes = pd.DataFrame(
         {
-            "customer_id": pieces["customer_id"],
-            "segment": pieces["segment"],
-            "start": pieces["day"].astype(float),
-            "stop": following.fillna(pieces["duration"]).astype(float),
-            "event": np.where(last, pieces["churned"], 0).astype(int),
+            "customer_id": state["customer_id"],
+            "segment": state["segment"],
+            "start": state["day"].astype(float),
+            "stop": following.fillna(state["duration"]).astype(float),
+            "event": np.where(last, state["churned"], 0).astype(int),
         }
     )
-    episodes[names] = pieces[names].astype(float).to_numpy()
-    return episodes.reset_index(drop=True)
+    for name in names:
+        source = signals if name in SIGNAL_COVARIATES else state
+        episodes[name] = source[name].astype(float).to_numpy()
+    return episodes

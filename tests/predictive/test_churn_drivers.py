@@ -60,16 +60,18 @@ def test_spans_and_episodes_known_answer():
         }
     )  # fmt: skip
     topics = pd.DataFrame({"response_id": ["a1", "b1", "b1"], "topic_id": ["support"] * 2 + ["x"]})
-    got = churn_episodes(spans.reset_index(), answers, topics, TOPICS)
+    # a grid longer than every span: episodes start at the answers only
+    got = churn_episodes(spans.reset_index(), answers, topics, TOPICS, grid_days=1000)
     got = got.set_index(["customer_id", "start"])
     assert [c.name for c in covariates(TOPICS)] == list(got.columns[3:])
     expect = {
-        # (stop, event, detractor, passive, no_response, sentiment, no_comment, pricing, support)
-        ("A", 0.0): (60, 0, 0, 0, 1, 0.0, 0, 0, 0),
-        ("A", 60.0): (121, 0, 1, 0, 0, -0.5, 0, 0, 1),
-        ("A", 121.0): (182, 1, 0, 1, 0, 0.25, 0, 0, 0),
-        ("B", 0.0): (90, 1, 0, 1, 0, 0.3, 0, 0, 1),
-        ("C", 0.0): (213, 0, 0, 0, 0, 0.9, 0, 0, 0),
+        # (stop, event, detractor, passive, no_response, sentiment, no_comment, pricing, support,
+        #  tickets_90d, usage_declining, no_usage_trend): no ticket or usage data here
+        ("A", 0.0): (60, 0, 0, 0, 1, 0.0, 0, 0, 0, 0, 0, 1),
+        ("A", 60.0): (121, 0, 1, 0, 0, -0.5, 0, 0, 1, 0, 0, 1),
+        ("A", 121.0): (182, 1, 0, 1, 0, 0.25, 0, 0, 0, 0, 0, 1),
+        ("B", 0.0): (90, 1, 0, 1, 0, 0.3, 0, 0, 1, 0, 0, 1),
+        ("C", 0.0): (213, 0, 0, 0, 0, 0.9, 0, 0, 0, 0, 0, 1),
     }
     assert set(got.index) == set(expect)
     for key, values in expect.items():
@@ -194,3 +196,55 @@ def test_reasons_when_a_driver_cannot_be_estimated():
     reasons = table.groupby("driver")["null_reason"].first()
     assert reasons["nps_detractor"] == "too_few_events" and reasons["no_comment"] == "no_variation"
     assert (table["n_events"] == 3).all() and (table["n_customers"] == 6).all()
+
+
+def test_ticket_and_usage_covariates_on_the_grid():
+    # A subscribes on Monday 2024-01-01 and churns 200 days later; B's data must not leak into A
+    spells = pd.DataFrame(
+        {
+            "customer_id": ["A", "B"],
+            "segment": "smb",
+            "spell_start_date": ["2024-01-01", "2024-01-01"],
+            "spell_end_date": ["2024-07-19", None],
+        }
+    )
+    spans = customer_spans(spells, "2024-09-30")
+    tickets = pd.DataFrame(
+        {
+            "customer_id": ["A", "A", "A", "A", "B", "B"],
+            # days -12, 40, 40, 121 after A's start; B's two on days 10 and 100
+            "opened_date": pd.to_datetime(
+                ["2023-12-20", "2024-02-10", "2024-02-10", "2024-05-01", "2024-01-11", "2024-04-10"]
+            ),
+        }
+    )
+    # A's weeks k = 0 .. 27 (Mondays 2024-01-01 + 7k, complete on day 7k + 7): 10 active users
+    # in weeks 0-11, 5 from week 12 on
+    usage = pd.DataFrame(
+        {
+            "customer_id": "A",
+            "week_start": pd.date_range("2024-01-01", periods=28, freq="7D"),
+            "active_users": [10] * 12 + [5] * 16,
+        }
+    )
+    empty_answers = pd.DataFrame(
+        columns=["customer_id", "response_id", "response_date", "nps_category",
+                 "mean_sentiment", "has_tagged_comment"]
+    )  # fmt: skip
+    empty_topics = pd.DataFrame(columns=["response_id", "topic_id"])
+    got = churn_episodes(spans, empty_answers, empty_topics, [], tickets, usage, grid_days=28)
+    a = got[got["customer_id"] == "A"].set_index("start")
+    assert a.index.tolist() == [0, 28, 56, 84, 112, 140, 168, 196]
+    assert a["stop"].tolist() == [28, 56, 84, 112, 140, 168, 196, 200]
+    assert a["event"].tolist() == [0] * 7 + [1]
+    # tickets opened in (s - 90, s]: s = 56 counts days -12, 40, 40; s = 84 no longer -12; ...
+    assert a["tickets_90d"].tolist() == [1, 1, 3, 2, 2, 1, 1, 1]
+    # recent = weeks complete in (s - 28, s], before = in (s - 84, s - 28]:
+    # s = 0, 28: fewer than 4 weeks before -> no trend; s = 56: 4 + 4 weeks of 10, flat;
+    # s = 112: 5 against 10 -> declining; s = 140: 5 against mean(10 x 4, 5 x 4) = 7.5,
+    # 5 < 0.8 x 7.5 -> declining; s = 168, 196: 5 against 5, flat
+    assert a["no_usage_trend"].tolist() == [1, 1, 0, 0, 0, 0, 0, 0]
+    assert a["usage_declining"].tolist() == [0, 0, 0, 0, 1, 1, 0, 0]
+    b = got[got["customer_id"] == "B"].set_index("start")
+    assert b.loc[28, "tickets_90d"] == 1 and b.loc[112, "tickets_90d"] == 1  # days 10; 100
+    assert (b["no_usage_trend"] == 1).all() and len(b) == 10  # 0, 28, .., 252 < 273 days
