@@ -23,7 +23,7 @@ from cxlink.predictive.summary import purchase_summaries
 
 CALIBRATION = "calibration"
 FULL_HISTORY = "full_history"
-DAYS_PER_MONTH = 30.4375  # docs/metrics.md "Conventions": months from days
+DAYS_PER_MONTH = 30.4375  # docs/metrics.md "Months from days"
 WEEKS_PER_MONTH = DAYS_PER_MONTH / 7
 BUCKETS = ["0", "1", "2", "3", "4", "5", "6", "7+"]  # calibration repeat purchases (FHL fig. 3)
 # per-customer reasons for a null prediction (prediction_null_reason / value_null_reason)
@@ -100,6 +100,8 @@ def fits_table(
     """One row per fit (module docstring): each model's status, reason, n, parameters with the
     SEs of their logs, log-likelihood; the frequency-value correlation (Gamma-Gamma's
     independence assumption); on the calibration row the hold-out totals and MAE."""
+    # the same customers in the same order give the same fit, bit for bit, on every run
+    summaries = summaries.sort_values("customer_id", kind="stable").reset_index(drop=True)
     rows = []
     for name, calibration in ((CALIBRATION, True), (FULL_HISTORY, False)):
         bg, gg = fit_models(summaries, calibration, min_repeat_buyers)
