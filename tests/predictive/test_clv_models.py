@@ -170,6 +170,7 @@ def fhl_expected(params, t, x, t_x, T):
 def test_predictions_equal_fhl_closed_forms():
     params = cdnow_sample.PUBLISHED
     customers = [(0, 0.0, 38.86), (2, 30.43, 38.86), (7, 35.0, 38.86), (1, 1.71, 38.86)]
+    # (x, t_x, T): no repeat; the sample's customer 1; a frequent buyer; an early lapse
     x, t_x, T = (np.array(column, dtype=float) for column in zip(*customers, strict=True))
     got = bgnbd.expected_purchases(params, 39.0, x, t_x, T)
     alive = bgnbd.probability_alive(params, x, t_x, T)
@@ -178,6 +179,9 @@ def test_predictions_equal_fhl_closed_forms():
         assert got[i] == pytest.approx(expected, rel=1e-9)
         assert alive[i] == pytest.approx(p_alive, rel=1e-9)
     assert alive[0] == 1.0  # no repeat purchase: the model has not let the customer drop out
+    # the sample's customer 1 (x 2, t_x 30.43, T 38.86), FHL's worked example: 1.226 purchases
+    # expected in the 39 hold-out weeks, P(alive) 0.727
+    assert (round(got[1], 3), round(alive[1], 3)) == (1.226, 0.727)
     # the discounted monthly sum: without discounting it is E[N(12 months)]
     w = 30.4375 / 7
     flat = bgnbd.discounted_monthly_purchases(params, 12, w, 0.0, x, t_x, T)
