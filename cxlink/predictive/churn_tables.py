@@ -42,7 +42,7 @@ def scope_rows(
             "n_customers": fit.n_customers,
             "n_events": fit.n_events,
             "n_exposed_customers": int(exposed),
-            "covariates": len(fit.estimates) or None,
+            "covariates": len(fit.kept) if fit.estimates else None,
             "null_reason": fit.reasons.get(covariate.name),
         }
         if covariate.name in fit.estimates:

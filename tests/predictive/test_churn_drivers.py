@@ -248,3 +248,20 @@ def test_ticket_and_usage_covariates_on_the_grid():
     b = got[got["customer_id"] == "B"].set_index("start")
     assert b.loc[28, "tickets_90d"] == 1 and b.loc[112, "tickets_90d"] == 1  # days 10; 100
     assert (b["no_usage_trend"] == 1).all() and len(b) == 10  # 0, 28, .., 252 < 273 days
+
+
+def test_a_diverging_coefficient_is_not_identified():
+    # a churns on day 1 with x = 0 while nobody with x = 1 is at risk yet; from day 1 on, b, c
+    # (x = 1) churn on days 2 and 3, each time the riskiest case at risk: the partial
+    # likelihood keeps rising in beta (monotone likelihood), no finite maximum
+    episodes = pd.DataFrame(
+        {
+            "customer_id": list("abcdef"),
+            "start": [0.0, 1, 1, 1, 1, 1],
+            "stop": [1.0, 2, 3, 5, 5, 5],
+            "event": [1, 1, 1, 0, 0, 0],
+            "x": [0.0, 1, 1, 1, 0, 0],
+        }
+    )
+    fit = fit_cox(episodes, ["x"], min_events_per_covariate=1)
+    assert fit.estimates == {} and fit.reasons == {"x": "not_identified"}
