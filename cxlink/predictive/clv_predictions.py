@@ -6,7 +6,11 @@ into the expected revenue and the predicted CLV (with the gross margin).
 - expected_purchases = E[N(h)] (FHL eq. 10), h = months x 30.4375 / 7 weeks;
 - discounted_purchases = sum over months m = 1..months of (E[N(m w)] - E[N((m - 1) w)]) /
   (1 + d)^m, w = 30.4375 / 7 weeks, d the monthly discount rate;
-- expected_spend_per_purchase = the Gamma-Gamma conditional mean (Fader & Hardie 2013, eq. 5).
+- expected_spend_per_purchase = the Gamma-Gamma conditional mean (Fader & Hardie 2013, eq. 5);
+  where the customers' mean spend shows no heterogeneity (the fit's reason
+  ``no_spend_heterogeneity``: the likelihood rises without bound in q), the model's limit, one
+  mean for everyone: the mean repeat purchase value sum(x m_x) / sum(x) (``spend_model``
+  ``common_mean``).
 
 A customer whose prediction cannot be made keeps their row with null figures and the reason:
 ``prediction_null_reason`` = ``bg_nbd_<reason>`` when the BG/NBD fit failed (then every figure
@@ -28,6 +32,7 @@ from cxlink.predictive.clv_tables import (
     params_of,
 )
 
+COMMON_MEAN = "common_mean"
 SUMMARY_COLUMNS = [
     "customer_id",
     "segment",
@@ -75,16 +80,25 @@ def predictions_table(
         discounted = bgnbd.discounted_monthly_purchases(
             bg, months, WEEKS_PER_MONTH, monthly_discount, x, t_x, T
         )
+    spend_model = None
     if bg is not None:
-        if gg is None:
-            value_reason = SPEND_NOT_FITTED + (_reason(fits, "gamma_gamma") or "not_fitted")
+        gg_reason = _reason(fits, "gamma_gamma")
+        if gg is None and gg_reason == gamma_gamma.NO_SPEND_HETEROGENEITY:
+            # the model's limit as q -> infinity: one spend distribution for everyone, its mean
+            # the mean repeat purchase value, sum(x m_x) / sum(x)
+            spend_model = COMMON_MEAN
+            spend = np.full(n, float(np.sum(x * m) / np.sum(x)))
+        elif gg is None:
+            value_reason = SPEND_NOT_FITTED + (gg_reason or "not_fitted")
         elif gamma_gamma.population_mean(gg) is None:
             value_reason = SPEND_NOT_FITTED + gamma_gamma.Q_NOT_ABOVE_ONE
         elif n:
+            spend_model = gamma_gamma.MODEL
             spend = gamma_gamma.expected_spend(gg, x, m)
     frame["p_alive"] = alive
     frame["expected_purchases"] = purchases
     frame["discounted_purchases"] = discounted
+    frame["spend_model"] = spend_model
     frame["expected_spend_per_purchase"] = spend
     frame["prediction_horizon_months"] = months
     frame["monthly_discount_rate"] = monthly_discount

@@ -27,6 +27,7 @@ import math
 
 import numpy as np
 from lifetimes import GammaGammaFitter
+from scipy import optimize
 from scipy.special import gammaln
 
 from cxlink.predictive.fits import (
@@ -43,6 +44,31 @@ from cxlink.predictive.fits import (
 MODEL = "gamma_gamma"
 PARAMETERS = ["p", "q", "gamma"]
 Q_NOT_ABOVE_ONE = "q_not_above_1"  # the population mean spend is not finite
+# The customers' mean spend varies no more than single transactions do: the likelihood rises
+# as q and gamma grow together (nu the same for everyone), with no finite maximum.
+NO_SPEND_HETEROGENEITY = "no_spend_heterogeneity"
+LOG_Q_BOUND = 20.0
+LOG_Q_BOUND_VALUE = float(np.exp(LOG_Q_BOUND - 1))
+
+
+def _failure_reason(x: np.ndarray, m: np.ndarray) -> str:
+    """Why lifetimes' fit failed: when the likelihood profiled at log q = 20 (p and the mean of
+    nu, q / gamma, maximised) is at least the best a free optimiser finds, the likelihood
+    keeps rising in q, the degenerate no-heterogeneity case; anything else a plain failure."""
+
+    def negative(log_p: float, log_q: float, log_gamma: float) -> float:
+        params = {"p": math.exp(log_p), "q": math.exp(log_q), "gamma": math.exp(log_gamma)}
+        return -log_likelihood(params, x, m)
+
+    free = optimize.minimize(lambda v: negative(*v), x0=[0.1, 0.1, 0.1], method="Nelder-Mead")
+    # gamma = q x (the mean of 1 / nu): keeps the profile's scale parameter near 0
+    at_bound = optimize.minimize(
+        lambda v: negative(v[0], LOG_Q_BOUND, LOG_Q_BOUND + v[1]), x0=[0.0, 0.0],
+        method="Nelder-Mead",
+    )  # fmt: skip
+    if at_bound.fun <= free.fun + 1e-6:
+        return NO_SPEND_HETEROGENEITY
+    return DID_NOT_CONVERGE
 
 
 def _repeat(frequency, monetary) -> tuple[np.ndarray, np.ndarray]:
@@ -71,7 +97,8 @@ def log_likelihood(params: dict[str, float], frequency, monetary) -> float:
 def fit(frequency, monetary, min_repeat_buyers: int) -> ModelFit:
     """Maximum-likelihood fit on the customers with x > 0 (``n_customers`` counts them), or
     not_fitted: none, fewer than ``min_repeat_buyers``, every mean value the same (the spread
-    of spend is not identified), no convergence."""
+    of spend is not identified), no heterogeneity of the customers' mean spend (q without a
+    finite maximum), no convergence."""
     x, m = _repeat(frequency, monetary)
     n = len(x)
     if n == 0:
@@ -80,12 +107,20 @@ def fit(frequency, monetary, min_repeat_buyers: int) -> ModelFit:
         return not_fitted(MODEL, TOO_FEW_REPEAT_BUYERS, n, n)
     if float(np.ptp(m)) == 0.0:
         return not_fitted(MODEL, NO_MONETARY_VARIATION, n, n)
+    # fitted on values in units of their mean: lifetimes starts every log parameter at 0.1, so
+    # spend of a few hundred (gamma in the thousands) stops BFGS far from the optimum. Only
+    # gamma carries the unit (m -> m / c gives gamma -> gamma / c, p and q unchanged), and the
+    # SE of log(gamma) does not change.
+    scale = float(np.mean(m))
     fitter = GammaGammaFitter()
     try:
-        fitter.fit(x, m)
+        fitter.fit(x, m / scale)
     except Exception:  # ConvergenceError, or LinAlgError on a singular Hessian
-        return not_fitted(MODEL, DID_NOT_CONVERGE, n, n)
-    params = dict(zip(PARAMETERS, (float(fitter.params_[k]) for k in "pqv"), strict=True))
+        return not_fitted(MODEL, _failure_reason(x, m / scale), n, n)
+    p, q, v = (float(fitter.params_[k]) for k in "pqv")
+    if q > LOG_Q_BOUND_VALUE:
+        return not_fitted(MODEL, NO_SPEND_HETEROGENEITY, n, n)
+    params = {"p": p, "q": q, "gamma": v * scale}
     if not all(math.isfinite(v) and v > 0 for v in params.values()):
         return not_fitted(MODEL, DID_NOT_CONVERGE, n, n)
     return ModelFit(

@@ -80,6 +80,7 @@ PREDICTIONS = {
     "p_alive": FLOAT,
     "expected_purchases": FLOAT,
     "discounted_purchases": FLOAT,
+    "spend_model": TEXT,
     "expected_spend_per_purchase": FLOAT,
     "prediction_horizon_months": INT,
     "monthly_discount_rate": FLOAT,

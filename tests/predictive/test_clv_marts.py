@@ -215,6 +215,7 @@ def test_customer_predictions_follow_the_formulas(fitted: Path):
     got = frame(fitted, "select * from marts.clv_predicted_customers").set_index("customer_id")
     assert "X" not in got.index and "G" not in got.index
     assert got["prediction_null_reason"].isna().all() and got["value_null_reason"].isna().all()
+    assert (got["spend_model"] == "gamma_gamma").all()
     horizon = 12 * 30.4375 / 7
     for customer in ("K1", "K2", "K3"):
         row = got.loc[customer]

@@ -233,3 +233,42 @@ def test_an_optimizer_failure_is_a_reason(monkeypatch: pytest.MonkeyPatch, cdnow
     x, t_x, T = cdnow["frequency_cal"], cdnow["recency_cal_weeks"], cdnow["age_cal_weeks"]
     assert bgnbd.fit(x, t_x, T, 30).reason == DID_NOT_CONVERGE
     assert gamma_gamma.fit(x, cdnow["monetary_value_cal"], 30).reason == DID_NOT_CONVERGE
+
+
+def test_no_spend_heterogeneity_falls_back_to_the_common_mean(simulated):
+    from cxlink.predictive.clv_predictions import predictions_table
+    from cxlink.predictive.clv_tables import fits_table
+
+    summary, _ = simulated
+    rng = np.random.default_rng(3)
+    x = summary["frequency"].to_numpy()
+    # every customer's transactions from one Gamma(6, 0.05): mean 120 for all, no heterogeneity
+    values = [rng.gamma(6.0, 20.0, size=k) for k in x]
+    monetary = np.array([v.mean() if len(v) else 0.0 for v in values])
+    assert gamma_gamma.fit(x, monetary, 30).reason == "no_spend_heterogeneity"
+    frame = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(len(x))],
+            "segment": "smb",
+            "first_order_date": pd.Timestamp("2024-01-01"),
+            "as_of_date": pd.Timestamp("2025-06-30"),
+            "purchase_days": x + 1,
+            "frequency": x,
+            "recency_weeks": summary["recency"],
+            "age_weeks": summary["T"],
+            "monetary_value": monetary,
+            "in_calibration": True,
+            "frequency_cal": x,
+            "recency_cal_weeks": summary["recency"],
+            "age_cal_weeks": summary["T"],
+            "monetary_value_cal": monetary,
+            "holdout_purchases": 0,
+        }
+    )
+    fits = fits_table(frame, 26, 30, 1.96)
+    assert (fits["gamma_gamma_null_reason"] == "no_spend_heterogeneity").all()
+    got = predictions_table(frame, fits, 12, 0.01)
+    common = (x * monetary).sum() / x.sum()  # the mean repeat purchase value, about 120
+    assert (got["spend_model"] == "common_mean").all() and got["value_null_reason"].isna().all()
+    assert got["expected_spend_per_purchase"].to_numpy() == pytest.approx(np.full(len(x), common))
+    assert common == pytest.approx(120, rel=0.02)

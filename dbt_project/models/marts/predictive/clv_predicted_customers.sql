@@ -25,6 +25,7 @@ final as (
         as_of_date,
         p_alive,
         expected_purchases,
+        spend_model,
         expected_spend_per_purchase,
         expected_purchases * expected_spend_per_purchase as expected_revenue,
         {{ gross_margin() }}
