@@ -43,5 +43,9 @@ def test_predicted_clv_marts_are_built(con):
     assert model["fit"].tolist() == ["calibration", "full_history"]
     fitted = model["bg_nbd_status"] == "fitted"
     assert (fitted | model["bg_nbd_null_reason"].notna()).all()
-    customers = con.execute("select count(*) from marts.clv_predicted_customers").fetchone()[0]
-    assert customers == model.loc[model["fit"] == "full_history", "customers"].item()
+    customers = con.execute("select * from marts.clv_predicted_customers").df()
+    assert len(customers) == model.loc[model["fit"] == "full_history", "customers"].item()
+    # the demo's one-time buyers all spend alike (no heterogeneity for Gamma-Gamma to find):
+    # the common mean spend, and a predicted CLV for everyone
+    assert customers["predicted_clv"].notna().all()
+    assert customers["spend_model"].isin(["gamma_gamma", "common_mean"]).all()
