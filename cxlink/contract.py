@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from cxlink.contract_model import (
     DUCKDB_TYPES,
+    FUTURE_TOLERANCE,
     PLAUSIBLE_DATE_MAX,
     PLAUSIBLE_DATE_MIN,
     Column,
@@ -24,6 +25,7 @@ __all__ = [
     "DUCKDB_TYPES",
     "ENTITIES",
     "ENTITY_ORDER",
+    "FUTURE_TOLERANCE",
     "PLAUSIBLE_DATE_MAX",
     "PLAUSIBLE_DATE_MIN",
     "SURVEY_SCORE_RANGES",
@@ -88,7 +90,11 @@ ENTITIES: dict[str, Entity] = {
                 Column(
                     "period_end",
                     "date",
-                    description="Day after the last day (exclusive); empty = ongoing.",
+                    description=(
+                        "Day after the last day (exclusive); empty = ongoing. May be a "
+                        "scheduled end after the load date."
+                    ),
+                    may_be_future=True,
                 ),
                 Column(
                     "mrr",
@@ -157,7 +163,14 @@ ENTITIES: dict[str, Entity] = {
                     "score", "integer", required=True, description="nps 0-10, csat 1-5, ces 1-7."
                 ),
                 Column("comment", description="Free-text comment in any language (optional)."),
-                Column("language", description="ISO 639-1 code of the comment (optional)."),
+                Column(
+                    "language",
+                    "language",
+                    description=(
+                        "ISO 639-1 code of the comment (optional; a region is dropped: pt-BR is "
+                        "pt). Anything else is published as null (unknown_language)."
+                    ),
+                ),
                 Column(
                     "channel",
                     required=True,

@@ -7,10 +7,11 @@ optional customer-experience signals); import everything from ``cxlink.contract`
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Literal
 
 ColumnType = Literal[
-    "text", "date", "timestamp", "decimal", "rate", "integer", "currency", "country"
+    "text", "date", "timestamp", "decimal", "rate", "integer", "currency", "country", "language"
 ]
 
 # DuckDB types the validated (``raw``) tables use for each contract type. Money is DECIMAL(18, 4):
@@ -25,11 +26,16 @@ DUCKDB_TYPES: dict[str, str] = {
     "integer": "INTEGER",
     "currency": "VARCHAR",
     "country": "VARCHAR",
+    "language": "VARCHAR",
 }
 
 # Dates outside this window are rejected as implausible (typos such as 0202-01-01 or 2202-01-01).
 PLAUSIBLE_DATE_MIN = "1990-01-01"
 PLAUSIBLE_DATE_MAX = "2100-01-01"
+# Dates after the load time are quarantined (date_in_future): the data cannot have observed
+# them, and one such row would otherwise become the latest event. One day of tolerance covers
+# local dates written ahead of UTC (up to UTC+14) and clocks that differ by a few hours.
+FUTURE_TOLERANCE = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,9 @@ class Column:
     allowed: tuple[str, ...] | None = None
     personal: bool = False
     description: str = ""
+    # a date that may lie after the load time because it is scheduled, not observed (a
+    # subscription's end); every other date and timestamp column is checked by date_in_future
+    may_be_future: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The ISO currency and country codes the landing contract accepts."""
+"""The ISO currency, country and language codes the landing contract accepts."""
 
 from __future__ import annotations
 
@@ -24,3 +24,9 @@ ISO_4217 = (
     frozenset(currency.alpha_3 for currency in pycountry.currencies) | WITHDRAWN_CURRENCIES
 ) - NOT_MONEY_CURRENCIES
 ISO_3166_ALPHA2 = frozenset(country.alpha_2 for country in pycountry.countries)
+# ISO 639-1 (two-letter) language codes. A feedback `language` outside them is published as null
+# and recorded as unknown_language (quarantine.cleared_values): the comment is kept and the
+# translation step detects its language.
+ISO_639_1 = frozenset(
+    language.alpha_2 for language in pycountry.languages if hasattr(language, "alpha_2")
+)

@@ -21,6 +21,7 @@ from pathlib import Path
 from cxlink.contract import ENTITIES, ENTITY_ORDER
 from cxlink.errors import UserError
 from cxlink.extract.files import skipped_silently
+from cxlink.health.config import load_config
 from cxlink.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings
 
 # pyproject.toml's requires-python (tests/test_preflight.py holds them equal).
@@ -219,12 +220,19 @@ def check_project_prepared() -> None:
         )
 
 
+def check_health_config(settings: Settings) -> None:
+    """The health score configuration (CXLINK_HEALTH_SCORE_CONFIG) parses and is valid: a bad
+    file would otherwise stop the dbt build minutes into the run with the same sentences."""
+    load_config(settings.health_score_config)
+
+
 def check_before_run(settings: Settings) -> None:
     """Every check, cheapest first; raises the first problem found."""
     check_python()
     check_dagster_home()
     check_project_prepared()
     check_data_dir(settings.data_dir)
+    check_health_config(settings)
     check_landing(settings)
     check_disk_space(settings)
 

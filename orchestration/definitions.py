@@ -38,6 +38,7 @@ def build_definitions(
     from orchestration.assets.tagging import build_statement_tags
     from orchestration.assets.translation import build_feedback_translations
     from orchestration.checks.data_window import DATA_WINDOW_CHECKS
+    from orchestration.checks.follow_ups import account_follow_ups_new
     from orchestration.checks.gx_checks import build_gx_asset_checks
     from orchestration.checks.topic_alerts import topic_alerts_new
 
@@ -57,6 +58,7 @@ def build_definitions(
             *build_gx_asset_checks(ENTITY_ORDER),
             ledger_balances,
             topic_alerts_new,
+            account_follow_ups_new,
             *DATA_WINDOW_CHECKS,
         ],
         jobs=[main_job, text_job, all_job],

@@ -504,3 +504,10 @@ CSAT_RETENTION = score_retention("csat", CSAT_BANDS)
 CES_MONTHLY = score_monthly("ces", CES_BANDS)
 CES_OVERALL = score_overall("ces", CES_BANDS)
 CES_RETENTION = score_retention("ces", CES_BANDS)
+
+# customer_health: every account active on a month's snapshot date, its ARR 12 x the MRR then
+CUSTOMER_HEALTH = f"""
+    with {GRID}
+    select month as period_key, 12 * sum(mrr) as arr
+    from grid where active group by month
+"""

@@ -46,6 +46,11 @@ SHARED_FIXTURE_GROUPS = {
     # tests/topics/conftest.py: the two hand-made topic warehouses
     "blocks": "topic_warehouses",
     "stream": "topic_warehouses",
+    # tests/follow_ups/conftest.py: the hand-made follow-up accounts
+    "follow_ups_warehouse": "follow_ups_warehouse",
+    # tests/health/conftest.py: the health score's known accounts
+    "health_warehouse": "health_known_answers",
+    "health_signals_warehouse": "health_known_answers",
 }
 
 

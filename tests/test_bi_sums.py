@@ -39,6 +39,7 @@ TRUTHS = {
     "ces_monthly": bi_totals.CES_MONTHLY,
     "ces_overall": bi_totals.CES_OVERALL,
     "ces_retention": bi_totals.CES_RETENTION,
+    "customer_health": bi_totals.CUSTOMER_HEALTH,
 }
 # where a column's true total has another name in the truth query
 TRUTH_COLUMNS = {
@@ -118,12 +119,13 @@ def test_every_additive_column_sums_to_the_true_total(con, docs):
     for table, columns in MUST_BE_ADDITIVE.items():
         assert set(columns) <= set(docs[table].additive_columns()), table
     # every mart has additive columns but the topic marts (distinct counts of responses that
-    # mention several topics), the key drivers and the data window (one row of dates)
+    # mention several topics), the key drivers, the data window (one row of dates) and the
+    # health score's fit and validation (model statistics)
     unchecked = set(docs) - {table for table, _ in checked}
+    expected = {t for t in docs if t.startswith(("topic_", "health_score_"))}
+    expected |= {"nps_drivers", "data_window"}
     # and the predictive marts (model estimates, not sums of the data)
-    predictive = {t for t in docs if t.startswith("clv_predicted_")} | {"churn_drivers"}
-    expected = {t for t in docs if t.startswith("topic_")} | {"nps_drivers", "data_window"}
-    expected |= predictive
+    expected |= {t for t in docs if t.startswith("clv_predicted_")} | {"churn_drivers"}
     assert unchecked == expected, unchecked
 
 

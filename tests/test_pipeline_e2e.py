@@ -27,7 +27,10 @@ def test_every_asset_and_check_succeeds(demo_run):
     evaluations = result.get_asset_check_evaluations()
     assert evaluations, "no asset checks ran"
     failed = [f"{e.asset_key.to_user_string()}:{e.check_name}" for e in evaluations if not e.passed]
-    assert failed == []
+    # Closing the loop: the demo's last 30 days have new detractors with ARR >= 10,000 (31 on
+    # the default demo), which the non-blocking follow-up check lists by design (docs/metrics.md
+    # "Follow-up rules"); every other check passes.
+    assert failed == ["marts/account_follow_ups:account_follow_ups_new"]
     check_names = {e.check_name for e in evaluations}
     assert {f"gx_raw_{entity}" for entity in ENTITY_ORDER} <= check_names
     assert "rows_in_equal_raw_plus_quarantined" in check_names

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import os
 import tomllib
@@ -14,6 +15,7 @@ import pytest
 from cxlink import preflight
 from cxlink.contract import ENTITIES, ENTITY_ORDER
 from cxlink.errors import UserError
+from cxlink.health.config import HealthConfigError
 from cxlink.preflight import (
     DataDirError,
     DiskSpaceError,
@@ -201,6 +203,18 @@ def test_check_before_run_passes_on_a_delivered_landing_zone_from_any_directory(
     check_before_run(settings)
     with pytest.raises(EmptyLandingError):
         check_before_run(Settings(data_dir=tmp_path / "empty"))
+
+
+def test_a_bad_health_score_configuration_stops_before_the_run(settings, tmp_path, monkeypatch):
+    monkeypatch.setattr(preflight, "check_project_prepared", lambda: None)
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    deliver(settings.data_dir, *REQUIRED)
+    bad = tmp_path / "health.yml"
+    bad.write_text("weights: {nps_category: 0.5}\nbands: {green: 30, red: 60}\n")
+    with pytest.raises(HealthConfigError) as error:
+        check_before_run(dataclasses.replace(settings, health_score_config=bad))
+    assert str(bad) in str(error.value)
+    check_before_run(settings)  # the shipped configuration is valid
 
 
 def test_a_full_disk_during_a_run_becomes_one_sentence(tmp_path):

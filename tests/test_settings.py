@@ -314,6 +314,11 @@ def test_dbt_vars_known_answer(tmp_path: Path):
         "csat_nps_mapping": "5/4/1-3",
         "ces_easy_end": "high",
         "alert_fdr": "0.05",
+        "follow_up_lookback_days": "30",
+        "follow_up_min_arr": "10000",
+        "urgent_ticket_hours": "24",
+        "health_score_config": "",
+        "health_churn_horizon_months": "3",
         "data_dir": str(tmp_path),
         "duckdb_threads": "4",
     }

@@ -122,9 +122,10 @@ def usage_table(customers: Customers, usage: Usage) -> pa.Table:
     """The usage rows, one customer's weeks together in order (Parquet, typed)."""
     order = np.lexsort((usage.week, usage.customer))
     seats = usage.seats[order]
+    ids = pa.array(customers.ids.tolist(), pa.string())  # one per customer, then taken per row
     return pa.table(
         {
-            "customer_id": pa.array(customers.ids[usage.customer[order]].tolist(), pa.string()),
+            "customer_id": ids.take(pa.array(usage.customer[order])),
             "week": pa.array(usage.week[order].astype(np.int32), pa.date32()),
             "active_users": pa.array(usage.active_users[order].astype(np.int32), pa.int32()),
             "seats": pa.array(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -53,6 +54,7 @@ def extract_entity(
     entity_name: str,
     sources: list[str] | None = None,
     keep_removed: bool = False,
+    loaded_at: datetime | None = None,
 ) -> ExtractReport:
     """Load an entity's landing files and rebuild its raw and quarantine tables.
 
@@ -63,6 +65,9 @@ def extract_entity(
     ``sources`` names the sources that feed the entity (their rows are already staged by the
     ``source/<name>`` assets); then ``landing/<entity>/`` is not read (its files are reported
     as ignored) and rows of origins that no longer feed it are retired.
+
+    ``loaded_at`` (default: now) is the load time that dates after it (plus a day) are
+    quarantined against (``date_in_future``).
     """
     entity = ENTITIES[entity_name]
     ensure_schemas(con)
@@ -80,7 +85,7 @@ def extract_entity(
         [(f.relative_path, f.problem or f.error or "") for f in sync.files if f.error],
     )
     forget_origins(con, entity_name, {contract_origin(entity_name), *(sources or ())})
-    counts = validate_entity(con, entity)
+    counts = validate_entity(con, entity, loaded_at)
     create_rejected_rows_view(con)
     if not counts.balanced:  # an invariant, not a data problem: stop loudly if it ever breaks
         raise AssertionError(

@@ -37,6 +37,24 @@ def normalise(name: str) -> str:
     return name.strip().lstrip("\ufeff").strip().lower()
 
 
+# DuckDB's readers take a path as a glob pattern: ``a*.csv`` would also read ``a1.csv`` and
+# ``b[12].csv`` would read ``b1.csv`` instead of itself. Each metacharacter is put in a
+# one-character class (``*`` -> ``[*]``), which matches exactly that character, so the pattern
+# matches the one file whose name it spells (tests/hardening/test_literal_file_names.py).
+_GLOB_METACHARACTERS = frozenset("*?[")
+
+
+def literal_path(file: LandingFile) -> str:
+    """The file's path as a SQL string literal that DuckDB's readers match literally."""
+    text = str(file.path)
+    return quote_literal("".join(f"[{c}]" if c in _GLOB_METACHARACTERS else c for c in text))
+
+
+def _compression(file: LandingFile) -> str:
+    # named, not detected: DuckDB detects it from the pattern, which an escape can hide
+    return quote_literal(file.compression or "none")
+
+
 def _csv_sql(file: LandingFile, width: int) -> str:
     # Strict RFC 4180: comma-separated, double quotes, header row, UTF-8. The layout is fixed
     # (auto_detect off): a sniffer is fooled by free-text comments, and its failure says
@@ -44,9 +62,10 @@ def _csv_sql(file: LandingFile, width: int) -> str:
     # own names may repeat or differ only in case.
     columns = ", ".join(f"'_c{i}': 'VARCHAR'" for i in range(width))
     return (
-        f"read_csv({quote_literal(str(file.path))}, auto_detect = false, header = true, "
+        f"read_csv({literal_path(file)}, auto_detect = false, header = true, "
         f"columns = {{{columns}}}, delim = ',', quote = '\"', escape = '\"', "
-        "strict_mode = true, null_padding = false, encoding = 'utf-8')"
+        "strict_mode = true, null_padding = false, encoding = 'utf-8', "
+        f"compression = {_compression(file)})"
     )
 
 
@@ -54,9 +73,10 @@ def _lines_sql(file: LandingFile) -> str:
     """A JSON Lines file as (line number, text, parsed object) per non-blank line."""
     # One VARCHAR column per physical line: no quoting, a NUL delimiter that text never has.
     lines = (
-        f"read_csv({quote_literal(str(file.path))}, auto_detect = false, header = false, "
+        f"read_csv({literal_path(file)}, auto_detect = false, header = false, "
         "columns = {'line': 'VARCHAR'}, delim = '\\0', quote = '', escape = '', "
-        "strict_mode = false, encoding = 'utf-8')"
+        "strict_mode = false, encoding = 'utf-8', "
+        f"compression = {_compression(file)})"
     )
     return (
         "(select _line, line, case when json_valid(line) then json(line) end as _json "
@@ -66,7 +86,7 @@ def _lines_sql(file: LandingFile) -> str:
 
 
 def _parquet_sql(file: LandingFile) -> str:
-    return f"read_parquet({quote_literal(str(file.path))}, file_row_number = true)"
+    return f"read_parquet({literal_path(file)}, file_row_number = true)"
 
 
 def _file_columns(

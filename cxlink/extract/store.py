@@ -5,7 +5,10 @@
 whose sha256 is unchanged is never read again; a changed file replaces its earlier rows; a new
 file appends. A file that disappeared from the landing zone takes its rows with it at the next
 run (raw follows the landing zone), unless the caller keeps them (``CXLINK_KEEP_REMOVED_FILES``,
-for landing zones cleaned after delivery); either way it is reported.
+for landing zones cleaned after delivery); either way it is reported. A kept row whose key a file
+still in the landing zone delivers again is superseded by it: a renamed or re-delivered file then
+gives what a clean build of the landing zone gives, instead of its rows being quarantined as
+duplicates of the vanished file's.
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from cxlink.contract import ENTITIES, Entity
+from cxlink.contract import ENTITIES, Entity, unique_key
 from cxlink.extract.files import LandingFile
 from cxlink.extract.load_errors import ensure_load_errors
 from cxlink.extract.readers import LandingFileError, describe_read_error, select_as_text
+from cxlink.extract.rules import typed_value
 
 MANIFEST = "landing.load_manifest"
 
@@ -36,6 +40,8 @@ class SyncReport:
     files: list[FileOutcome] = field(default_factory=list)
     missing_from_landing: list[str] = field(default_factory=list)
     removed_rows: dict[str, int] = field(default_factory=dict)  # removed file -> rows dropped
+    # kept (removed) file -> its rows superseded by a present file's row with the same key
+    superseded_rows: dict[str, int] = field(default_factory=dict)
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -133,7 +139,60 @@ def sync_files(
             )
             continue
         report.files.append(FileOutcome(file.relative_path, status, rows=rows))
+    if keep_removed:
+        report.superseded_rows = supersede_kept_rows(
+            con, entity, report.missing_from_landing, sorted(present)
+        )
     return report
+
+
+def supersede_kept_rows(
+    con: duckdb.DuckDBPyConnection, entity: Entity, kept: list[str], present: list[str]
+) -> dict[str, int]:
+    """Drop the rows of kept (removed) files whose key, typed as the contract types it, is also
+    the key of a row of a present file; their manifest entries count what is left (and go
+    with the last row). One transaction; rows dropped per kept file."""
+    if not kept or not present:
+        return {}
+    store = store_table(entity)
+    key = " and ".join(
+        f"{typed_value(entity, c, 'k')} = {typed_value(entity, c, 'p')}" for c in unique_key(entity)
+    )
+    marks = ", ".join("?" * len(present))
+    superseded = f"""
+        select k.rowid from {store} k
+        where k._source_file = ? and exists (
+            select 1 from {store} p where p._source_file in ({marks}) and {key}
+        )
+    """
+    out: dict[str, int] = {}
+    con.execute("begin transaction")
+    try:
+        for path in kept:
+            n = con.execute(
+                f"delete from {store} where rowid in ({superseded})", [path, *present]
+            ).fetchone()[0]
+            if not n:
+                continue
+            out[path] = n
+            left = con.execute(
+                f"select count(*) from {store} where _source_file = ?", [path]
+            ).fetchone()[0]
+            if left:
+                con.execute(
+                    f"update {MANIFEST} set rows = ? where entity = ? and file_path = ?",
+                    [left, entity.name, path],
+                )
+            else:
+                con.execute(
+                    f"delete from {MANIFEST} where entity = ? and file_path = ?",
+                    [entity.name, path],
+                )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return out
 
 
 def record_in_manifest(

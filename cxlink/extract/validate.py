@@ -12,13 +12,14 @@ landing files (not on the order they arrived in). Among rows that share a key, t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 import duckdb
 
 from cxlink.contract import DUCKDB_TYPES, ENTITIES, Entity, unique_key
 from cxlink.duckdb_sql import quote_identifier, quote_literal, table_exists
-from cxlink.extract.rules import text_column, typed_value, violations
+from cxlink.extract.rules import clearings, text_column, typed_value, violations
 from cxlink.extract.store import store_table
 
 
@@ -28,14 +29,45 @@ class ValidationCounts:
     rows_raw: int
     rows_quarantined: int
     by_rule: dict[str, int]
+    cleared: dict[str, int] = field(default_factory=dict)  # clearing rule -> values cleared
 
     @property
     def balanced(self) -> bool:
         return self.rows_in == self.rows_raw + self.rows_quarantined
 
 
-def validation_sql(entity: Entity) -> list[str]:
-    """Statements that rebuild raw.<entity> and quarantine.<entity> from the landing store."""
+# Values a clearing rule set to null in published rows (rules.CLEARING_RULES), per entity.
+CLEARED_TABLE = "quarantine.cleared_values"
+CLEARED_COLUMNS = (
+    "entity varchar, source_file varchar, source_row bigint, source varchar, "
+    "source_record varchar, column_name varchar, rule varchar, detail varchar, "
+    "original_value varchar"
+)
+
+
+def cleared_values_sql(entity: Entity) -> list[str]:
+    """Statements that rebuild the entity's rows of quarantine.cleared_values from _checked."""
+    statements = [
+        f"create table if not exists {CLEARED_TABLE} ({CLEARED_COLUMNS})",
+        f"delete from {CLEARED_TABLE} where entity = {quote_literal(entity.name)}",
+    ]
+    if clearings(entity):
+        statements.append(
+            f"""
+            insert into {CLEARED_TABLE}
+            select
+                {quote_literal(entity.name)}, _source_file, _source_row, _source,
+                _source_record, c.column_name, c.rule, c.detail, c.original_value
+            from (select *, unnest(_cleared) as c from _checked where len(_violations) = 0)
+            order by _source_file, _source_row, c.column_name
+            """
+        )
+    return statements
+
+
+def validation_sql(entity: Entity, loaded_at: datetime | None = None) -> list[str]:
+    """Statements that rebuild raw.<entity> and quarantine.<entity> from the landing store
+    (``loaded_at``: the load time dates are checked against, default now)."""
     typed = ", ".join(
         f"{typed_value(entity, c)} as {quote_identifier(c)}, {quote_identifier(c)} as {text_column(c)}"
         for c in entity.column_names
@@ -50,8 +82,14 @@ def validation_sql(entity: Entity) -> list[str]:
         [source_rule]
         + [
             f"case when {condition} then {{'rule': {quote_literal(rule)}, 'detail': {detail}}} end"
-            for rule, condition, detail in violations(entity)
+            for rule, condition, detail in violations(entity, loaded_at)
         ]
+    )
+    cleared = ", ".join(
+        f"case when {condition} then {{'column_name': {quote_literal(column)}, "
+        f"'rule': {quote_literal(rule)}, 'detail': {detail}, 'original_value': "
+        f"{text_column(column)}}} end"
+        for column, rule, condition, detail in clearings(entity)
     )
     key = unique_key(entity)
     key_cols = ", ".join(quote_identifier(k) for k in key)
@@ -72,7 +110,11 @@ def validation_sql(entity: Entity) -> list[str]:
             from {store_table(entity)}
         ),
         flagged as (
-            select t.*, list_filter([{flags}], lambda v: v is not null) as _violations from typed t
+            select
+                t.*,
+                list_filter([{flags}], lambda v: v is not null) as _violations,
+                list_filter([{cleared or "null"}], lambda v: v is not null) as _cleared
+            from typed t
         ),
         ranked as (
             select
@@ -106,6 +148,7 @@ def validation_sql(entity: Entity) -> list[str]:
         from _checked where len(_violations) = 0
         order by _source_file, _source_row
         """,
+        *cleared_values_sql(entity),
         f"""
         create or replace table quarantine.{entity.name} as
         select
@@ -125,14 +168,16 @@ def validation_sql(entity: Entity) -> list[str]:
     ]
 
 
-def validate_entity(con: duckdb.DuckDBPyConnection, entity: Entity) -> ValidationCounts:
+def validate_entity(
+    con: duckdb.DuckDBPyConnection, entity: Entity, loaded_at: datetime | None = None
+) -> ValidationCounts:
     con.execute("set TimeZone = 'UTC'")
     for parent, _ in entity.references.values():
         if not table_exists(con, "raw", parent):
             raise RuntimeError(
                 f"raw.{parent} must be extracted before {entity.name} (orphan check needs it)"
             )
-    for statement in validation_sql(entity):
+    for statement in validation_sql(entity, loaded_at):
         con.execute(statement)
     rows_in = con.execute(f"select count(*) from {store_table(entity)}").fetchone()[0]
     rows_raw = con.execute(f"select count(*) from raw.{entity.name}").fetchone()[0]
@@ -141,7 +186,14 @@ def validate_entity(con: duckdb.DuckDBPyConnection, entity: Entity) -> Validatio
             f"select rule, count(*) from quarantine.{entity.name} group by rule order by rule"
         ).fetchall()
     )
-    return ValidationCounts(rows_in, rows_raw, sum(by_rule.values()), by_rule)
+    cleared = dict(
+        con.execute(
+            f"select rule, count(*) from {CLEARED_TABLE} where entity = ? group by rule "
+            "order by rule",
+            [entity.name],
+        ).fetchall()
+    )
+    return ValidationCounts(rows_in, rows_raw, sum(by_rule.values()), by_rule, cleared)
 
 
 def create_rejected_rows_view(con: duckdb.DuckDBPyConnection) -> None:

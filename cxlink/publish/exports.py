@@ -2,8 +2,9 @@
 
 ``stage_exports`` writes ``parquet/<table>.parquet`` and ``csv/<table>.csv`` (rows in ``ORDER
 BY ALL`` order; data_files.py: Parquet with the dbt descriptions as metadata, CSV in the
-dialect of ``ExportOptions``), then ``cxlink_finance.xlsx`` (workbook.py: a README sheet, then
-one formatted sheet per finance table that exists) and ``PUBLISHED.json`` into a fresh staging
+dialect of ``ExportOptions``), ``follow_ups.csv`` when the follow-up mart exists (the CRM task
+import, cxlink/publish/follow_ups.py), then ``cxlink_finance.xlsx`` (workbook.py: a README sheet,
+then one formatted sheet per finance table that exists) and ``PUBLISHED.json`` into a fresh staging
 folder. ``export_marts`` stages a set and switches ``exports`` to it (exports_set.py); the
 full publish (release.py) puts the BI copy in place between the two.
 """
@@ -30,6 +31,12 @@ from cxlink.publish.common import (
 )
 from cxlink.publish.data_files import csv_dialect, write_csv, write_parquet
 from cxlink.publish.exports_set import ExportedFile, file_sha256
+from cxlink.publish.follow_ups import (
+    FOLLOW_UPS_FILE,
+    FOLLOW_UPS_TABLE,
+    is_follow_up_mart,
+    write_follow_ups_csv,
+)
 from cxlink.publish.manifest import TableDocs, mart_docs
 from cxlink.publish.workbook import WORKBOOK_NAME, WorkbookFacts, write_workbook
 
@@ -189,6 +196,14 @@ def stage_exports(
                 )
                 write_csv(con, name, columns, staging / csv, dialect)
                 report.files.append(_exported(staging, exports_dir, csv, "csv", table, rows))
+            # the CRM task import (cxlink/publish/follow_ups.py)
+            if FOLLOW_UPS_TABLE in tables and is_follow_up_mart(con, catalog, schema):
+                rows = write_follow_ups_csv(
+                    con, catalog, schema, staging / FOLLOW_UPS_FILE, dialect
+                )
+                report.files.append(
+                    _exported(staging, exports_dir, FOLLOW_UPS_FILE, "csv", FOLLOW_UPS_TABLE, rows)
+                )
             report.version = exports_set.version_id(
                 run_date, [(f.relative_to(exports_dir), f.sha256) for f in report.files], docs
             )

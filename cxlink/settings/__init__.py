@@ -72,6 +72,13 @@ class Settings:
     csat_nps_mapping: str = field(default_factory=_declared("csat_nps_mapping"))
     ces_easy_end: str = field(default_factory=_declared("ces_easy_end"))
     alert_fdr: float = field(default_factory=_declared("alert_fdr"))
+    follow_up_lookback_days: int = field(default_factory=_declared("follow_up_lookback_days"))
+    follow_up_min_arr: int = field(default_factory=_declared("follow_up_min_arr"))
+    urgent_ticket_hours: int = field(default_factory=_declared("urgent_ticket_hours"))
+    health_score_config: Path | None = field(default_factory=_declared("health_score_config"))
+    health_churn_horizon_months: int = field(
+        default_factory=_declared("health_churn_horizon_months")
+    )
     duckdb_threads: int = field(default_factory=_declared("duckdb_threads"))
     schedule_cron: str = field(default_factory=_declared("schedule_cron"))
     schedule_timezone: str = field(default_factory=_declared("schedule_timezone"))

@@ -57,7 +57,8 @@ DECLARED: tuple[Setting, ...] = (
             optional(path), shown_default="`$CXLINK_DATA_DIR/sources.yml`"),
     Setting("CXLINK_KEEP_REMOVED_FILES", "keep_removed_files", "false", "true or false",
             "keep the rows of a landing file after it is removed from the landing zone (for "
-            "zones cleaned after delivery); by default they are removed at the next run",
+            "zones cleaned after delivery), except those a present file delivers again (same "
+            "key); by default they are removed at the next run",
             lambda text: choice("true", "false")(text) == "true"),
     Setting("CXLINK_AS_OF_DATE", "as_of_date", "", "empty or a date YYYY-MM-DD",
             "the date the marts are computed \"as of\" (which retention horizons have passed); "
@@ -113,6 +114,27 @@ DECLARED: tuple[Setting, ...] = (
     Setting("CXLINK_ALERT_FDR", "alert_fdr", "0.05", "a decimal in (0, 1), e.g. 0.05",
             "false-discovery rate of the topic spike alerts (`marts.topic_alerts`)",
             decimal(0, 1, high_included=False), dbt_var="alert_fdr"),
+    Setting("CXLINK_FOLLOW_UP_LOOKBACK_DAYS", "follow_up_lookback_days", "30",
+            "a whole number of days >= 1",
+            "days before the as-of date (it included) whose survey answers count as new in "
+            "`marts.account_follow_ups` and `marts.promoter_asks` (docs/metrics.md, Follow-up "
+            "rules)", whole(1), dbt_var="follow_up_lookback_days"),
+    Setting("CXLINK_FOLLOW_UP_MIN_ARR", "follow_up_min_arr", "10000",
+            "a whole amount >= 0 in the reporting currency",
+            "ARR from which an account is high-ARR: red health is a follow-up reason, and new "
+            "red accounts and new detractors make the `account_follow_ups_new` check warn",
+            whole(0), dbt_var="follow_up_min_arr"),
+    Setting("CXLINK_URGENT_TICKET_HOURS", "urgent_ticket_hours", "24", "a whole number >= 1",
+            "hours after which an open urgent support ticket is an unanswered one (a follow-up "
+            "reason)", whole(1), dbt_var="urgent_ticket_hours"),
+    Setting("CXLINK_HEALTH_SCORE_CONFIG", "health_score_config", "", "empty or a file path",
+            "the configured health score: indicators' weights, band cut-offs, scales, per "
+            "segment and tenure stage (`marts.customer_health`; docs/metrics.md, Health score)",
+            optional(path), shown_default="`assets/health/health_score.yml`",
+            dbt_var="health_score_config"),
+    Setting("CXLINK_HEALTH_CHURN_HORIZON_MONTHS", "health_churn_horizon_months", "3", _MONTHS,
+            "the learned health score and its validation predict churn within this many months",
+            whole(1), dbt_var="health_churn_horizon_months"),
     Setting("CXLINK_DUCKDB_THREADS", "duckdb_threads", "1", "a whole number >= 1",
             "DuckDB threads per dbt query. One thread keeps the marts byte-for-byte "
             "reproducible: a parallel aggregate adds floating-point values (ARR, standard "

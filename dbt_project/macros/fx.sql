@@ -36,7 +36,7 @@
 {#- An amount converted at a rate, rounded to 4 decimals (the scale of every landed amount), so
     that sums of converted amounts are exact decimals. The product is taken at width 38: DuckDB
     keeps DECIMAL(18, 4) x DECIMAL(18, 10) at width 18 (scale 14), which overflows from about
-    10,000 units on. -#}
+    10,000 units on; the result is DECIMAL(38, 4) (macros/money.sql). -#}
 {% macro to_reporting(amount_column, rate_column) -%}
-    cast(round(cast({{ amount_column }} as decimal(38, 4)) * {{ rate_column }}, 4) as decimal(18, 4))
+    cast(round(cast({{ amount_column }} as decimal(38, 4)) * {{ rate_column }}, 4) as {{ derived_money_type() }})
 {%- endmacro %}

@@ -3,7 +3,9 @@
     "Conventions shared by every mart", As-of date). A subscription period contributes its start
     and, when it has one, its end: the end is exclusive, the first day the period no longer
     covers, and the data observe that day (the customer is not active on it), so the end itself
-    counts, not the day before. Marketing spend and service costs are monthly totals whose
+    counts, not the day before; a period end after the run date is scheduled, not observed, and
+    is not an event (one such row would otherwise move the as-of date to the run date; the
+    extractor quarantines every other date after the load time, date_in_future). Marketing spend and service costs are monthly totals whose
     month is a label rather than an observed day (and budgets are often loaded ahead): they are
     not events. Customer signups are not either: a signup precedes the customer's periods,
     invoices and answers, so it never moves the as-of date, and reading it would make every
@@ -50,7 +52,9 @@ events as (
         'period_end' as event_kind,
         period_end_date as event_date
     from subscriptions
-    where period_end_date is not null
+    where
+        period_end_date is not null
+        and period_end_date <= cast(timezone('UTC', current_timestamp) as date)
 
 ),
 

@@ -19,8 +19,9 @@ final as (
         customer_id,
         month as response_month,
         -- exact decimal like the MRR: sums of ARR (topic exposure, alert ARR) are then the
-        -- same whatever order the rows are read in
-        cast(12 * mrr as decimal(18, 4)) as arr
+        -- same whatever order the rows are read in; wide (macros/money.sql): 12 x a valid MRR
+        -- can exceed DECIMAL(18, 4)
+        cast(12 * cast(mrr as {{ derived_money_type() }}) as {{ derived_money_type() }}) as arr
     from mrr_months
 
 )

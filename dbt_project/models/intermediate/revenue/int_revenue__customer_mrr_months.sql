@@ -71,7 +71,7 @@ final as (
         customer_id,
         month,
         snapshot_date,
-        cast(sum(mrr_reporting) as decimal(18, 4)) as mrr,
+        cast(sum(mrr_reporting) as {{ derived_money_type() }}) as mrr,
         -- the tier of the customer's largest active period (ties: the alphabetically first)
         first(plan_tier order by mrr_reporting desc, plan_tier asc) as plan_tier,
         count(distinct subscription_id) as active_subscriptions

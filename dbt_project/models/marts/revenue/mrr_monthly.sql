@@ -59,7 +59,7 @@ active_rows as (
         mrr,
         case
             when previous_active_month = month - interval 1 month then previous_active_mrr
-            else cast(0 as decimal(18, 4))
+            else cast(0 as {{ derived_money_type() }})
         end as previous_mrr
     from sequenced
 
@@ -80,7 +80,7 @@ churn_rows as (
         -- the tier the customer left from
         sequenced.plan_tier,
         0 as active_subscriptions,
-        cast(0 as decimal(18, 4)) as mrr,
+        cast(0 as {{ derived_money_type() }}) as mrr,
         sequenced.mrr as previous_mrr
     from sequenced
     cross join as_of
@@ -136,7 +136,9 @@ final as (
         classified.mrr,
         classified.previous_mrr,
         classified.movement,
-        cast(classified.mrr - classified.previous_mrr as decimal(18, 4)) as movement_amount
+        cast(
+            classified.mrr - classified.previous_mrr as {{ derived_money_type() }}
+        ) as movement_amount
     from classified
     left join customers
         on classified.customer_id = customers.customer_id
