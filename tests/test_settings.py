@@ -309,6 +309,7 @@ def test_dbt_vars_known_answer(tmp_path: Path):
         "clv_lifetime": "rmst",
         "rmst_horizon_months": "36",
         "linkage_horizon_months": "12",
+        "clv_holdout_weeks": "39",
         "csat_as_nps": "auto",
         "csat_nps_mapping": "5/4/1-3",
         "ces_easy_end": "high",

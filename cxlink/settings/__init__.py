@@ -67,6 +67,7 @@ class Settings:
     clv_lifetime: str = field(default_factory=_declared("clv_lifetime"))
     rmst_horizon_months: int = field(default_factory=_declared("rmst_horizon_months"))
     linkage_horizon_months: int = field(default_factory=_declared("linkage_horizon_months"))
+    clv_holdout_weeks: int = field(default_factory=_declared("clv_holdout_weeks"))
     csat_as_nps: str = field(default_factory=_declared("csat_as_nps"))
     csat_nps_mapping: str = field(default_factory=_declared("csat_nps_mapping"))
     ces_easy_end: str = field(default_factory=_declared("ces_easy_end"))

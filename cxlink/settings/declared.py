@@ -93,6 +93,11 @@ DECLARED: tuple[Setting, ...] = (
     Setting("CXLINK_LINKAGE_HORIZON_MONTHS", "linkage_horizon_months", "12", _MONTHS,
             "NPS linkage horizon: churn and NRR of the customers active this many months ago",
             whole(1), dbt_var="linkage_horizon_months"),
+    Setting("CXLINK_CLV_HOLDOUT_WEEKS", "clv_holdout_weeks", "39", "a whole number of weeks >= 1",
+            "hold-out period of the predictive CLV (BG/NBD + Gamma-Gamma): the last this many "
+            "weeks before the as-of date validate the fit on the weeks before them "
+            "(`marts.clv_predicted_validation`; 39 as in Fader, Hardie & Lee 2005)",
+            whole(1), dbt_var="clv_holdout_weeks"),
     Setting("CXLINK_CSAT_AS_NPS", "csat_as_nps", "auto", "auto, always or never",
             "when CSAT answers stand in for NPS in the NPS categories of the linkage and CLV "
             "marts (`category_source` = `csat_mapped`): `auto` only when no NPS answer is "

@@ -199,3 +199,20 @@
         * (1.0 / {{ n1 }} + 1.0 / {{ n0 }})
     )
 {%- endmacro %}
+
+{#- ---- Intervals of positive model parameters (docs/metrics.md "Predictive CLV and churn
+    drivers") ---- -#}
+
+{#- Wald interval on the log scale of a positive estimate: estimate * exp(-/+ z * se), se the
+    standard error of log(estimate) (the BG/NBD and Gamma-Gamma parameters, fitted on the log
+    scale; a Cox hazard ratio exp(beta) with se = SE(beta)). Stays positive; null with either
+    input. -#}
+{% macro log_scale_bound(estimate, log_se, z, bound) -%}
+    {%- if bound not in ('lower', 'upper') -%}
+        {{ exceptions.raise_compiler_error("log_scale_bound: bound must be 'lower' or 'upper', got " ~ bound) }}
+    {%- endif -%}
+    cast(
+        {{ estimate }} * exp({{ '-' if bound == 'lower' else '' }}cast({{ z }} as double) * {{ log_se }})
+        as double
+    )
+{%- endmacro %}

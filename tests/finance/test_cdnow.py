@@ -265,3 +265,70 @@ def test_repeat_purchase_marts_are_published(cdnow: CdnowRun):
     # 18 + 17 + 16 cohort months of the Q1 1997 cohorts and 8 of the 1997-11 one (see
     # test_purchase_cohorts_match_pandas)
     assert published["purchase_cohorts"] == 59
+
+
+# --- predictive CLV (BG/NBD + Gamma-Gamma; docs/metrics.md "Predictive CLV and churn drivers") --
+
+CALIBRATION_END = pd.Timestamp("1997-09-30")  # default 39 hold-out weeks: FHL's split
+
+
+def purchase_days(log: pd.DataFrame) -> pd.DataFrame:
+    """Per customer and day with an order: the day's amount (orders are lines with amount > 0)."""
+    orders = log[log["amount"] > 0]
+    return orders.groupby(["customer_id", "date"], as_index=False)["amount"].sum()
+
+
+def test_predicted_clv_model_is_the_fit_of_the_log(cdnow: CdnowRun):
+    from cxlink.predictive import bgnbd
+    from cxlink.predictive.summary import purchase_summaries
+
+    days = purchase_days(cdnow.log)
+    first = days.groupby("customer_id")["date"].min()
+    calibration = first[first <= CALIBRATION_END].index
+    holdout = days[days["customer_id"].isin(calibration) & (days["date"] > CALIBRATION_END)]
+    model = table(cdnow, "select * from marts.clv_predicted_model").set_index("fit")
+    cal, full = model.loc["calibration"], model.loc["full_history"]
+    # the 2 customers whose first order came in 1997-11 are in the full history only
+    assert (
+        (cal["customers"], full["customers"]) == (len(calibration), len(first)) == (23_500, 23_502)
+    )
+    assert cal["holdout_weeks"] == 39 and pd.Timestamp(cal["period_end_date"]) == CALIBRATION_END
+    assert cal["holdout_actual_purchases"] == len(holdout)
+    # the parameters are lifetimes' fit of the summaries of the raw log
+    orders = cdnow.log.rename(columns={"date": "order_date"})
+    summary = purchase_summaries(orders[orders["amount"] > 0], CALIBRATION_END, AS_OF)
+    mine = summary[summary["in_calibration"]]
+    fit = bgnbd.fit(mine["frequency_cal"], mine["recency_cal_weeks"], mine["age_cal_weeks"], 30)
+    for name, value in fit.params.items():
+        assert cal[name] == pytest.approx(value, rel=1e-6), name
+    assert cal["bg_nbd_log_likelihood"] == pytest.approx(fit.log_likelihood, rel=1e-9)
+    predicted = bgnbd.expected_purchases(
+        fit.params, 39, mine["frequency_cal"], mine["recency_cal_weeks"], mine["age_cal_weeks"]
+    )
+    assert cal["holdout_predicted_purchases"] == pytest.approx(predicted.sum(), rel=1e-6)
+    errors = (predicted - mine["holdout_purchases"].astype(float)).abs()
+    assert cal["holdout_mae"] == pytest.approx(errors.mean(), rel=1e-6)
+    # Gamma-Gamma is fitted too, and its independence assumption is reported
+    assert (model["gamma_gamma_status"] == "fitted").all()
+    assert cal["gamma_gamma_customers"] == cal["repeat_buyers"] == (mine["frequency_cal"] > 0).sum()
+    assert abs(cal["frequency_value_correlation"]) < 0.2
+
+
+def test_predicted_clv_per_customer_and_validation(cdnow: CdnowRun):
+    customers = table(cdnow, "select * from marts.clv_predicted_customers")
+    assert len(customers) == 23_502 and customers["customer_id"].is_unique
+    assert customers["prediction_null_reason"].isna().all()
+    assert customers["value_null_reason"].isna().all()
+    assert ((customers["p_alive"] > 0) & (customers["p_alive"] <= 1)).all()
+    assert (customers["currency"] == "USD").all() and (
+        customers["prediction_horizon_months"] == 12
+    ).all()
+    # a customer without a repeat purchase has P(alive) 1 under BG/NBD
+    assert (customers.loc[customers["frequency"] == 0, "p_alive"] == 1).all()
+    buckets = table(cdnow, "select * from marts.clv_predicted_validation order by bucket_order")
+    model = table(cdnow, "select * from marts.clv_predicted_model where fit = 'calibration'")
+    assert buckets["customers"].sum() == model["customers"].item()
+    assert buckets["actual_purchases"].sum() == model["holdout_actual_purchases"].item()
+    assert buckets["predicted_purchases"].sum() == pytest.approx(
+        model["holdout_predicted_purchases"].item()
+    )
