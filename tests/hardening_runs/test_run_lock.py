@@ -127,12 +127,15 @@ def test_a_dagster_run_holds_the_lock_and_a_sensor_does_not(holder, tmp_path: Pa
     errors = [str(e.event_specific_data.error) for e in result.all_events if e.is_failure]
     assert any(f"run run-of-the-first in pid {proc.pid}" in e for e in errors), errors
 
-    with dg.build_resources({"warehouse": Warehouse(data_dir=str(data_dir))}) as resources:
-        with pytest.raises(duckdb.IOException, match="a cxlink run is writing"):
-            with resources.warehouse.connect(read_only=True):
-                pass
+    resources = {"warehouse": Warehouse(data_dir=str(data_dir))}
+    with (
+        dg.build_resources(resources) as built,
+        pytest.raises(duckdb.IOException) as refused,
+        built.warehouse.connect(read_only=True),
+    ):
+        pass
+    assert "a cxlink run is writing" in str(refused.value)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(10)
-    with dg.build_resources({"warehouse": Warehouse(data_dir=str(data_dir))}) as resources:
-        with resources.warehouse.connect(read_only=True) as con:
-            assert con.execute("select 1").fetchone() == (1,)
+    with dg.build_resources(resources) as built, built.warehouse.connect(read_only=True) as con:
+        assert con.execute("select 1").fetchone() == (1,)
