@@ -202,7 +202,7 @@ bench: setup
 
 # Faults and hostile input injected into real `cxlink run`s (benchmarks/fault_injection.py): one
 # line per case, held or broke, then "N of M held"; exit code 1 when a case broke. About a dozen
-# runs on a 150-customer demo. FAULTS="--only disk" (or --groups runs,disk,inputs) picks cases.
+# runs on a 150-customer demo. FAULTS="--groups disk" (runs, disk, inputs) or FAULTS="--only 2099" picks cases.
 fault-injection: setup
 	$(BIN)/python -m benchmarks.fault_injection $(FAULTS)
 
