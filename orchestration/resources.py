@@ -30,8 +30,8 @@ class Warehouse(dg.ConfigurableResource):
     second stops with a message naming the first). Outside a run (the landing sensor) a
     read-only ``connect`` while another process's run holds the lock raises
     ``duckdb.IOException`` at once instead of opening the file: a reader's lock would make the
-    run's next write fail. Connections wait out a short conflicting lock of another process
-    and then name it (``cxlink.runlog.warehouse_lock``).
+    run's next write fail. A writing connection waits out a short conflicting lock of another
+    process and then names it (``cxlink.runlog.warehouse_lock``).
     """
 
     data_dir: str
@@ -61,7 +61,9 @@ class Warehouse(dg.ConfigurableResource):
         if read_only and run_lock.run_in_progress(Path(self.data_dir)):
             raise duckdb.IOException(f"a cxlink run is writing {path}: not opened now")
         path.parent.mkdir(parents=True, exist_ok=True)
-        con = connect_waiting(path, read_only=read_only)
+        # a writer waits out a short reader of another process; a reader (the sensor) does not
+        # wait: its caller skips and looks again later
+        con = duckdb.connect(str(path), read_only=True) if read_only else connect_waiting(path)
         try:
             con.execute("set TimeZone = 'UTC'")
             yield con
