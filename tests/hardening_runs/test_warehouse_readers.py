@@ -111,3 +111,15 @@ def test_the_docs_send_every_reader_to_the_bi_copy():
     assert "marts.duckdb" not in re.sub(r"renamed from `marts.duckdb`", "", section)
     assert "warehouse.duckdb" in bi_tools and "never at `warehouse.duckdb`" in bi_tools
     assert "operations.md#who-reads-warehouseduckdb" in bi_tools
+
+
+def test_the_runs_warehouse_resource_waits_out_a_short_reader(warehouse: Path, tmp_path: Path):
+    """What the extract and text assets open: a writer that waits, where DuckDB would fail."""
+    from orchestration.resources import Warehouse
+
+    reader = open_reader(warehouse, tmp_path, hold_s=1.0)
+    try:
+        with Warehouse(data_dir=str(warehouse.parent)).connect() as con:
+            assert con.execute("select count(*) from t").fetchone() == (1,)
+    finally:
+        kill_session(reader)
