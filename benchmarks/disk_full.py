@@ -96,5 +96,6 @@ def _run_filling(bench: Bench, data_dir: Path, home: Path, tmpfs: bool) -> tuple
             os.killpg(proc.pid, signal.SIGKILL)
             return None, "no end after 1800 s"
     lines = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
-    said = next((line for line in lines if "disk" in line or "space" in line), lines[-1:])
-    return code, str(said)[:100]
+    signs = ("filled up", "No space left", "File too large", "free")
+    said = next((line for line in lines if any(sign in line for sign in signs)), lines[-1:])
+    return code, str(said).strip()[:110]

@@ -52,7 +52,8 @@ def run_cases(bench: Bench, groups: tuple[str, ...], only: str | None) -> dict[s
 
     def record(name: str, verdict: Verdict, started: float) -> None:
         verdicts[name] = verdict
-        print(line(name, verdict, time.monotonic() - started), flush=True)
+        took = verdict.seconds if verdict.seconds is not None else time.monotonic() - started
+        print(line(name, verdict, took), flush=True)
 
     started = time.monotonic()
     reference = fault_runs.clean_reference(bench)

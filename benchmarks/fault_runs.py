@@ -32,6 +32,7 @@ REFUSED_WITHIN_S = 120.0  # a second `cxlink run` stops before loading the defin
 class Verdict:
     held: bool
     detail: str
+    seconds: float | None = None  # what the case took, when it is one step of a sequence
 
 
 @dataclass
@@ -105,39 +106,69 @@ def kill_sequence(bench: Bench) -> dict[str, Verdict]:
         "kill -9 in dbt": lambda log: log.materializations(DBT_STEP) >= 5,
         "kill -9 in publish": InPublish(data_dir),
     }
-    killed_runs = []
+    runs: list[PipelineRun] = []  # every run of the sequence, in order
+    killed: list[PipelineRun] = []
     for name, reached in stages.items():
+        started = time.monotonic()
         run = bench.run(data_dir, home, name.replace(" ", "_"))
+        runs.append(run)
         try:
             run.kill_when(reached, name)
         except AssertionError as exc:
             verdicts[name] = Verdict(False, str(exc).splitlines()[0])
             continue
-        killed_runs.append(run._run_id)
+        killed.append(run)
         problems = [] if bench.bi_copy(data_dir) is None else bench.equals_reference(data_dir)
-        verdicts[name] = Verdict(
-            not problems, "cxlink_bi.duckdb absent or whole" if not problems else str(problems)
-        )
+        detail = "cxlink_bi.duckdb absent or whole" if not problems else str(problems)
+        verdicts[name] = Verdict(not problems, detail, time.monotonic() - started)
+    started = time.monotonic()
     alone = bench.run(data_dir, home, "killed_alone")
-    verdicts["kill -9 of the run's process alone: dbt dies with it"] = _kill_alone(alone, home)
-    killed_runs.append(alone._run_id)
+    runs.append(alone)
+    verdict = _kill_alone(alone, home)
+    verdict.seconds = time.monotonic() - started
+    verdicts["kill -9 of the run's process alone: dbt dies with it"] = verdict
+    killed.append(alone)
 
+    started = time.monotonic()
     rerun = bench.run(data_dir, home, "rerun")
+    runs.append(rerun)
+    asked = time.monotonic()
     second = _second_run(bench, data_dir, rerun)
+    second.seconds = time.monotonic() - asked
     verdicts["a second run at once is refused, naming the first"] = second
     code = rerun.wait()
-    log = rerun.log_path.read_text(errors="replace")
-    named = [r for r in killed_runs if r and f"marked run {r[:8]}" in log]
+    # each killed run is named by the `cxlink run` that started after it, and none is left
+    # STARTED in the run history
+    named = [
+        run
+        for run in killed
+        if run._run_id
+        and f"marked run {run._run_id[:8]}"
+        in runs[runs.index(run) + 1].log_path.read_text(errors="replace")
+    ]
+    left = [r for r, status in _statuses(home).items() if status == "STARTED"]
     verdicts["killed runs marked failed at the next start"] = Verdict(
-        bool(killed_runs) and len(named) == len(killed_runs),
-        f"{len(named)} of {len(killed_runs)} killed runs named as failed",
+        bool(killed) and len(named) == len(killed) and not left,
+        f"{len(named)} of {len(killed)} killed runs named by the next run; still STARTED: {len(left)}",
     )
     problems = bench.equals_reference(data_dir) + [f"left: {p.name}" for p in temp_files(data_dir)]
     verdicts["the next run publishes what a clean run does"] = Verdict(
-        code == 0 and not problems, f"exit {code}" + (f"; {problems}" if problems else "")
+        code == 0 and not problems,
+        f"exit {code}" + (f"; {problems}" if problems else ""),
+        time.monotonic() - started,
     )
-    verdicts["a reader holding warehouse.duckdb is named"] = _reader(bench, data_dir, home)
+    started = time.monotonic()
+    reader = _reader(bench, data_dir, home)
+    reader.seconds = time.monotonic() - started
+    verdicts["a reader holding warehouse.duckdb is named"] = reader
     return verdicts
+
+
+def _statuses(home: Path) -> dict[str, str]:
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        return {r.run_id: r.status.value for r in instance.get_runs()}
 
 
 def _session(sid: int) -> list[int]:
