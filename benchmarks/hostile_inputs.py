@@ -9,7 +9,8 @@ Each case copies the demo landing zone, changes it the way the issue describes, 
   price corrected, then a rerun; held when it publishes what a run from scratch on the same
   landing zone publishes;
 - glob file names: feedback files a*.csv, a1.csv, b[12].csv and b1.csv (one row each); held
-  when each row is loaded exactly once;
+  when each file is read as itself (one row each in the load manifest, none quarantined as a
+  duplicate of another file's row);
 - score 2^31: held when the run succeeds and the row is quarantined;
 - MRR 9e12: held when the run succeeds and publishes;
 - bad language: an e-mail address and an SQL-injection string as a comment's language; held
@@ -106,16 +107,22 @@ def glob_file_names(bench: Bench) -> Verdict:
             (landing / "feedback" / name).write_text(f"{FEEDBACK_HEADER}\n{row}\n")
 
     code, data_dir = _run(bench, "glob_names", add)
-    counts = dict(
+    warehouse = data_dir / "warehouse.duckdb"
+    manifest = dict(
         _query(
-            data_dir / "warehouse.duckdb",
-            "select response_id, count(*) from raw.feedback where response_id like 'R-GLOB-%' "
-            "group by 1",
+            warehouse,
+            "select file_path, rows from landing.load_manifest where entity = 'feedback'",
         )
     )
-    loaded = {response: counts.get(response, 0) for response in GLOB_FILES.values()}
-    held = code == 0 and set(loaded.values()) == {1}
-    return Verdict(held, f"exit {code}; rows loaded per file's row: {loaded}")
+    read = {name: manifest.get(f"feedback/{name}", 0) for name in GLOB_FILES}
+    set_aside = _query(
+        warehouse,
+        "select count(*) from quarantine.rejected_rows where original_values like '%R-GLOB-%'",
+    )[0][0]
+    held = code == 0 and set(read.values()) == {1} and set_aside == 0
+    return Verdict(
+        held, f"exit {code}; rows read per one-row file: {read}; quarantined: {set_aside}"
+    )
 
 
 def score_2_31(bench: Bench) -> Verdict:
