@@ -22,7 +22,7 @@ DEMO_CUSTOMERS ?= 5000
 DEMO_SEED ?= 42
 STAMP := $(VENV)/.cxlink-installed
 
-.PHONY: help setup prepare tagger settings demo run dev docs report test lint format bench models train-tagger clean postgres-server chromium demo-sources sources workbook-pdf
+.PHONY: help setup prepare tagger settings demo run dev docs report test lint format bench fault-injection models train-tagger clean postgres-server chromium demo-sources sources workbook-pdf
 
 help:
 	@echo "make setup  create .venv, parse the dbt project, train the comment tagger (step logs: build/setup/)"
@@ -36,7 +36,8 @@ help:
 	@echo "make report serve the last run's report with charts (http://127.0.0.1:8081)"
 	@echo "make workbook-pdf  print the finance workbook to \$$CXLINK_DATA_DIR/cxlink_finance.pdf with LibreOffice (to see how it prints)"
 	@echo "make test   set up and run the test suite"
-	@echo "make bench  stage timings and peak memory at the default and 10x demo scale; translation throughput"
+	@echo "make bench  stage timings and peak memory at the default and 10x demo scale; translation throughput; fault injection"
+	@echo "make fault-injection  kill -9 at each stage, two runs at once, a full disk, hostile inputs: one line per case, N of M held"
 	@echo "make models install argos translation packages from \$$CXLINK_ARGOS_MODELS (fetch them if online)"
 	@echo "make lint   ruff + sqlfluff"
 	@echo "make train-tagger  train + evaluate the comment tagger into its shared models folder (~/.cache/cxlink/models), print macro-F1 and sentiment accuracy"
@@ -197,6 +198,13 @@ bench: setup
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.translation
 	$(BIN)/python -m benchmarks.tagging
+	$(BIN)/python -m benchmarks.fault_injection
+
+# Faults and hostile input injected into real `cxlink run`s (benchmarks/fault_injection.py): one
+# line per case, held or broke, then "N of M held"; exit code 1 when a case broke. About a dozen
+# runs on a 150-customer demo. FAULTS="--groups disk" (runs, disk, inputs) or FAULTS="--only 2099" picks cases.
+fault-injection: setup
+	$(BIN)/python -m benchmarks.fault_injection $(FAULTS)
 
 # Translation packages (.argosmodel) from $CXLINK_ARGOS_MODELS (default $CXLINK_DATA_DIR/argos-models)
 # into argos' package folder (ARGOS_PACKAGES_DIR); with internet, the demo languages' packages

@@ -261,6 +261,10 @@ def period_rows(
     return rows
 
 
+def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    return frame.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
 def drivers_frame(
     responses: pd.DataFrame,
     mentions: pd.DataFrame,
@@ -269,6 +273,12 @@ def drivers_frame(
     alpha: float,
     min_responses: int,
 ) -> pd.DataFrame:
+    # The same rows in another order change the sums inside the linear algebra in the last
+    # bits (~1e-15), and DuckDB hands a dbt Python model its rows in no fixed order: sorted
+    # first, the same data give the same bytes (tests/hardening_runs/test_nps_drivers_bytes.py).
+    responses = _sorted(responses, ["response_id"])
+    mentions = _sorted(mentions, ["response_id", "topic_id"])
+    topics = _sorted(topics, ["topic_level", "topic_id"])
     rows = []
     if len(responses) and len(topics):
         first = responses["period_start"].min()

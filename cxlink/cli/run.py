@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import uuid
 import warnings
 
 import click
@@ -76,26 +77,53 @@ def execute(
 ) -> tuple[int, list[str]]:
     """Run one of the jobs in this process: (0 when it succeeded, 1 when it failed; the
     end-of-run message, already in the log file, for the caller to print last)."""
-    import dagster as dg
-
-    from cxlink import preflight, retention
-    from cxlink.runlog import append_to_log, failure_lines, new_log_path, run_job, success_lines
-    from orchestration.definitions import build_definitions
+    from cxlink import preflight
+    from cxlink.runlog import run_lock
 
     run_config = _full_reload_config(settings, full_reload)
     # Common mistakes (an empty landing zone, a read-only data dir, a full disk, ...) stop here
     # in one sentence, before minutes of work end in an obscure failure.
     preflight.check_before_run(settings)
-    instance = _instance()
-    pruned = retention.prune(settings, instance)
-    from cxlink.publish import clean_leftovers
+    # One run at a time per data directory: a second one stops here, naming the first.
+    run_id = str(uuid.uuid4())  # what Dagster's run ids are
+    with run_lock.run_lock(settings.data_dir, run_id):
+        return _execute_locked(settings, job, run_config, source_env, verbose, run_id)
 
+
+def _execute_locked(
+    settings: Settings,
+    job: str,
+    run_config: dict,
+    source_env: dict[str, str] | None,
+    verbose: bool,
+    run_id: str,
+) -> tuple[int, list[str]]:
+    import dagster as dg
+
+    from cxlink import preflight, retention
+    from cxlink.publish import clean_leftovers
+    from cxlink.runlog import append_to_log, failure_lines, new_log_path, run_job, success_lines
+    from cxlink.runlog.dead_runs import dead_run_line, fail_dead_runs, run_tags
+    from cxlink.runlog.warehouse_lock import wait_until_writable
+    from orchestration.definitions import build_definitions
+
+    instance = _instance()
+    # Runs a kill left STARTED would hold the UI's run queue: marked failed, one line each.
+    dead = [dead_run_line(run) for run in fail_dead_runs(instance)] if instance else []
+    # A notebook or BI tool holding the warehouse would fail the first write: wait out a short
+    # reader, or stop now naming the one that stays.
+    wait_until_writable(settings.warehouse_path)
+    pruned = retention.prune(settings, instance)
     log_path = new_log_path(settings.layout.run_logs_dir)
     # What a killed publish left (temporary copies, a half-switched exports set) is repaired
     # before anything else, so even a run that stops early leaves the data dir clean.
     removed = clean_leftovers(settings.layout)
     # Loading the definitions takes seconds (the dbt manifest): say what starts, at once.
     print(f"cxlink run: {JOBS[job]} on {settings.data_dir} (log: {log_path})", flush=True)
+    for line in dead:
+        print(line, flush=True)
+    if dead:
+        append_to_log(log_path, dead)
     if removed:
         print(f"removed {len(removed)} leftover(s) of an interrupted publish", flush=True)
     if pruned.bytes_freed:
@@ -105,7 +133,15 @@ def execute(
             warnings.simplefilter("ignore", dg.BetaWarning)
             warnings.simplefilter("ignore", dg.PreviewWarning)
         definitions = build_definitions(settings, source_env).resolve_job_def(JOBS[job])
-        outcome = run_job(definitions, log_path, run_config, instance, verbose=verbose)
+        outcome = run_job(
+            definitions,
+            log_path,
+            run_config,
+            instance,
+            verbose=verbose,
+            run_id=run_id,
+            tags=run_tags(),
+        )
     if outcome.success:
         lines = success_lines(outcome)
     else:

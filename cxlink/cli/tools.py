@@ -112,6 +112,7 @@ BENCHMARKS = {
     "pipeline": "benchmarks.run",
     "translation": "benchmarks.translation",
     "tagging": "benchmarks.tagging",
+    "fault-injection": "benchmarks.fault_injection",
 }
 
 
@@ -123,10 +124,11 @@ BENCHMARKS = {
 @click.argument("benchmark", type=click.Choice([*BENCHMARKS, "all"]), default="all")
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def bench(state: CliState, benchmark: str, args: tuple[str, ...]) -> int:
-    """Run a benchmark from the repository (`make bench` runs all three).
+    """Run a benchmark from the repository (`make bench` runs all four).
 
-    BENCHMARK: pipeline (stage timings at two scales, `python -m benchmarks.run`), translation
-    or tagging; ARGS go to it (`cxlink bench pipeline --customers 1000`; `cxlink bench tagging
+    BENCHMARK: pipeline (stage timings at two scales, `python -m benchmarks.run`), translation,
+    tagging or fault-injection (kill -9, two runs at once, a full disk and hostile inputs
+    injected into real runs: "N of M held"); ARGS go to it (`cxlink bench pipeline --customers 1000`; `cxlink bench tagging
     --help`). Each runs as its own process, from a checkout of the repository.
     """
     if not (PROJECT_ROOT / "benchmarks").is_dir():

@@ -128,9 +128,12 @@ def run_job(
     instance: dg.DagsterInstance | None = None,
     verbose: bool = False,
     stream: TextIO | None = None,
+    run_id: str | None = None,
+    tags: Mapping[str, str] | None = None,
 ) -> RunOutcome:
     """Execute ``job`` in process (``raise_on_error=False``) with the run output described above;
-    the caller prints ``report.failure_lines``/``success_lines`` of the outcome."""
+    the caller prints ``report.failure_lines``/``success_lines`` of the outcome. ``run_id`` and
+    ``tags`` are the Dagster run's (``cxlink run`` names its run before it starts)."""
     console = Console(stream or sys.stdout)
     progress = Progress(step_infos(job))
     file_handler = _file_handler(log_path)
@@ -149,7 +152,11 @@ def run_job(
     try:
         with contextlib.redirect_stdout(_LinesToLog(stdout_logger, console if verbose else None)):
             result = logged_job.execute_in_process(
-                run_config=config, instance=instance, raise_on_error=False
+                run_config=config,
+                instance=instance,
+                raise_on_error=False,
+                run_id=run_id,
+                tags=dict(tags or {}),
             )
     finally:
         progress_handler.stop()
@@ -170,5 +177,6 @@ def run_job(
 
 def append_to_log(path: Path, lines: list[str]) -> None:
     """The end-of-run message goes to the log file too."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as log:
         log.writelines(line + "\n" for line in lines)

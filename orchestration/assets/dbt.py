@@ -6,6 +6,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from cxlink.runlog.warehouse_lock import wait_until_writable
 from cxlink.settings import Settings
 from orchestration.dbt_project import dbt_project
 
@@ -43,6 +44,9 @@ def cxlink_dbt_models(
     # environment and no other, and parses --vars itself for the adapter it opens in-process,
     # so both see the same warehouse path (profiles.yml: var data_dir) and finance settings.
     vars_args = settings.dbt_vars_args()
+    # dbt fails at once when another process has the warehouse open: wait out a short reader,
+    # or stop here with a message naming the one that stays (cxlink.runlog.warehouse_lock)
+    wait_until_writable(settings.warehouse_path)
     yield from dbt.cli(["build", *vars_args], context=context).stream()
     # The docs describe what was just built (catalog.json reads the warehouse), so they are
     # generated here rather than on demand; `make docs` serves them.

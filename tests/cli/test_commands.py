@@ -116,6 +116,7 @@ def test_bench_runs_the_benchmark_module(monkeypatch, tmp_path: Path):
         "benchmarks.run",
         "benchmarks.translation",
         "benchmarks.tagging",
+        "benchmarks.fault_injection",
     ]
 
 

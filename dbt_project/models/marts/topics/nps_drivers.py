@@ -6,7 +6,9 @@ level-2 mentions rolled up to their parents) for three outcomes: the respondent'
 (+1 / 0 / -1), being a promoter (0/1) and being a detractor (0/1). The raw weights sum to the
 model's R^2; a driver whose OLS coefficient is not significant (two-sided t-test, var
 ``driver_alpha``) is reported with ``relative_weight`` 0 and ``is_significant`` false. The
-computation lives in ``cxlink.key_drivers`` (pure functions, tested on their own).
+computation lives in ``cxlink.key_drivers`` (pure functions, tested on their own); it sorts
+its inputs first, so the same data give the same bytes although dbt hands them over in no fixed
+order.
 """
 
 from cxlink.key_drivers import drivers_frame, sql_projection
