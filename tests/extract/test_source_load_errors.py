@@ -4,10 +4,12 @@ entities it feeds (origin: the source), cleared once the source reads again."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import dagster as dg
 
 from cxlink.extract import load_errors
+from cxlink.settings import Settings
 from cxlink.sources.config import load_sources
 from orchestration.assets.sources import build_source_asset
 from orchestration.resources import Warehouse
@@ -27,7 +29,10 @@ def test_an_unreadable_export_is_a_load_error_of_its_entity_not_a_failed_asset(t
         customer_id_column="Account Number",
     )
     asset = build_source_asset(load_sources(tmp_path / "sources.yml").by_name("sfdc_report"))
-    resources = {"warehouse": Warehouse(data_dir=str(tmp_path))}
+    resources = {
+        "warehouse": Warehouse(data_dir=str(tmp_path)),
+        "settings": Settings(data_dir=Path(tmp_path)),
+    }
 
     result = dg.materialize([asset], resources=resources)
     assert result.success

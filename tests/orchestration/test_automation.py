@@ -28,10 +28,11 @@ def feedback_csv(response_id: str) -> str:
 
 
 def evaluate(data_dir: Path, cursor: str | None):
-    context = dg.build_sensor_context(
+    # a context manager: the warehouse resource has setup and teardown (the run lock)
+    with dg.build_sensor_context(
         cursor=cursor, resources={"warehouse": Warehouse(data_dir=str(data_dir))}
-    )
-    return SENSOR(context), context.cursor
+    ) as context:
+        return SENSOR(context), context.cursor
 
 
 def load(data_dir: Path, entity: str) -> None:

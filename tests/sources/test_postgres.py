@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
 from cxlink.extract.ledger import read_source_ledger
+from cxlink.settings import Settings
 from cxlink.sources.config import load_sources
 from cxlink.sources.kinds.postgres import fetch_table
 from cxlink.sources.kinds.postgres_map import as_text, map_rows
@@ -400,7 +402,10 @@ def test_the_dagster_source_asset_loads_and_full_reloads_by_run_config(
     data_dir, _ = setup_source(tmp_path, billing)
     monkeypatch.setenv("BILLING_DB_DSN", billing)
     asset = build_source_asset(load_sources(data_dir / "sources.yml").by_name("billing_db"))
-    resources = {"warehouse": Warehouse(data_dir=str(data_dir))}
+    resources = {
+        "warehouse": Warehouse(data_dir=str(data_dir)),
+        "settings": Settings(data_dir=Path(data_dir)),
+    }
     first = dg.materialize([asset], resources=resources)
     (materialized,) = first.asset_materializations_for_node("source__billing_db")
     assert materialized.metadata["objects_fetched"].value == 7 + 7 + 98
