@@ -134,12 +134,15 @@ def test_no_import_cycles():
 
 
 def _entry_points() -> set[str]:
-    """Modules started from outside Python: console scripts, the Dagster code location, and
-    ``python -m`` tools named in the Makefile and the docs."""
+    """Modules started from outside Python: console scripts, the Dagster code location, the
+    instance classes ``dagster.yaml`` names, and ``python -m`` tools named in the Makefile and
+    the docs."""
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     modules = {target.split(":")[0] for target in pyproject["project"]["scripts"].values()}
     dagster = pyproject.get("tool", {}).get("dagster", {})
     modules.update(v for k, v in dagster.items() if k == "module_name")
+    instance = (ROOT / "dagster.yaml").read_text(encoding="utf-8")
+    modules.update(re.findall(r"^\s*module:\s*([\w.]+)\s*$", instance, flags=re.MULTILINE))
     documents = []
     for name in TOOL_DOCUMENTS:
         path = ROOT / name

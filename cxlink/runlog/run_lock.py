@@ -90,6 +90,8 @@ def acquire(data_dir: Path, run_id: str | None = None, retry_s: float = ACQUIRE_
     if fcntl is None:
         _held[key] = _Held(-1, 1)
         return
+    # A first run on a fresh data directory takes the lock before anything else writes there.
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
     fd = os.open(lock_path(data_dir), os.O_RDWR | os.O_CREAT, 0o644)
     deadline = time.monotonic() + retry_s
     while True:
