@@ -61,6 +61,8 @@ class FrontPage:
     rows_quarantined: int = 0
     quarantined_by_rule: list[tuple[str, int]] = field(default_factory=list)
     unreadable_files: int = 0
+    # values set null with the row kept (quarantine.cleared_values), per rule
+    cleared_by_rule: list[tuple[str, int]] = field(default_factory=list)
     missing_marts: list[str] = field(default_factory=list)
     # what the data cover, worded by cxlink/coverage.py: events after the as-of date, a
     # left-truncated history (the Dagster checks on marts/data_window say the same)
@@ -170,6 +172,17 @@ def _quarantine_line(page: FrontPage) -> str:
     return text
 
 
+def _cleared_line(page: FrontPage) -> str | None:
+    if not page.cleared_by_rule:
+        return None
+    total = sum(n for _, n in page.cleared_by_rule)
+    rules = ", ".join(f"{rule} {n:,}" for rule, n in page.cleared_by_rule[:TOP_RULES])
+    return (
+        f"cleared: {total:,} value{'s' if total > 1 else ''} set null, rows kept ({rules}): "
+        "select * from quarantine.cleared_values"
+    )
+
+
 def front_page_lines(page: FrontPage) -> list[str]:
     """The summary block for ``page`` (without the where-things-are lines)."""
     title = "cxlink summary"
@@ -189,4 +202,6 @@ def front_page_lines(page: FrontPage) -> list[str]:
     if page.warnings:
         lines += ["", "warnings:"] + [f"  {text}" for text in page.warnings]
     lines += ["", _quarantine_line(page)]
+    if (cleared := _cleared_line(page)) is not None:
+        lines.append(cleared)
     return lines

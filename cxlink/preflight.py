@@ -32,6 +32,9 @@ SUPPORTED_PYTHON = (3, 11)
 FIXED_NEED_BYTES = 512 * 2**20
 LANDING_FACTOR = 10
 NO_SPACE = "No space left on device"
+# EFBIG: a file reached the largest size it may have (a quota, `ulimit -f`, the file system's own
+# limit); for the run it is the same fault as a full disk.
+TOO_LARGE = "File too large"
 
 
 class PreflightError(UserError):
@@ -238,11 +241,10 @@ def check_before_run(settings: Settings) -> None:
 
 
 def _is_disk_full(error: BaseException | str) -> bool:
-    if isinstance(error, str):
-        return NO_SPACE.lower() in error.lower()
-    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         return True
-    return NO_SPACE.lower() in str(error).lower()
+    text = (error if isinstance(error, str) else str(error)).lower()
+    return NO_SPACE.lower() in text or TOO_LARGE.lower() in text
 
 
 def disk_full_error(error: BaseException | str, data_dir: Path) -> DiskSpaceError | None:
@@ -270,7 +272,8 @@ def disk_full_error(error: BaseException | str, data_dir: Path) -> DiskSpaceErro
         return None
     free = shutil.disk_usage(data_dir).free if data_dir.exists() else 0
     return DiskSpaceError(
-        f"the disk holding {data_dir} filled up during the run ({_mb(free)} free now): free "
+        f"the disk holding {data_dir} filled up during the run, or a file there reached its size "
+        f"limit ({_mb(free)} free now): free "
         "some space or set CXLINK_DATA_DIR to a bigger disk, then run again (cxlink_bi.duckdb and "
         "the exports are still the previous run's)."
     )

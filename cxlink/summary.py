@@ -150,6 +150,14 @@ def _read_quarantine(con: duckdb.DuckDBPyConnection, page: FrontPage) -> None:
                 "group by rule order by n desc, rule"
             ).fetchall()
         ]
+    if "cleared_values" in _tables(con, "quarantine"):
+        page.cleared_by_rule = [
+            (rule, int(n))
+            for rule, n in con.execute(
+                "select rule, count(*) as n from quarantine.cleared_values "
+                "group by rule order by n desc, rule"
+            ).fetchall()
+        ]
     if "load_errors" in _tables(con, "landing"):
         page.unreadable_files = con.execute("select count(*) from landing.load_errors").fetchone()[
             0

@@ -228,7 +228,10 @@ def test_a_full_disk_during_a_run_becomes_one_sentence(tmp_path):
     except RuntimeError as wrapped:
         chained = wrapped
     step_text = "dagster_dbt.errors.DbtCliError: ... No space left on device (os error 28)"
-    for error in (enospc, duck, chained, step_text):
+    # A file-size limit (quota, `ulimit -f`) fails writes with EFBIG instead.
+    efbig = OSError(errno.EFBIG, "File too large")
+    efbig_text = 'IO Error: Could not write file "warehouse.duckdb.wal": File too large'
+    for error in (enospc, duck, chained, step_text, efbig, efbig_text):
         found = disk_full_error(error, tmp_path)
         assert isinstance(found, DiskSpaceError), error
         text = str(found)

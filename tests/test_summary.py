@@ -144,6 +144,11 @@ def _warehouse(data_dir: Path, nps_responses: int = 10, csat_responses: int = 0)
             "create table quarantine.ledger as select 'customers' as entity, 10 as rows_in, "
             "8 as rows_raw, 2 as rows_quarantined, 'duplicate_key' as rule, 2 as rule_rows"
         )
+        con.execute(
+            "create table quarantine.cleared_values as select * from (values "
+            "('feedback', 'unknown_language'), ('feedback', 'unknown_language'), "
+            "('feedback', 'unknown_language')) as t (entity, rule)"
+        )
     finally:
         con.close()
     return settings
@@ -165,6 +170,10 @@ def test_summary_reads_the_marts_and_the_ledger(tmp_path: Path):
     assert "  revenue at risk      EUR 1,000 of ARR over 12 months" in lines
     assert "  not built: marts clv_overall (did dbt build fail?)" in lines
     assert "quarantined: 2 of 10 rows (20.00%): duplicate_key 2" in lines
+    assert (
+        "cleared: 3 values set null, rows kept (unknown_language 3): "
+        "select * from quarantine.cleared_values"
+    ) in lines
     assert lines[0] == "cxlink summary · not published · as of 2026-10-31"
 
 

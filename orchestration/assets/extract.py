@@ -37,6 +37,7 @@ def extract_metadata(report: ExtractReport) -> dict[str, dg.MetadataValue | int 
         ),
         "missing_from_landing": dg.MetadataValue.json(sync.missing_from_landing),
         "removed_file_rows": dg.MetadataValue.json(sync.removed_rows),
+        "superseded_file_rows": dg.MetadataValue.json(sync.superseded_rows),
         "ignored_files": dg.MetadataValue.json(report.ignored_reasons),
         "unreadable_files": dg.MetadataValue.json(
             {f.relative_path: f.problem or f.error for f in sync.files if f.error}
@@ -57,6 +58,12 @@ def log_report(context: dg.AssetExecutionContext, report: ExtractReport, sources
         context.log.warning(
             f"landing/{path} is no longer in the landing zone: its {n} rows were removed from "
             f"{name} (set CXLINK_KEEP_REMOVED_FILES=true to keep the rows of removed files)"
+        )
+    for path, n in report.sync.superseded_rows.items():
+        context.log.warning(
+            f"landing/{path} is no longer in the landing zone and its rows are kept "
+            f"(CXLINK_KEEP_REMOVED_FILES=true), but {n} of them were replaced by rows with the "
+            f"same key in the files that are there"
         )
     if sources and report.ignored_files:
         context.log.warning(
