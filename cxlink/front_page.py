@@ -61,6 +61,13 @@ class FrontPage:
     rows_quarantined: int = 0
     quarantined_by_rule: list[tuple[str, int]] = field(default_factory=list)
     unreadable_files: int = 0
+    # active accounts per health band in the as-of month, and the red band's ARR
+    # (marts.customer_health)
+    health_bands: dict[str, int] = field(default_factory=dict)
+    red_arr: float | None = None
+    # marts.account_follow_ups: accounts to contact, of them high priority and overdue
+    follow_ups: tuple[int, int, int] | None = None
+    follow_ups_file: str = "exports/follow_ups.csv"
     # values set null with the row kept (quarantine.cleared_values), per rule
     cleared_by_rule: list[tuple[str, int]] = field(default_factory=list)
     missing_marts: list[str] = field(default_factory=list)
@@ -156,6 +163,33 @@ def _headline_lines(page: FrontPage) -> list[str]:
     return [f"  {label:<{width}}  {text}" for label, text in rows]
 
 
+HEALTH_BANDS = ("green", "yellow", "red")
+
+
+def _customer_success_lines(page: FrontPage) -> list[str]:
+    rows = []
+    if page.health_bands:
+        bands = " · ".join(f"{band} {page.health_bands.get(band, 0):,}" for band in HEALTH_BANDS)
+        red = f" (red ARR {_money(page.red_arr, page.currency)})" if page.red_arr else ""
+        rows.append(("health, as-of month", f"{bands} active accounts{red}"))
+    if page.follow_ups is not None:
+        total, high, overdue = page.follow_ups
+        if total:
+            text = (
+                f"{total:,} account{'s' if total > 1 else ''} to contact ({high:,} high "
+                f"priority, {overdue:,} overdue): {page.follow_ups_file}"
+            )
+        else:
+            text = "no account meets a follow-up rule"
+        rows.append(("follow-ups", text))
+    if not rows:
+        return []
+    width = max(len(label) for label, _ in rows)
+    return ["", "customer success (docs/metrics.md):"] + [
+        f"  {label:<{width}}  {text}" for label, text in rows
+    ]
+
+
 def _quarantine_line(page: FrontPage) -> str:
     if not page.rows_in:
         return "quarantined: no rows loaded"
@@ -199,6 +233,7 @@ def front_page_lines(page: FrontPage) -> list[str]:
     lines += _headline_lines(page)
     if page.missing_marts:
         lines.append(f"  not built: marts {', '.join(page.missing_marts)} (did dbt build fail?)")
+    lines += _customer_success_lines(page)
     if page.warnings:
         lines += ["", "warnings:"] + [f"  {text}" for text in page.warnings]
     lines += ["", _quarantine_line(page)]

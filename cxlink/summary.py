@@ -23,6 +23,7 @@ from cxlink.front_page import (
     ScoreHeadline,
     front_page_lines,
 )
+from cxlink.publish.follow_ups import FOLLOW_UPS_FILE
 from cxlink.settings import Settings
 
 
@@ -138,6 +139,23 @@ def _read_clv(con: duckdb.DuckDBPyConnection, page: FrontPage) -> None:
         page.cac_payback_months = row["cac_payback_months"]
 
 
+def _read_health(con: duckdb.DuckDBPyConnection, page: FrontPage) -> None:
+    rows = con.execute(
+        "select health_band, count(*), sum(arr) from marts.customer_health "
+        "where is_as_of_month group by health_band"
+    ).fetchall()
+    page.health_bands = {band: int(n) for band, n, _ in rows}
+    page.red_arr = next((float(arr) for band, _, arr in rows if band == "red" and arr), None)
+
+
+def _read_follow_ups(con: duckdb.DuckDBPyConnection, page: FrontPage) -> None:
+    total, high, overdue = con.execute(
+        "select count(*), count(*) filter (where priority = 'high'), "
+        "count(*) filter (where is_overdue) from marts.account_follow_ups"
+    ).fetchone()
+    page.follow_ups = (int(total), int(high), int(overdue))
+
+
 def _read_quarantine(con: duckdb.DuckDBPyConnection, page: FrontPage) -> None:
     ledger = read_ledger(con)
     page.rows_in = sum(row.rows_in for row in ledger)
@@ -195,6 +213,13 @@ HEADLINE_MARTS = {
 }
 
 
+# optional: the customer-success lines are left out where their marts are not built
+CUSTOMER_SUCCESS_MARTS = {
+    "customer_health": _read_health,
+    "account_follow_ups": _read_follow_ups,
+}
+
+
 def read_front_page(settings: Settings, con: duckdb.DuckDBPyConnection) -> FrontPage:
     page = FrontPage(currency=settings.reporting_currency)
     marts = _tables(con, "marts")
@@ -203,6 +228,10 @@ def read_front_page(settings: Settings, con: duckdb.DuckDBPyConnection) -> Front
             read(con, page)
         else:
             page.missing_marts.append(mart)
+    for mart, read in CUSTOMER_SUCCESS_MARTS.items():
+        if mart in marts:
+            read(con, page)
+    page.follow_ups_file = str(settings.layout.exports_dir / FOLLOW_UPS_FILE)
     _read_quarantine(con, page)
     page.warnings = coverage_warnings(read_coverage(con))
     page.publication = _read_publication(settings.layout.bi_copy_path)

@@ -64,6 +64,28 @@ def test_front_page_known_answer():
     ]
 
 
+def test_front_page_lists_health_bands_and_follow_ups():
+    page = FrontPage(
+        currency="EUR",
+        health_bands={"green": 2210, "yellow": 512, "red": 151},
+        red_arr=1234567.4,
+        follow_ups=(87, 31, 5),
+        follow_ups_file="/data/exports/follow_ups.csv",
+    )
+    lines = front_page_lines(page)
+    start = lines.index("customer success (docs/metrics.md):")
+    assert lines[start + 1 : start + 3] == [
+        "  health, as-of month  green 2,210 · yellow 512 · red 151 active accounts "
+        "(red ARR EUR 1,234,567)",
+        "  follow-ups           87 accounts to contact (31 high priority, 5 overdue): "
+        "/data/exports/follow_ups.csv",
+    ]
+    quiet = front_page_lines(FrontPage(currency="EUR", follow_ups=(0, 0, 0)))
+    assert "  follow-ups  no account meets a follow-up rule" in quiet
+    # without the marts there is no block at all
+    assert "customer success (docs/metrics.md):" not in front_page_lines(FrontPage("EUR"))
+
+
 def test_front_page_says_what_is_missing():
     page = FrontPage(currency="USD", clv_to_cac=Estimate(None), missing_marts=["clv_overall"])
     lines = front_page_lines(page)
@@ -135,6 +157,22 @@ def _warehouse(data_dir: Path, nps_responses: int = 10, csat_responses: int = 0)
                 null::double as nps_point_value_ci_high
             """
         )
+        con.execute(
+            """
+            create table marts.customer_health as
+            select * from (values
+                ('c1', 'green', 1200.0, true), ('c2', 'red', 3000.0, true),
+                ('c3', 'red', 500.0, true), ('c3', 'green', 500.0, false)
+            ) as t (customer_id, health_band, arr, is_as_of_month)
+            """
+        )
+        con.execute(
+            """
+            create table marts.account_follow_ups as
+            select * from (values ('c2', 'high', false), ('c3', 'medium', true))
+                as t (customer_id, priority, is_overdue)
+            """
+        )
         con.execute("create table landing.customers as select range as id from range(10)")
         con.execute("create table raw.customers as select range as id from range(8)")
         con.execute(
@@ -170,6 +208,13 @@ def test_summary_reads_the_marts_and_the_ledger(tmp_path: Path):
     assert "  revenue at risk      EUR 1,000 of ARR over 12 months" in lines
     assert "  not built: marts clv_overall (did dbt build fail?)" in lines
     assert "quarantined: 2 of 10 rows (20.00%): duplicate_key 2" in lines
+    exports = settings.layout.exports_dir / "follow_ups.csv"
+    assert (
+        "  health, as-of month  green 1 · yellow 0 · red 2 active accounts (red ARR EUR 3,500)"
+    ) in lines
+    assert (
+        f"  follow-ups           2 accounts to contact (1 high priority, 1 overdue): {exports}"
+    ) in lines
     assert (
         "cleared: 3 values set null, rows kept (unknown_language 3): "
         "select * from quarantine.cleared_values"
