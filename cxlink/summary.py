@@ -156,26 +156,24 @@ def _read_follow_ups(con: duckdb.DuckDBPyConnection, page: FrontPage) -> None:
     page.follow_ups = (int(total), int(high), int(overdue))
 
 
+def _rule_counts(con: duckdb.DuckDBPyConnection, table: str, count: str) -> list[tuple[str, int]]:
+    """(rule, rows) of a quarantine table, largest first."""
+    sql = (
+        f"select rule, {count} as n from {table} where rule is not null "
+        "group by rule order by n desc, rule"
+    )
+    return [(rule, int(n)) for rule, n in con.execute(sql).fetchall()]
+
+
 def _read_quarantine(con: duckdb.DuckDBPyConnection, page: FrontPage) -> None:
     ledger = read_ledger(con)
     page.rows_in = sum(row.rows_in for row in ledger)
     page.rows_quarantined = sum(row.rows_quarantined for row in ledger)
-    if "ledger" in _tables(con, "quarantine"):
-        page.quarantined_by_rule = [
-            (rule, int(n))
-            for rule, n in con.execute(
-                "select rule, sum(rule_rows) as n from quarantine.ledger where rule is not null "
-                "group by rule order by n desc, rule"
-            ).fetchall()
-        ]
-    if "cleared_values" in _tables(con, "quarantine"):
-        page.cleared_by_rule = [
-            (rule, int(n))
-            for rule, n in con.execute(
-                "select rule, count(*) as n from quarantine.cleared_values "
-                "group by rule order by n desc, rule"
-            ).fetchall()
-        ]
+    quarantine = _tables(con, "quarantine")
+    if "ledger" in quarantine:
+        page.quarantined_by_rule = _rule_counts(con, "quarantine.ledger", "sum(rule_rows)")
+    if "cleared_values" in quarantine:
+        page.cleared_by_rule = _rule_counts(con, "quarantine.cleared_values", "count(*)")
     if "load_errors" in _tables(con, "landing"):
         page.unreadable_files = con.execute("select count(*) from landing.load_errors").fetchone()[
             0
