@@ -28,7 +28,8 @@ TMPFS_MB = 768  # above the preflight's 512 MB minimum, filled by ballast once t
 def disk_full(bench: Bench) -> tuple[str, Verdict]:
     """The data directory's disk fills up during a run: on a tmpfs of its own when this
     process may mount one (root), else RLIMIT_FSIZE (each file the run writes capped) as the
-    stand-in. Held: the run ends with an error, the published copy is the previous one, and
+    stand-in. Held: the run ends with the disk-full sentence (cxlink/preflight.py), the published
+    copy is the previous one, and
     the next run with room publishes what a clean run does."""
     base = bench.root / "disk_full"
     shutil.rmtree(base, ignore_errors=True)
@@ -48,8 +49,12 @@ def disk_full(bench: Bench) -> tuple[str, Verdict]:
             (mount / "ballast").unlink()
         again = bench.run(data_dir, home, "after_disk_full").wait() if tmpfs else 0
         problems = bench.equals_reference(data_dir)
-        held = code not in (0, None) and unchanged and again == 0 and not problems
-        return name, Verdict(held, f"exit {code} ({tail}); copy kept: {unchanged}; rerun {again}")
+        # and the operator was told in one sentence, not by a traceback
+        told = "filled up during the run" in tail
+        held = code not in (0, None) and told and unchanged and again == 0 and not problems
+        return name, Verdict(
+            held, f"exit {code} ({tail[:110]}); copy kept: {unchanged}; rerun {again}"
+        )
     finally:
         if tmpfs:
             subprocess.run(["umount", str(mount)], check=False)
@@ -97,5 +102,7 @@ def _run_filling(bench: Bench, data_dir: Path, home: Path, tmpfs: bool) -> tuple
             return None, "no end after 1800 s"
     lines = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
     signs = ("filled up", "No space left", "File too large", "free")
-    said = next((line for line in lines if any(sign in line for sign in signs)), lines[-1:])
-    return code, str(said).strip()[:110]
+    said = next((line for line in lines if "filled up" in line), None) or next(
+        (line for line in lines if any(sign in line for sign in signs)), lines[-1:]
+    )
+    return code, str(said).strip()

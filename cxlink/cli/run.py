@@ -145,9 +145,10 @@ def _execute_locked(
     if outcome.success:
         lines = success_lines(outcome)
     else:
+        errors = [error for _, error in outcome.failed_steps] + [outcome.log_error or ""]
         disk_full = [
             str(problem)
-            for _, error in outcome.failed_steps
+            for error in errors
             if (problem := preflight.disk_full_error(error, settings.data_dir))
         ]
         lines = failure_lines(outcome, [*disk_full[:1], *failure_extra_lines(settings)])

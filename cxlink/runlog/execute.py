@@ -106,9 +106,36 @@ class _LinesToLog(io.TextIOBase):
         pass  # every complete line was passed on in write
 
 
-def _file_handler(path: Path) -> logging.FileHandler:
+class _RunLogFile(logging.FileHandler):
+    """The run's log file. When it can no longer be written (the disk filled up) it keeps the
+    first error and stops writing: logging's default would print a traceback to stderr for
+    every later line, burying the run's own message, and closing the file would raise."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, encoding="utf-8")
+        self.write_error: OSError | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.write_error is None:
+            super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        error = sys.exc_info()[1]
+        if not isinstance(error, OSError):
+            super().handleError(record)
+            return
+        self.write_error = self.write_error or error
+
+    def close(self) -> None:
+        try:
+            super().close()
+        except OSError as error:  # the buffered tail could not be flushed
+            self.write_error = self.write_error or error
+
+
+def _file_handler(path: Path) -> _RunLogFile:
     path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path, encoding="utf-8")
+    handler = _RunLogFile(path)
     handler.setLevel(logging.DEBUG)
     handler.setFormatter(FILE_FORMAT)
     return handler
@@ -172,11 +199,13 @@ def run_job(
         skipped_by_group={} if result.success else progress.skipped_by_group(),
         not_built=progress.not_built,
         checks_passed=progress.checks_passed_quietly,
+        log_error=None if file_handler.write_error is None else str(file_handler.write_error),
     )
 
 
 def append_to_log(path: Path, lines: list[str]) -> None:
-    """The end-of-run message goes to the log file too."""
+    """The end-of-run message goes to the log file too, where the disk still has room (the
+    console has it either way)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as log:
+    with contextlib.suppress(OSError), path.open("a", encoding="utf-8") as log:
         log.writelines(line + "\n" for line in lines)

@@ -22,6 +22,8 @@ class RunOutcome:
     skipped_by_group: dict[str, int] = field(default_factory=dict)
     not_built: list[str] = field(default_factory=list)
     checks_passed: int = 0  # of the check steps (extract, ledger, alerts), not dbt's tests
+    # the first error writing the log file (a full disk): the file stops there, the run goes on
+    log_error: str | None = None
 
 
 def _plural(n: int, word: str) -> str:
@@ -55,4 +57,8 @@ def success_lines(outcome: RunOutcome) -> list[str]:
 
 
 def log_lines(outcome: RunOutcome) -> list[str]:
-    return [f"full log (DEBUG included): {outcome.log_path}"] if outcome.log_path else []
+    if not outcome.log_path:
+        return []
+    if outcome.log_error:
+        return [f"full log (DEBUG included): {outcome.log_path}, cut short: {outcome.log_error}"]
+    return [f"full log (DEBUG included): {outcome.log_path}"]
