@@ -70,6 +70,11 @@ def test_generate_demo_run_and_summary(tmp_path: Path, dbt_manifest: Path):
             "select logo_churn_rate from marts.cx_revenue_linkage_overall "
             "where nps_category = 'detractor'"
         ).fetchone()[0]
+        red, follow_ups = con.execute(
+            "select (select count(*) from marts.customer_health "
+            "where is_as_of_month and health_band = 'red'), "
+            "(select count(*) from marts.account_follow_ups)"
+        ).fetchone()
     finally:
         con.close()
     # the front page shows the mart's figure, its interval and its count
@@ -79,6 +84,11 @@ def test_generate_demo_run_and_summary(tmp_path: Path, dbt_manifest: Path):
         assert figure in headline.group(0), (figure, headline.group(0))
     churn = re.search(r"^  12-month logo churn\s+detractors .*$", run.stdout, re.MULTILINE)
     assert churn and f"{100 * detractor_churn:.1f}%" in churn.group(0), run.stdout[-3000:]
+    # the customer-success block counts what the marts hold
+    health = re.search(r"^  health, as-of month  .* red ([\d,]+) active", run.stdout, re.MULTILINE)
+    assert health and int(health.group(1).replace(",", "")) == red, run.stdout[-3000:]
+    calls = re.search(r"^  follow-ups\s+([\d,]+) accounts? to contact", run.stdout, re.MULTILINE)
+    assert (int(calls.group(1).replace(",", "")) if calls else 0) == follow_ups, run.stdout[-3000:]
     report = re.search(r"^report:\s+(/\S+)", run.stdout, re.MULTILINE)
     assert report and Path(report.group(1)).is_file(), run.stdout[-3000:]
     # where BI tools read the marts: the published copy, not the warehouse
