@@ -54,3 +54,20 @@ def test_a_huge_mrr_builds_every_revenue_and_topic_mart(tmp_path: Path):
         "select mrr_end from marts.mrr_bridge_total where month = date '2024-03-01'",
     )
     assert mrr_end == [(Decimal("9000000000150"),)]  # 9e12 + 100 + 50, exact
+
+
+def test_a_huge_mrr_builds_the_health_marts(tmp_path: Path):
+    # the fault-injection script found the health models still casting ARR to DECIMAL(18, 4)
+    customers = [Customer("A", "smb", 100.0), Customer("BIG", "ent", HUGE_MRR)]
+    responses = [
+        Response("rA", "A", "2024-03-15T09:00:00", 10, statements=[Statement(["pricing"], 0.5)]),
+        Response("rB", "BIG", "2024-03-15T09:00:00", 3, statements=[Statement(["pricing"], -0.5)]),
+    ]
+    build_topic_warehouse(tmp_path, customers, responses)
+    dbt_build(tmp_path, "+customer_health +account_follow_ups")
+
+    arr = query(
+        tmp_path,
+        "select customer_id, arr from marts.customer_health where is_as_of_month order by 1",
+    )
+    assert arr == [("A", Decimal("1200")), ("BIG", Decimal("108000000000000"))]

@@ -64,7 +64,7 @@ covered as (
         mrr_months.month as month_start,
         mrr_months.snapshot_date,
         mrr_months.plan_tier,
-        cast(12 * mrr_months.mrr as decimal(18, 4)) as arr,
+        cast(12 * mrr_months.mrr as {{ derived_money_type() }}) as arr,
         spells.spell_end_date,
         first_starts.first_active_date,
         cast(

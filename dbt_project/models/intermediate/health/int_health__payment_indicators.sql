@@ -42,7 +42,7 @@ final as (
         account_months.month_start,
         count(problems.customer_id) as payment_problem_lines,
         cast(
-            coalesce(sum(problems.amount_reporting), 0) as decimal(18, 4)
+            coalesce(sum(problems.amount_reporting), 0) as {{ derived_money_type() }}
         ) as payment_problem_amount
     from account_months
     cross join parameters
