@@ -29,8 +29,7 @@ def disk_full(bench: Bench) -> tuple[str, Verdict]:
     """The data directory's disk fills up during a run: on a tmpfs of its own when this
     process may mount one (root), else RLIMIT_FSIZE (each file the run writes capped) as the
     stand-in. Held: the run ends with the disk-full sentence (cxlink/preflight.py), the published
-    copy is the previous one, and
-    the next run with room publishes what a clean run does."""
+    copy is the previous one, and the next run with room publishes what a clean run does."""
     base = bench.root / "disk_full"
     shutil.rmtree(base, ignore_errors=True)
     mount = base / "disk"

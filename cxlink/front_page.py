@@ -159,6 +159,11 @@ def _headline_lines(page: FrontPage) -> list[str]:
         rows.append(("CLV / CAC", f"{ratio}{payback} (subscriptions)"))
     elif page.clv_to_cac is not None:
         rows.append(("CLV / CAC", "not estimable: no acquisition cost in the CLV window"))
+    return _aligned(rows)
+
+
+def _aligned(rows: list[tuple[str, str]]) -> list[str]:
+    """(label, text) rows, indented, the texts in one column."""
     width = max(len(label) for label, _ in rows)
     return [f"  {label:<{width}}  {text}" for label, text in rows]
 
@@ -184,10 +189,15 @@ def _customer_success_lines(page: FrontPage) -> list[str]:
         rows.append(("follow-ups", text))
     if not rows:
         return []
-    width = max(len(label) for label, _ in rows)
-    return ["", "customer success (docs/metrics.md):"] + [
-        f"  {label:<{width}}  {text}" for label, text in rows
-    ]
+    return ["", "customer success (docs/metrics.md):", *_aligned(rows)]
+
+
+def _rules_text(by_rule: list[tuple[str, int]]) -> str:
+    """The largest rules with their counts, then how many more there are."""
+    named = by_rule[:TOP_RULES]
+    rest = len(by_rule) - len(named)
+    text = ", ".join(f"{rule} {n:,}" for rule, n in named)
+    return text + (f" and {rest} more rule{'s' if rest > 1 else ''}" if rest else "")
 
 
 def _quarantine_line(page: FrontPage) -> str:
@@ -196,11 +206,7 @@ def _quarantine_line(page: FrontPage) -> str:
     share = page.rows_quarantined / page.rows_in
     text = f"quarantined: {page.rows_quarantined:,} of {page.rows_in:,} rows ({share:.2%})"
     if page.quarantined_by_rule:
-        named = page.quarantined_by_rule[:TOP_RULES]
-        rest = len(page.quarantined_by_rule) - len(named)
-        text += ": " + ", ".join(f"{rule} {n:,}" for rule, n in named)
-        if rest:
-            text += f" and {rest} more rule{'s' if rest > 1 else ''}"
+        text += ": " + _rules_text(page.quarantined_by_rule)
     if page.unreadable_files:
         text += f"; {page.unreadable_files} unreadable file(s): select * from quarantine.files"
     return text
@@ -210,9 +216,9 @@ def _cleared_line(page: FrontPage) -> str | None:
     if not page.cleared_by_rule:
         return None
     total = sum(n for _, n in page.cleared_by_rule)
-    rules = ", ".join(f"{rule} {n:,}" for rule, n in page.cleared_by_rule[:TOP_RULES])
     return (
-        f"cleared: {total:,} value{'s' if total > 1 else ''} set null, rows kept ({rules}): "
+        f"cleared: {total:,} value{'s' if total > 1 else ''} set null, rows kept "
+        f"({_rules_text(page.cleared_by_rule)}): "
         "select * from quarantine.cleared_values"
     )
 

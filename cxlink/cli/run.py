@@ -145,7 +145,9 @@ def _execute_locked(
     if outcome.success:
         lines = success_lines(outcome)
     else:
-        errors = [error for _, error in outcome.failed_steps] + [outcome.log_error or ""]
+        errors = [error for _, error in outcome.failed_steps]
+        if outcome.log_error:
+            errors.append(outcome.log_error)
         disk_full = [
             str(problem)
             for error in errors
